@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Per-source aggregation for `analyze`: what each source did, in memory that grows with the
+ * number of distinct sources, not with lines. Distinct destinations and ports are counted
+ * exactly up to TW_KMV_K, then estimated with a k-minimum-values sketch (standard error
+ * about 1/sqrt(K-2) = 3.1 %). Aggregates of several threads merge deterministically. */
+#ifndef TW_CLASSIFY_AGG_H
+#define TW_CLASSIFY_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify/classify.h"
+#include "core/event.h"
+
+#define TW_KMV_K 1024
+/* Per source, per-port packet counts are kept for this many distinct (proto, port) pairs;
+ * later new ports of the same source still count toward 'ports', not toward top_ports. */
+#define TW_PORTS_TRACKED 4096
+
+struct tw_kmv {
+	uint64_t *h;      /* ascending; the smallest distinct hashes seen */
+	uint32_t n, cap;
+	uint64_t last;    /* the last hash added (fast path for repeats) */
+};
+
+enum { TW_P_TCP, TW_P_UDP, TW_P_ICMP, TW_P_ICMP6, TW_P_OTHER, TW_P_N };
+
+struct tw_srcagg {
+	struct tw_addr addr;
+	bool has_time;
+	int64_t first, last;
+	uint64_t packets;
+	uint64_t protos[TW_P_N];
+	uint64_t classes[TW_CLS_N];
+	uint64_t tcp_syn;        /* SYN without ACK */
+	uint64_t tcp_noSyn;      /* TCP without SYN (ACK, RST, FIN … alone) */
+	uint64_t tcp_unknown;    /* TCP with no flags logged */
+	struct tw_kmv dsts, ports;
+	uint32_t ports_tracked;
+};
+
+struct tw_portcount {
+	uint32_t src;     /* index into tw_agg.srcs */
+	uint32_t key;     /* proto << 16 | port */
+	uint64_t count;   /* 0 = empty slot */
+};
+
+struct tw_agg {
+	struct tw_srcagg *srcs;
+	size_t nsrcs, capsrcs;
+	uint32_t *index;          /* open addressing: src index + 1, 0 = empty */
+	size_t index_cap;
+	struct tw_portcount *pc;  /* open addressing on (src, key) */
+	size_t pc_cap, pc_n;
+	uint64_t events;
+	uint64_t classes[TW_CLS_N];
+	bool oom;
+};
+
+void tw_agg_init(struct tw_agg *a);
+void tw_agg_fini(struct tw_agg *a);
+/* Adds one classified event. TW_E_NOMEM when memory ran out (the aggregate stays valid
+ * but incomplete; a.oom is set). */
+int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v);
+/* Adds everything of 'b' into 'a' (b is left unchanged). */
+int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b);
+
+/* Distinct count of a sketch; *estimated is set when it is an estimate. */
+uint64_t tw_kmv_count(const struct tw_kmv *k, bool *estimated);
+
+struct tw_topport {
+	uint8_t proto;
+	uint16_t port;
+	uint64_t packets;
+};
+
+/* The per-source verdict that output/ prints (DESIGN.md analyze --json). */
+struct tw_srcsum {
+	const struct tw_srcagg *s;
+	uint64_t dsts, ports;
+	bool dsts_est, ports_est;
+	struct tw_topport top[8];
+	unsigned ntop;
+	int danger;              /* 1..5 */
+	double confidence;       /* 0..1 */
+	bool reportable;
+	const char *why[6];
+	unsigned nwhy;
+	char special[96];        /* "special-purpose: …" text when the source is one */
+};
+
+/* Builds the summaries, sorted by packets (descending) then address; 'ntop' ports each
+ * (at most 8). Returns an owned array of *n entries (free with free()), NULL on no memory. */
+struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t *n);
+
+#endif

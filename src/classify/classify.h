@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Classify stage: the probe classes of DESIGN.md and the classifier registry. This first
+ * classifier works from the fields a log line gives (protocol, port, payload size); the
+ * payload decoders and the per-source scan/sweep logic add to it later. */
+#ifndef TW_CLASSIFY_CLASSIFY_H
+#define TW_CLASSIFY_CLASSIFY_H
+
+#include <stdint.h>
+
+#include "core/event.h"
+
+enum tw_class {
+	TW_CLS_MESSENGER_SPAM = 0,
+	TW_CLS_NETBIOS_NS,
+	TW_CLS_NETBIOS_DGM,
+	TW_CLS_NETBIOS_SSN,
+	TW_CLS_SMB,
+	TW_CLS_MSRPC,
+	TW_CLS_OTHER,
+	TW_CLS_N
+};
+
+/* DESIGN.md class name ("messenger-spam", …). */
+const char *tw_class_name(enum tw_class c);
+
+/* Smallest UDP payload that can hold a msgsvcsend NetrSendMessage request: the 80-byte
+ * DCE/RPC connectionless header plus three conformant strings (messenger-protocol.md §3.3). */
+#define TW_MESSENGER_MIN_PAYLOAD 119
+
+struct tw_verdict {
+	enum tw_class cls;
+	const char *why;     /* static text: the rule that matched */
+};
+
+struct tw_classifier {
+	const char *name;
+	const char *summary;
+	/* Sets 'v' for 'ev'; returns TW_OK when it decided, TW_E_NOTFOUND to let the next
+	 * classifier try. Pure: no state, no allocation. */
+	int (*classify)(const struct tw_event *ev, struct tw_verdict *v);
+};
+
+extern const struct tw_classifier tw_cls_ports;
+extern const struct tw_classifier *const tw_classifiers[];
+
+/* Runs the registry in order; the last resort is TW_CLS_OTHER. */
+void tw_classify(const struct tw_event *ev, struct tw_verdict *v);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command-line tool: subcommands, exit codes (DESIGN.md), progress bar. */
+#ifndef TW_CLI_CLI_H
+#define TW_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum {
+	TW_EXIT_OK = 0,
+	TW_EXIT_FINDINGS = 1,
+	TW_EXIT_USAGE = 2,
+	TW_EXIT_INPUT = 3,
+	TW_EXIT_STORE = 4,
+	TW_EXIT_NETWORK = 5,
+};
+
+int tw_cmd_analyze(int argc, char **argv);
+
+/* Writes 's' to 'f' with control characters and escape sequences neutralised. */
+void tw_cli_puts_safe(FILE *f, const char *s);
+
+/* A progress bar on stderr, shown only when stderr is a terminal. */
+struct tw_progress {
+	bool on;
+	uint64_t total;
+	int64_t started_ms, last_ms;
+};
+void tw_progress_start(struct tw_progress *p, uint64_t total_bytes);
+void tw_progress_update(struct tw_progress *p, uint64_t done_bytes);
+void tw_progress_finish(struct tw_progress *p);
+
+#endif

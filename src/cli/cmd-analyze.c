@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tracewall analyze [FILE…|-]: per source, what probed us. Files are streamed (mmap, read()
+ * for pipes, zlib for gzip); a large mapped file is split at line boundaries across threads
+ * whose aggregates are merged in file order, so the output does not depend on timing. */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "classify/agg.h"
+#include "classify/classify.h"
+#include "cli/cli.h"
+#include "core/esc.h"
+#include "core/lines.h"
+#include "core/time.h"
+#include "input/input.h"
+#include "output/output.h"
+
+#define MAX_THREADS 16
+#define SPLIT_MIN_BYTES (8u * 1024 * 1024)
+
+struct opts {
+	bool json, events, verbose, has_since, has_until;
+	int64_t since, until;
+	long top;              /* sources shown; -1 = default */
+	unsigned top_ports;
+	const struct tw_input_format *format;
+	int year;
+	unsigned threads;
+};
+
+/* One unit of work: a whole file, or a line-aligned part of one. */
+struct job {
+	const struct opts *o;
+	struct tw_lines lines;      /* a sub-reader for parts */
+	const char *name;
+	uint32_t file_index;
+	struct tw_agg agg;
+	struct tw_run_stats st;
+	int err;
+	struct tw_errctx ec;
+	_Atomic uint64_t done;      /* bytes processed, for the progress bar */
+	size_t begin;               /* first byte of a part */
+	_Atomic unsigned *finished; /* counts workers that are done */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tracewall analyze [OPTIONS] [FILE...|-]\n"
+		"Summarise firewall logs per source: first/last seen (UTC), packets, distinct\n"
+		"destinations and ports, top ports, protocols and probe classes. Reads plain or\n"
+		"gzip files and standard input ('-' or no FILE), any mix.\n\n"
+		"  --json            one JSON object per source (JSON Lines)\n"
+		"  --events          one JSON object per event instead of the summary\n"
+		"  --top N           show the N busiest sources (text default 20; 0 = all)\n"
+		"  --top-ports N     ports listed per source (default 5, at most 8)\n"
+		"  --since TIME      ignore events before TIME (RFC 3339 or YYYY-MM-DD[ HH:MM[:SS]], UTC)\n"
+		"  --until TIME      ignore events at or after TIME\n"
+		"  --format NAME     parse every line as NAME instead of detecting per line\n"
+		"  --list-formats    list the formats and exit\n"
+		"  --year YYYY       year of year-less syslog stamps (default: from file mtime)\n"
+		"  --tz ZONE         time zone of stamps without offset (default: system zone)\n"
+		"  --threads N       worker threads for large files (default: CPUs, at most 16)\n"
+		"  -v, --verbose     name file and line of every skipped line on stderr\n"
+		"  -h, --help        this help\n");
+}
+
+static void list_formats(void)
+{
+	for (size_t i = 0; tw_input_formats[i]; i++)
+		printf("%-14s %s\n", tw_input_formats[i]->name, tw_input_formats[i]->summary);
+}
+
+static int parse_num(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static bool valid_zone(const char *z)
+{
+	char path[512];
+	if (!*z || strstr(z, "..") || strlen(z) > 200)
+		return false;
+	if (!strcmp(z, "UTC") || !strcmp(z, "GMT"))
+		return true;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
+	return access(path, R_OK) == 0;
+}
+
+static void verbose_skip(const char *file, const struct tw_reader *r)
+{
+	fputs("tracewall: ", stderr);
+	tw_cli_puts_safe(stderr, file);
+	fprintf(stderr, ":%llu: skipped (%s)", (unsigned long long)r->skip_line,
+		tw_skip_name(r->skip_reason));
+	if (r->skip_detail)
+		fprintf(stderr, ": %s", r->skip_detail);
+	fputc('\n', stderr);
+}
+
+static bool in_window(const struct opts *o, const struct tw_event *ev)
+{
+	if (!o->has_since && !o->has_until)
+		return true;
+	if (!(ev->has & TW_EV_HAS_TS))
+		return false;
+	if (o->has_since && ev->ts < o->since)
+		return false;
+	if (o->has_until && ev->ts >= o->until)
+		return false;
+	return true;
+}
+
+static void note_time(struct tw_run_stats *st, const struct tw_event *ev)
+{
+	if (!(ev->has & TW_EV_HAS_TS))
+		return;
+	if (!st->has_time || ev->ts < st->first)
+		st->first = ev->ts;
+	if (!st->has_time || ev->ts > st->last)
+		st->last = ev->ts;
+	st->has_time = 1;
+}
+
+/* Runs one job to the end. With 'ev_out' set, events are written instead of aggregated. */
+static void run_job(struct job *j, struct tw_buf *ev_out, struct tw_progress *prog)
+{
+	struct tw_reader r;
+	struct tw_event ev;
+	struct tw_verdict v;
+	uint64_t n = 0;
+
+	tw_reader_init(&r, &j->lines, j->o->format, j->file_index, j->o->year);
+	for (;;) {
+		int ret = tw_reader_next(&r, &ev, &j->ec);
+		if (ret == TW_EOF)
+			break;
+		if (ret < 0) {
+			j->err = ret;
+			break;
+		}
+		if ((++n & 0xffff) == 0) {
+			atomic_store_explicit(&j->done, tw_lines_progress(&j->lines),
+					      memory_order_relaxed);
+			if (prog)
+				tw_progress_update(prog, tw_lines_progress(&j->lines));
+		}
+		if (ret == TW_READER_SKIPPED) {
+			if (j->o->verbose)
+				verbose_skip(j->name, &r);
+			continue;
+		}
+		if (!in_window(j->o, &ev)) {
+			j->st.filtered++;
+			continue;
+		}
+		note_time(&j->st, &ev);
+		tw_classify(&ev, &v);
+		if (ev_out) {
+			j->st.events++;
+			tw_out_json.write_event(ev_out, &ev, &v, j->name);
+			if (ev_out->len > 65536 && tw_buf_flush(ev_out, stdout)) {
+				j->err = TW_E_IO;
+				break;
+			}
+			continue;
+		}
+		if (tw_agg_add(&j->agg, &ev, &v)) {
+			j->err = TW_E_NOMEM;
+			break;
+		}
+	}
+	j->st.lines += r.lines_read;
+	if (!ev_out)
+		j->st.events += r.events - j->st.filtered;
+	for (int i = 0; i < TW_SKIP_NREASONS; i++)
+		j->st.skipped[i] += r.skipped[i];
+	atomic_store(&j->done, tw_lines_progress(&j->lines));
+	tw_reader_fini(&r);
+}
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+
+	run_job(j, NULL, NULL);
+	atomic_fetch_add(j->finished, 1);
+	return NULL;
+}
+
+static void add_stats(struct tw_run_stats *a, const struct tw_run_stats *b)
+{
+	a->lines += b->lines;
+	a->events += b->events;
+	a->filtered += b->filtered;
+	for (int i = 0; i < TW_SKIP_NREASONS; i++)
+		a->skipped[i] += b->skipped[i];
+	if (b->has_time) {
+		if (!a->has_time || b->first < a->first)
+			a->first = b->first;
+		if (!a->has_time || b->last > a->last)
+			a->last = b->last;
+		a->has_time = 1;
+	}
+}
+
+/* A part must not start with a syslog repeat note: it belongs to the line before it. */
+static size_t skip_repeat_notes(const struct tw_lines *lr, size_t off)
+{
+	while (off < lr->map_size) {
+		size_t end = tw_lines_align(lr, off + 1);
+		size_t len = end - off;
+		const char *p = lr->map + off;
+		if (!(len < 200 && memmem(p, len, "message repeated ", 17)))
+			break;
+		off = end;
+	}
+	return off;
+}
+
+/* Splits a mapped file into parts and runs them in threads; merges into 'agg'. */
+static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, const char *name,
+		     struct tw_agg *agg, struct tw_run_stats *st, struct tw_progress *prog,
+		     uint64_t prog_base)
+{
+	unsigned n = o->threads;
+	struct job *jobs = calloc(n, sizeof(*jobs));
+	pthread_t tids[MAX_THREADS];
+	unsigned started = 0;
+	_Atomic unsigned finished = 0;
+	int ret = TW_OK;
+
+	if (!jobs)
+		return TW_E_NOMEM;
+	size_t from = 0;
+	for (unsigned i = 0; i < n; i++) {
+		size_t to = i + 1 == n ? lr->map_size
+				       : skip_repeat_notes(lr, tw_lines_align(lr, lr->map_size / n * (i + 1)));
+		if (to < from)
+			to = from;
+		jobs[i].o = o;
+		jobs[i].name = name;
+		jobs[i].file_index = fi;
+		jobs[i].begin = from;
+		jobs[i].finished = &finished;
+		tw_agg_init(&jobs[i].agg);
+		tw_lines_sub(lr, from, to, 0, &jobs[i].lines);
+		from = to;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (pthread_create(&tids[i], NULL, worker, &jobs[i]) != 0) {
+			ret = TW_E_NOMEM;
+			break;
+		}
+		started++;
+	}
+	/* Progress while the workers run. */
+	while (prog->on && atomic_load(&finished) < started) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		uint64_t sum = 0;
+		for (unsigned i = 0; i < started; i++) {
+			uint64_t d = atomic_load(&jobs[i].done);
+			size_t begin = jobs[i].begin;
+			sum += d > begin ? d - begin : 0;
+		}
+		tw_progress_update(prog, prog_base + sum);
+		nanosleep(&ts, NULL);
+	}
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	for (unsigned i = 0; i < n; i++) {
+		if (i < started) {
+			if (ret == TW_OK && jobs[i].err)
+				ret = jobs[i].err;
+			if (ret == TW_OK && tw_agg_merge(agg, &jobs[i].agg))
+				ret = TW_E_NOMEM;
+			add_stats(st, &jobs[i].st);
+		}
+		tw_agg_fini(&jobs[i].agg);
+	}
+	free(jobs);
+	return ret;
+}
+
+static int analyze(const struct opts *o, char **files, int nfiles)
+{
+	struct tw_agg agg;
+	struct tw_run_stats st;
+	struct tw_buf out;
+	struct tw_progress prog;
+	uint64_t total = 0, base = 0;
+	int rc = TW_EXIT_OK;
+
+	memset(&st, 0, sizeof(st));
+	tw_agg_init(&agg);
+	tw_buf_init(&out);
+	for (int i = 0; i < nfiles; i++) {
+		struct stat sb;
+		if (strcmp(files[i], "-") && stat(files[i], &sb) == 0)
+			total += (uint64_t)sb.st_size;
+	}
+	tw_progress_start(&prog, total);
+
+	for (int i = 0; i < nfiles; i++) {
+		struct job j;
+		memset(&j, 0, sizeof(j));
+		j.o = o;
+		j.name = files[i];
+		j.file_index = (uint32_t)i;
+		st.files++;
+		if (tw_lines_open(&j.lines, files[i], 0, &j.ec) < 0) {
+			fputs("tracewall: ", stderr);
+			tw_cli_puts_safe(stderr, files[i]);
+			fprintf(stderr, ": %s\n", j.ec.msg);
+			st.files_failed++;
+			rc = TW_EXIT_INPUT;
+			continue;
+		}
+		int err;
+		if (!o->events && !o->verbose && o->threads > 1 && tw_lines_is_mapped(&j.lines) &&
+		    j.lines.map_size >= SPLIT_MIN_BYTES) {
+			err = run_split(o, &j.lines, (uint32_t)i, files[i], &agg, &st, &prog, base);
+		} else {
+			j.agg = agg;   /* single job: aggregate straight into the run's tables */
+			run_job(&j, o->events ? &out : NULL, &prog);
+			agg = j.agg;
+			add_stats(&st, &j.st);
+			err = j.err;
+		}
+		base += j.lines.total_size;
+		if (err) {
+			fputs("tracewall: ", stderr);
+			tw_cli_puts_safe(stderr, files[i]);
+			fprintf(stderr, ": %s\n", err == TW_E_IO && j.ec.msg[0] ? j.ec.msg
+									: tw_strerror(err));
+			if (err == TW_E_IO && !o->events) {
+				st.files_failed++;
+				rc = TW_EXIT_INPUT;
+			} else if (err == TW_E_IO) {
+				rc = TW_EXIT_INPUT;
+			} else {
+				rc = TW_EXIT_INPUT;
+			}
+		}
+		tw_lines_close(&j.lines);
+	}
+	tw_progress_finish(&prog);
+
+	if (o->events) {
+		if (tw_buf_flush(&out, stdout))
+			rc = TW_EXIT_INPUT;
+	} else {
+		size_t n = 0;
+		struct tw_srcsum *sums = tw_agg_summarise(&agg, o->top_ports, &n);
+		if (!sums) {
+			fprintf(stderr, "tracewall: out of memory\n");
+			rc = TW_EXIT_INPUT;
+		} else {
+			const struct tw_output *w = o->json ? &tw_out_json : &tw_out_text;
+			size_t shown = n;
+			long top = o->top >= 0 ? o->top : (o->json ? 0 : 20);
+			if (top > 0 && (size_t)top < n)
+				shown = (size_t)top;
+			w->write_summary(&out, &st, sums, n, shown);
+			if (tw_buf_flush(&out, stdout))
+				rc = TW_EXIT_INPUT;
+			free(sums);
+		}
+		if (agg.oom)
+			fprintf(stderr, "tracewall: warning: out of memory, counts are incomplete\n");
+	}
+	if (fflush(stdout) != 0 && errno != EPIPE) {
+		fprintf(stderr, "tracewall: cannot write output: %s\n", strerror(errno));
+		rc = TW_EXIT_INPUT;
+	}
+	tw_buf_fini(&out);
+	tw_agg_fini(&agg);
+	return rc;
+}
+
+int tw_cmd_analyze(int argc, char **argv)
+{
+	enum { O_JSON = 256, O_EVENTS, O_TOP, O_TOPPORTS, O_SINCE, O_UNTIL, O_FORMAT, O_LIST,
+	       O_YEAR, O_TZ, O_THREADS };
+	static const struct option lopts[] = {
+		{ "json", no_argument, NULL, O_JSON },
+		{ "events", no_argument, NULL, O_EVENTS },
+		{ "top", required_argument, NULL, O_TOP },
+		{ "top-ports", required_argument, NULL, O_TOPPORTS },
+		{ "since", required_argument, NULL, O_SINCE },
+		{ "until", required_argument, NULL, O_UNTIL },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "list-formats", no_argument, NULL, O_LIST },
+		{ "year", required_argument, NULL, O_YEAR },
+		{ "tz", required_argument, NULL, O_TZ },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .top = -1, .top_ports = 5 };
+	long v;
+	int c;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	o.threads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (unsigned)ncpu;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", lopts, NULL)) != -1) {
+		switch (c) {
+		case O_JSON: o.json = true; break;
+		case O_EVENTS: o.events = true; break;
+		case O_TOP:
+			if (parse_num(optarg, 0, 100000000, &v))
+				goto bad_num;
+			o.top = v;
+			break;
+		case O_TOPPORTS:
+			if (parse_num(optarg, 0, 8, &v))
+				goto bad_num;
+			o.top_ports = (unsigned)v;
+			break;
+		case O_SINCE:
+		case O_UNTIL: {
+			int64_t t;
+			if (tw_time_parse_user(optarg, &t)) {
+				fprintf(stderr, "tracewall: %s: not a time (want RFC 3339 or "
+						"YYYY-MM-DD[ HH:MM[:SS]])\n", c == O_SINCE ? "--since" : "--until");
+				return TW_EXIT_USAGE;
+			}
+			if (c == O_SINCE) {
+				o.since = t;
+				o.has_since = true;
+			} else {
+				o.until = t;
+				o.has_until = true;
+			}
+			break;
+		}
+		case O_FORMAT:
+			o.format = tw_input_find(optarg);
+			if (!o.format) {
+				fprintf(stderr, "tracewall: unknown format '");
+				tw_cli_puts_safe(stderr, optarg);
+				fprintf(stderr, "' (see --list-formats)\n");
+				return TW_EXIT_USAGE;
+			}
+			break;
+		case O_LIST:
+			list_formats();
+			return TW_EXIT_OK;
+		case O_YEAR:
+			if (parse_num(optarg, 1970, 9999, &v))
+				goto bad_num;
+			o.year = (int)v;
+			break;
+		case O_TZ:
+			if (!valid_zone(optarg)) {
+				fprintf(stderr, "tracewall: --tz: unknown time zone '");
+				tw_cli_puts_safe(stderr, optarg);
+				fprintf(stderr, "'\n");
+				return TW_EXIT_USAGE;
+			}
+			setenv("TZ", optarg, 1);
+			break;
+		case O_THREADS:
+			if (parse_num(optarg, 1, MAX_THREADS, &v))
+				goto bad_num;
+			o.threads = (unsigned)v;
+			break;
+		case 'v': o.verbose = true; break;
+		case 'h': usage(stdout); return TW_EXIT_OK;
+		default: usage(stderr); return TW_EXIT_USAGE;
+		}
+	}
+	tzset();
+	char *dash[] = { (char *)"-" };
+	char **files = optind < argc ? argv + optind : dash;
+	int nfiles = optind < argc ? argc - optind : 1;
+	return analyze(&o, files, nfiles);
+bad_num:
+	fprintf(stderr, "tracewall: %s: bad number '", argv[optind - 1]);
+	tw_cli_puts_safe(stderr, optarg);
+	fprintf(stderr, "'\n");
+	return TW_EXIT_USAGE;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tracewall: main and the subcommand table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/esc.h"
+
+struct subcmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct subcmd subcmds[] = {
+	{ "analyze", tw_cmd_analyze, "summarise firewall logs per source and probe class" },
+	{ NULL, NULL, NULL },
+};
+
+void tw_cli_puts_safe(FILE *f, const char *s)
+{
+	struct tw_buf b;
+
+	tw_buf_init(&b);
+	tw_esc_term(&b, s, strlen(s));
+	if (b.p)
+		fputs(b.p, f);
+	tw_buf_fini(&b);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: tracewall COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+	for (const struct subcmd *c = subcmds; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'tracewall COMMAND --help' describes each command.\n"
+		   "Exit status: 0 ok, 1 findings (--fail-on), 2 usage, 3 input unreadable,\n"
+		   "4 store error, 5 network error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return TW_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return TW_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("tracewall 0.1.0\n");
+		return TW_EXIT_OK;
+	}
+	for (const struct subcmd *c = subcmds; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	fprintf(stderr, "tracewall: unknown command '");
+	tw_cli_puts_safe(stderr, argv[1]);
+	fprintf(stderr, "'\n");
+	usage(stderr);
+	return TW_EXIT_USAGE;
+}

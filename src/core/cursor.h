@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Bounded byte cursor with a sticky error (style.md B5.5).
+ *
+ * Every read checks bounds. A short read returns 0 (or an empty span), sets
+ * c->err = TW_E_TRUNCATED, and makes every later read a no-op, so a decoder reads a whole
+ * header and checks c->err once. The text helpers serve the log-line parsers, which read
+ * lines through the same cursor as packets. The small helpers are inline: they are the hot
+ * path of every parser. */
+#ifndef TW_CORE_CURSOR_H
+#define TW_CORE_CURSOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/err.h"
+
+struct tw_cursor {
+	const uint8_t *p;   /* next byte */
+	const uint8_t *end; /* one past the last byte */
+	int err;            /* 0 or the first error met; sticky */
+};
+
+/* A borrowed byte range; valid as long as the buffer it points into. */
+struct tw_span {
+	const char *p;
+	size_t len;
+};
+
+static inline void tw_cursor_init(struct tw_cursor *c, const void *buf, size_t len)
+{
+	c->p = buf;
+	c->end = c->p + len;
+	c->err = 0;
+}
+
+static inline size_t tw_cursor_left(const struct tw_cursor *c)
+{
+	return c->err ? 0 : (size_t)(c->end - c->p);
+}
+
+static inline bool tw_cursor_eof(const struct tw_cursor *c)
+{
+	return tw_cursor_left(c) == 0;
+}
+
+/* Marks the cursor failed with 'err' unless it failed already. */
+static inline void tw_cursor_fail(struct tw_cursor *c, int err)
+{
+	if (!c->err)
+		c->err = err;
+}
+
+/* Next byte without consuming it, or -1 at the end. */
+static inline int tw_cursor_peek(const struct tw_cursor *c)
+{
+	return tw_cursor_left(c) ? *c->p : -1;
+}
+
+uint8_t tw_cursor_get_u8(struct tw_cursor *c);
+uint16_t tw_cursor_get_be16(struct tw_cursor *c);
+uint16_t tw_cursor_get_le16(struct tw_cursor *c);
+uint32_t tw_cursor_get_be32(struct tw_cursor *c);
+uint32_t tw_cursor_get_le32(struct tw_cursor *c);
+/* Returns a pointer to the next 'n' bytes and consumes them; NULL (and TRUNCATED) if short. */
+const uint8_t *tw_cursor_get_bytes(struct tw_cursor *c, size_t n);
+void tw_cursor_skip(struct tw_cursor *c, size_t n);
+
+/* Text helpers. None of them sets an error on a mismatch: they report it. */
+
+/* Consumes 'lit' (of length n) if the input starts with it. */
+static inline bool tw_cursor_accept(struct tw_cursor *c, const char *lit, size_t n)
+{
+	if (tw_cursor_left(c) < n || memcmp(c->p, lit, n) != 0)
+		return false;
+	c->p += n;
+	return true;
+}
+
+/* Consumes one byte 'ch' if it is next. */
+static inline bool tw_cursor_accept_ch(struct tw_cursor *c, int ch)
+{
+	if (tw_cursor_left(c) && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+/* Consumes bytes up to (not including) 'ch' or the end; returns them as a span. */
+static inline struct tw_span tw_cursor_until(struct tw_cursor *c, int ch)
+{
+	struct tw_span s = { (const char *)c->p, 0 };
+	size_t left = tw_cursor_left(c);
+	const uint8_t *q = left ? memchr(c->p, ch, left) : NULL;
+
+	s.len = q ? (size_t)(q - c->p) : left;
+	c->p += s.len;
+	return s;
+}
+
+/* Consumes bytes while they are ASCII digits; returns them as a span. */
+struct tw_span tw_cursor_digits(struct tw_cursor *c);
+/* Consumes spaces. */
+void tw_cursor_skip_spaces(struct tw_cursor *c);
+/* Position of the first occurrence of 'needle' from the cursor on, as an offset; -1 if none. */
+long tw_cursor_find(const struct tw_cursor *c, const char *needle, size_t n);
+/* The remaining bytes as a span (without consuming). */
+static inline struct tw_span tw_cursor_rest(const struct tw_cursor *c)
+{
+	struct tw_span s = { (const char *)c->p, tw_cursor_left(c) };
+	return s;
+}
+
+/* Span helpers. */
+static inline bool tw_span_eq(struct tw_span s, const char *lit, size_t n)
+{
+	return s.len == n && memcmp(s.p, lit, n) == 0;
+}
+
+/* Parses an unsigned decimal span of 1..10 digits into *out if it is <= max. */
+int tw_span_u32(struct tw_span s, uint32_t max, uint32_t *out);
+/* Parses "0x" followed by 1..8 hex digits (or bare hex digits when 'need_0x' is false). */
+int tw_span_hex32(struct tw_span s, bool need_0x, uint32_t *out);
+
+#endif

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Line reader over mmap (files), read() via zlib (pipes, stdin, gzip). Every line is bounded
+ * by max_line: a longer line is returned cut and flagged, and the rest of it is skipped. */
+#include "core/lines.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CHUNK (256 * 1024)
+
+static void reset(struct tw_lines *lr, const char *name, size_t max_line)
+{
+	memset(lr, 0, sizeof(*lr));
+	lr->name = name;
+	lr->fd = -1;
+	lr->max_line = max_line ? max_line : TW_LINE_MAX_DEFAULT;
+}
+
+int tw_lines_open(struct tw_lines *lr, const char *path, size_t max_line, struct tw_errctx *ec)
+{
+	struct stat st;
+	unsigned char magic[2] = { 0, 0 };
+	bool is_stdin = strcmp(path, "-") == 0;
+	int ret = TW_OK;
+
+	reset(lr, path, max_line);
+	lr->fd = is_stdin ? dup(0) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (lr->fd < 0) {
+		ret = tw_err_set(ec, TW_E_IO, errno, "cannot open");
+		goto out;
+	}
+	if (fstat(lr->fd, &st) < 0) {
+		ret = tw_err_set(ec, TW_E_IO, errno, "cannot stat");
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ret = tw_err_set(ec, TW_E_IO, EISDIR, "cannot read");
+		goto out;
+	}
+	lr->mtime_s = S_ISREG(st.st_mode) ? (int64_t)st.st_mtime : (int64_t)time(NULL);
+	if (S_ISREG(st.st_mode)) {
+		lr->total_size = (uint64_t)st.st_size;
+		if (st.st_size >= 2 && pread(lr->fd, magic, 2, 0) != 2) {
+			ret = tw_err_set(ec, TW_E_IO, errno, "cannot read");
+			goto out;
+		}
+	}
+	if (S_ISREG(st.st_mode) && !(magic[0] == 0x1f && magic[1] == 0x8b)) {
+		lr->map_size = (size_t)st.st_size;
+		lr->end = lr->map_size;
+		if (lr->map_size) {
+			void *m = mmap(NULL, lr->map_size, PROT_READ, MAP_PRIVATE, lr->fd, 0);
+			if (m == MAP_FAILED) {
+				ret = tw_err_set(ec, TW_E_IO, errno, "cannot map");
+				goto out;
+			}
+			madvise(m, lr->map_size, MADV_SEQUENTIAL | MADV_WILLNEED);
+			lr->map = m;
+			lr->owns_map = true;
+		}
+		goto out;
+	}
+	/* Streaming: zlib reads gzip (also concatenated members) and passes plain data through. */
+	lr->compressed = magic[0] == 0x1f && magic[1] == 0x8b;
+	lr->cap = lr->max_line + CHUNK;
+	lr->buf = malloc(lr->cap + 1);
+	if (!lr->buf) {
+		ret = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+		goto out;
+	}
+	int gfd = dup(lr->fd);
+	if (gfd < 0 || !(lr->gz = gzdopen(gfd, "rb"))) {
+		if (gfd >= 0)
+			close(gfd);
+		ret = tw_err_set(ec, TW_E_NOMEM, errno, "cannot start decompression");
+		goto out;
+	}
+	gzbuffer(lr->gz, CHUNK);
+out:
+	if (ret < 0)
+		tw_lines_close(lr);
+	return ret;
+}
+
+static void emit(struct tw_lines *lr, const char *p, size_t len, size_t consumed, unsigned fl,
+		 struct tw_line *out)
+{
+	if (len && p[len - 1] == '\r')
+		len--;
+	if (len > lr->max_line) {
+		len = lr->max_line;
+		fl |= TW_LINE_TOO_LONG;
+	}
+	out->p = p;
+	out->len = len;
+	out->flags = fl;
+	out->lineno = ++lr->lineno;
+	out->offset = lr->offset;
+	lr->offset += consumed;
+}
+
+static int next_mapped(struct tw_lines *lr, struct tw_line *out)
+{
+	if (lr->pos >= lr->end)
+		return TW_EOF;
+	const char *p = lr->map + lr->pos;
+	size_t left = lr->end - lr->pos;
+	const char *nl = memchr(p, '\n', left);
+	size_t len = nl ? (size_t)(nl - p) : left;
+	size_t used = nl ? len + 1 : len;
+
+	lr->pos += used;
+	emit(lr, p, len, used, nl ? 0 : TW_LINE_NO_NL, out);
+	return TW_OK;
+}
+
+/* Refills the buffer; returns bytes read, 0 at EOF, <0 on error. */
+static int refill(struct tw_lines *lr, struct tw_errctx *ec)
+{
+	if (lr->start > 0) {
+		memmove(lr->buf, lr->buf + lr->start, lr->fill - lr->start);
+		lr->fill -= lr->start;
+		lr->start = 0;
+	}
+	size_t room = lr->cap - lr->fill;
+	if (room > CHUNK)
+		room = CHUNK;
+	int n = gzread(lr->gz, lr->buf + lr->fill, (unsigned)room);
+	if (n < 0) {
+		int zerr;
+		const char *m = gzerror(lr->gz, &zerr);
+		return tw_err_set(ec, TW_E_IO, zerr == Z_ERRNO ? errno : 0, "%s",
+				  zerr == Z_ERRNO ? "read error" : m);
+	}
+	lr->fill += (size_t)n;
+	if (n == 0)
+		lr->eof = true;
+	return n;
+}
+
+static int next_stream(struct tw_lines *lr, struct tw_line *out, struct tw_errctx *ec)
+{
+	size_t scan = lr->start;
+
+	for (;;) {
+		char *p = lr->buf + lr->start;
+		char *nl = memchr(lr->buf + scan, '\n', lr->fill - scan);
+		if (nl) {
+			size_t len = (size_t)(nl - p);
+			lr->start += len + 1;
+			if (lr->skipping) {
+				/* End of an over-long line already returned: drop the tail. */
+				lr->skipping = false;
+				lr->offset += len + 1;
+				scan = lr->start;
+				continue;
+			}
+			emit(lr, p, len, len + 1, 0, out);
+			return TW_OK;
+		}
+		size_t have = lr->fill - lr->start;
+		if (have > lr->max_line && !lr->skipping) {
+			/* Over-long line: return its first max_line bytes now, skip the rest. */
+			emit(lr, p, lr->max_line, have, TW_LINE_TOO_LONG, out);
+			lr->start = lr->fill;
+			lr->skipping = true;
+			return TW_OK;
+		}
+		if (lr->skipping) {
+			lr->offset += have;
+			lr->start = lr->fill;
+		}
+		if (lr->eof) {
+			if (have == 0 || lr->skipping)
+				return TW_EOF;
+			lr->start = lr->fill;
+			emit(lr, p, have, have, TW_LINE_NO_NL, out);
+			return TW_OK;
+		}
+		scan = lr->fill - lr->start;
+		int n = refill(lr, ec);
+		if (n < 0)
+			return n;
+		scan = lr->start + scan;
+	}
+}
+
+int tw_lines_next(struct tw_lines *lr, struct tw_line *out, struct tw_errctx *ec)
+{
+	if (lr->map || !lr->gz)
+		return next_mapped(lr, out);
+	return next_stream(lr, out, ec);
+}
+
+uint64_t tw_lines_progress(const struct tw_lines *lr)
+{
+	if (!lr->gz)
+		return lr->pos;
+	if (lr->compressed) {
+		long o = (long)gzoffset(lr->gz);
+		return o > 0 ? (uint64_t)o : 0;
+	}
+	return lr->offset;
+}
+
+bool tw_lines_is_mapped(const struct tw_lines *lr)
+{
+	return lr->map != NULL;
+}
+
+size_t tw_lines_align(const struct tw_lines *lr, size_t off)
+{
+	if (off == 0 || off >= lr->map_size)
+		return off >= lr->map_size ? lr->map_size : 0;
+	if (lr->map[off - 1] == '\n')
+		return off;
+	const char *nl = memchr(lr->map + off, '\n', lr->map_size - off);
+	return nl ? (size_t)(nl - lr->map) + 1 : lr->map_size;
+}
+
+void tw_lines_sub(const struct tw_lines *lr, size_t from, size_t to, uint64_t lineno_base,
+		  struct tw_lines *sub)
+{
+	reset(sub, lr->name, lr->max_line);
+	sub->map = lr->map;
+	sub->map_size = lr->map_size;
+	sub->pos = from;
+	sub->end = to;
+	sub->offset = from;
+	sub->lineno = lineno_base;
+	sub->mtime_s = lr->mtime_s;
+	sub->total_size = lr->total_size;
+}
+
+void tw_lines_close(struct tw_lines *lr)
+{
+	if (lr->gz)
+		gzclose(lr->gz);
+	if (lr->map && lr->owns_map)
+		munmap((void *)lr->map, lr->map_size);
+	if (lr->fd >= 0)
+		close(lr->fd);
+	free(lr->buf);
+	reset(lr, lr->name, lr->max_line);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Line reader: mmap for regular files, read() for pipes and "-", zlib for gzip (detected by
+ * its magic bytes, so any mix of plain and .gz files works on one command line). */
+#ifndef TW_CORE_LINES_H
+#define TW_CORE_LINES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+#define TW_LINE_MAX_DEFAULT (64 * 1024)
+
+enum {
+	TW_LINE_TOO_LONG = 1, /* the line was longer than max_line; 'len' is cut to max_line */
+	TW_LINE_NO_NL = 2,    /* the last line of the input had no final newline */
+};
+
+struct tw_line {
+	const char *p;       /* valid until the next tw_lines_next() (or, for mmap, until close) */
+	size_t len;          /* without the newline (and without a CR before it) */
+	uint64_t lineno;     /* 1-based */
+	uint64_t offset;     /* byte offset of the line in the (uncompressed) input */
+	unsigned flags;
+};
+
+struct tw_lines {
+	const char *name;        /* as given; "-" for stdin */
+	int fd;
+	void *gz;                /* gzFile when streaming */
+	const char *map;         /* mmap'd file (or parent's mapping for a sub-reader) */
+	size_t map_size;
+	size_t pos, end;         /* mmap: next byte, end of this reader's range */
+	char *buf;               /* streaming buffer */
+	size_t cap, start, fill; /* buffer window [start, fill) */
+	bool eof, skipping, owns_map, compressed;
+	uint64_t lineno, offset;
+	size_t max_line;
+	int64_t mtime_s;         /* the file's mtime, or now for pipes */
+	uint64_t total_size;     /* bytes of the file (compressed size for gzip); 0 if unknown */
+};
+
+/* Opens 'path' ("-" = stdin). max_line 0 means TW_LINE_MAX_DEFAULT. On error returns
+ * TW_E_IO (or TW_E_NOMEM) with the reason in 'ec'. */
+int tw_lines_open(struct tw_lines *lr, const char *path, size_t max_line, struct tw_errctx *ec);
+/* Next line into 'out': TW_OK, TW_EOF, or TW_E_IO (read error, reason in 'ec'). */
+int tw_lines_next(struct tw_lines *lr, struct tw_line *out, struct tw_errctx *ec);
+/* Bytes of the underlying file consumed so far (for progress). */
+uint64_t tw_lines_progress(const struct tw_lines *lr);
+/* True when the reader is over a memory map (and so can be split across threads). */
+bool tw_lines_is_mapped(const struct tw_lines *lr);
+/* Makes 'sub' read lines of lr's mapping from byte 'from' to 'to' (both at line starts).
+ * Line numbers restart at 1 + 'lineno_base'. 'sub' borrows the mapping: close it before lr. */
+void tw_lines_sub(const struct tw_lines *lr, size_t from, size_t to, uint64_t lineno_base,
+		  struct tw_lines *sub);
+/* Offset of the first line start at or after 'off' in the mapping. */
+size_t tw_lines_align(const struct tw_lines *lr, size_t off);
+void tw_lines_close(struct tw_lines *lr);
+
+#endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Time in UTC: RFC 3339 / RFC 5424 stamps, year-less syslog stamps, kernel uptime stamps.
+ * All times are int64 nanoseconds since 1970-01-01T00:00:00Z. */
+#ifndef TW_CORE_TIME_H
+#define TW_CORE_TIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TW_NS 1000000000LL
+#define TW_TIME_STRLEN 40
+
+/* Seconds since the epoch of a proleptic Gregorian UTC date (no range checks beyond sanity). */
+int64_t tw_time_from_civil(int y, int mon, int d, int h, int mi, int s);
+
+/* Parses an RFC 3339 / ISO 8601 stamp at the start of s[0..len):
+ * "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|+HHMM)" ('T' may be a space in the date/time gap is
+ * NOT accepted: a space ends the stamp). On success returns the number of bytes used, sets
+ * *ns (UTC), *off_s (the stated offset) and *has_off; returns 0 if it is not such a stamp.
+ * Without an offset the stamp is read as local time in the process's zone. */
+size_t tw_time_parse_rfc3339(const char *s, size_t len, int64_t *ns, int32_t *off_s,
+			     bool *has_off);
+
+/* How to give a year to year-less stamps (BSD syslog "Mmm dd HH:MM:SS"). */
+struct tw_yearctx {
+	int fixed_year;    /* --year; 0 when not given */
+	int64_t ref_s;     /* reference time (the file's mtime, or now for pipes), UTC seconds */
+	/* Cache for local->UTC conversion: the offset is looked up once per hour. */
+	int64_t cache_key;
+	int64_t cache_off;
+};
+
+/* Initialises 'yc' with --year (0 = none) and the reference time in seconds. */
+void tw_yearctx_init(struct tw_yearctx *yc, int fixed_year, int64_t ref_s);
+
+/* Parses "Mmm dd HH:MM:SS[.frac]" (day space- or zero-padded) at the start of s. Returns
+ * bytes used (0 if not such a stamp) and *ns in UTC: the stamp is local time in the
+ * process's zone (--tz sets it); the year is --year, else the reference time's year, less
+ * one when that would put the stamp more than a day after the reference time (a December
+ * line in a file last written in January). */
+size_t tw_time_parse_syslog(const char *s, size_t len, struct tw_yearctx *yc, int64_t *ns);
+
+/* Parses a kernel printk stamp "[  842.134908]" at s; returns bytes used (including the
+ * brackets) or 0; *ns is the time since boot. */
+size_t tw_time_parse_uptime(const char *s, size_t len, int64_t *ns);
+
+/* Converts a local broken-down time (process zone) to UTC seconds, caching per hour. */
+int64_t tw_time_local_to_utc(struct tw_yearctx *yc, int y, int mon, int d, int h, int mi,
+			     int s);
+
+/* Formats 'ns' as "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (fraction only when 'frac' and non-zero).
+ * Returns the length. */
+size_t tw_time_format(int64_t ns, bool frac, char out[static TW_TIME_STRLEN]);
+
+/* Parses a user-supplied time for --since/--until: RFC 3339, "YYYY-MM-DD", or
+ * "YYYY-MM-DD HH:MM[:SS]" (UTC unless an offset is given). Returns TW_OK or TW_E_INVALID. */
+int tw_time_parse_user(const char *s, int64_t *ns);
+
+#endif

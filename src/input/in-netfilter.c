@@ -1,0 +1,667 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Linux netfilter LOG / nftables log lines (kernel nf_log_syslog printer), as they appear in
+ * syslog (RFC 3164, RFC 3339 "high precision", RFC 5424), kern.log, journalctl -o short,
+ * short-iso, short-precise and short-monotonic, dmesg, /dev/kmsg and ulogd LOGEMU.
+ * Grammar and pitfalls: ../shared/docs/log-formats.md §4-5.
+ *
+ * The line is read through the bounded cursor, in one pass: the envelope (stamp, host, tag),
+ * the kernel uptime stamp, the free-text prefix up to the IN=/OUT= anchor, then the fields.
+ * Fields are treated as optional and unordered except for the skeleton (SRC, DST, PROTO),
+ * since vendor loggers deviate from the mainline printer. */
+#include <string.h>
+
+#include "core/cursor.h"
+#include "input/input.h"
+
+/* ---- envelope --------------------------------------------------------------------------- */
+
+static bool is_tag_char(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+	       ch == '.' || ch == '/';
+}
+
+/* A syslog tag: a lower-case program name, optionally "[pid]", then ':'. Prefixes such as
+ * "FINAL_REJECT:" are upper case and so are never taken for a tag. */
+static size_t tag_len(struct tw_span t)
+{
+	size_t i = 0;
+
+	while (i < t.len && is_tag_char((unsigned char)t.p[i]))
+		i++;
+	if (i == 0)
+		return 0;
+	if (i < t.len && t.p[i] == '[') {
+		i++;
+		while (i < t.len && t.p[i] >= '0' && t.p[i] <= '9')
+			i++;
+		if (i >= t.len || t.p[i] != ']')
+			return 0;
+		i++;
+	}
+	return (i + 1 == t.len && t.p[i] == ':') ? t.len : 0;
+}
+
+/* Consumes "host tag: " or "tag: " after a stamp, setting ev->host. */
+static void host_and_tag(struct tw_cursor *c, struct tw_event *ev)
+{
+	struct tw_cursor save = *c;
+	struct tw_span first = tw_cursor_until(c, ' ');
+
+	if (tag_len(first)) {   /* "kernel: …" with no host */
+		tw_cursor_skip_spaces(c);
+		return;
+	}
+	tw_cursor_skip_spaces(c);
+	struct tw_cursor after_host = *c;
+	struct tw_span second = tw_cursor_until(c, ' ');
+	if (first.len && tag_len(second)) {
+		ev->host = first;
+		tw_cursor_skip_spaces(c);
+		return;
+	}
+	/* No tag (ulogd LOGEMU, UniFi): the first token is the host, if anything follows. */
+	if (first.len && tw_cursor_left(&after_host) && !memchr(first.p, '=', first.len)) {
+		ev->host = first;
+		*c = after_host;
+		return;
+	}
+	*c = save;
+}
+
+/* Parses the envelope; leaves the cursor at the message. */
+static void envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_ctx *ctx)
+{
+	struct tw_span r = tw_cursor_rest(c);
+	int64_t ns;
+	int32_t off;
+	bool hoff;
+	size_t n;
+
+	if (r.len && r.p[0] == '<') {
+		/* <PRI> then RFC 5424 "1 " or a BSD header. */
+		tw_cursor_skip(c, 1);
+		struct tw_span pri = tw_cursor_digits(c);
+		if (!pri.len || pri.len > 3 || !tw_cursor_accept_ch(c, '>')) {
+			*c = (struct tw_cursor){ (const uint8_t *)r.p, (const uint8_t *)r.p + r.len, 0 };
+			return;
+		}
+		if (tw_cursor_accept(c, "1 ", 2)) {
+			r = tw_cursor_rest(c);
+			if ((n = tw_time_parse_rfc3339(r.p, r.len, &ns, &off, &hoff))) {
+				ev->ts = ns;
+				ev->tz_off_s = off;
+				ev->has |= TW_EV_HAS_TS | (hoff ? TW_EV_HAS_TZ : 0);
+				tw_cursor_skip(c, n);
+			} else {
+				tw_cursor_until(c, ' ');  /* "-" */
+			}
+			tw_cursor_skip_spaces(c);
+			ev->host = tw_cursor_until(c, ' ');
+			tw_cursor_skip_spaces(c);
+			tw_cursor_until(c, ' ');      /* APP-NAME */
+			tw_cursor_skip_spaces(c);
+			tw_cursor_until(c, ' ');      /* PROCID */
+			tw_cursor_skip_spaces(c);
+			tw_cursor_until(c, ' ');      /* MSGID */
+			tw_cursor_skip_spaces(c);
+			if (tw_cursor_peek(c) == '[') {
+				/* Structured data: skip [..] elements, honouring \] escapes. */
+				while (tw_cursor_peek(c) == '[') {
+					while (tw_cursor_left(c)) {
+						uint8_t ch = tw_cursor_get_u8(c);
+						if (ch == '\\')
+							tw_cursor_skip(c, 1);
+						else if (ch == ']')
+							break;
+					}
+				}
+			} else {
+				tw_cursor_until(c, ' ');  /* "-" */
+			}
+			tw_cursor_skip_spaces(c);
+			return;
+		}
+		r = tw_cursor_rest(c);
+	}
+	if (r.len >= 19 && r.p[4] == '-' &&
+	    (n = tw_time_parse_rfc3339(r.p, r.len, &ns, &off, &hoff))) {
+		ev->ts = ns;
+		ev->tz_off_s = off;
+		ev->has |= TW_EV_HAS_TS | (hoff ? TW_EV_HAS_TZ : 0);
+		tw_cursor_skip(c, n);
+		tw_cursor_skip_spaces(c);
+		host_and_tag(c, ev);
+	} else if (r.len >= 15 && r.p[3] == ' ' &&
+		   (n = tw_time_parse_syslog(r.p, r.len, &ctx->year, &ns))) {
+		ev->ts = ns;
+		ev->has |= TW_EV_HAS_TS;
+		tw_cursor_skip(c, n);
+		tw_cursor_skip_spaces(c);
+		host_and_tag(c, ev);
+	} else if (r.len && r.p[0] == '[' && (n = tw_time_parse_uptime(r.p, r.len, &ns))) {
+		/* dmesg, or journalctl -o short-monotonic "[  123.456] host kernel: …". */
+		ev->uptime = ns;
+		ev->has |= TW_EV_HAS_UPTIME;
+		tw_cursor_skip(c, n);
+		tw_cursor_skip_spaces(c);
+		host_and_tag(c, ev);
+	} else if (r.len && r.p[0] >= '0' && r.p[0] <= '9') {
+		/* /dev/kmsg: "prio,seq,usec,flags;message". */
+		struct tw_cursor k = *c;
+		tw_cursor_digits(&k);
+		if (tw_cursor_accept_ch(&k, ',')) {
+			tw_cursor_digits(&k);
+			if (tw_cursor_accept_ch(&k, ',')) {
+				struct tw_span us = tw_cursor_digits(&k);
+				uint32_t hi = 0;
+				if (us.len && tw_cursor_accept_ch(&k, ',')) {
+					tw_cursor_until(&k, ';');
+					if (tw_cursor_accept_ch(&k, ';')) {
+						/* µs since boot may exceed 32 bits: split. */
+						int64_t v = 0;
+						for (size_t i = 0; i < us.len && i < 18; i++)
+							v = v * 10 + (us.p[i] - '0');
+						(void)hi;
+						ev->uptime = v * 1000;
+						ev->has |= TW_EV_HAS_UPTIME;
+						*c = k;
+					}
+				}
+			}
+		}
+	}
+}
+
+/* ---- message ---------------------------------------------------------------------------- */
+
+static bool is_word_char(int ch)
+{
+	return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
+
+/* After "IN=<if>" or "OUT=<if>", the kernel's next token is one of these. */
+static bool skeleton_follows(const char *p, size_t n)
+{
+	static const struct { const char *s; size_t n; } next[] = {
+		{ "OUT=", 4 }, { "MAC=", 4 }, { "SRC=", 4 }, { "PHYSIN=", 7 },
+		{ "PHYSOUT=", 8 }, { "MACSRC=", 7 }, { "ARP ", 4 },
+	};
+	for (size_t i = 0; i < sizeof(next) / sizeof(next[0]); i++)
+		if (n >= next[i].n && memcmp(p, next[i].s, next[i].n) == 0)
+			return true;
+	return false;
+}
+
+/* Finds the start of the field skeleton ("IN=" normally, "OUT=" for loggers that omit IN=).
+ * Returns its offset in msg, or -1. */
+static long find_anchor(const char *msg, size_t len)
+{
+	const char *p = msg, *end = msg + len;
+
+	for (int pass = 0; pass < 2; pass++) {
+		const char *key = pass == 0 ? "IN=" : "OUT=";
+		size_t kl = pass == 0 ? 3 : 4;
+		p = msg;
+		while (p < end) {
+			const char *q = memmem(p, (size_t)(end - p), key, kl);
+			if (!q)
+				break;
+			p = q + kl;
+			if (q > msg && is_word_char((unsigned char)q[-1]))
+				continue;   /* PHYSIN=, LOGIN= … */
+			const char *sp = memchr(p, ' ', (size_t)(end - p));
+			if (!sp || !skeleton_follows(sp + 1, (size_t)(end - sp - 1)))
+				continue;
+			if (pass == 1 && q > msg) {
+				/* A lone OUT= right after a key=value token means the line lost
+				 * its IN= (e.g. "XX=eth0 OUT="): not a firewall line we trust. */
+				const char *t = q - 1;
+				while (t > msg && *t == ' ')
+					t--;
+				const char *ts = t;
+				while (ts > msg && ts[-1] != ' ')
+					ts--;
+				if (memchr(ts, '=', (size_t)(t - ts + 1)))
+					continue;
+			}
+			return q - msg;
+		}
+	}
+	return -1;
+}
+
+static int ci_has(struct tw_span s, const char *w, size_t n)
+{
+	for (size_t i = 0; i + n <= s.len; i++) {
+		size_t j = 0;
+		while (j < n && (s.p[i + j] | 0x20) == (w[j] | 0x20))
+			j++;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* The action the admin wrote into the prefix, by convention (log-formats.md §4 table). */
+static uint8_t action_of(struct tw_span pfx)
+{
+	if (!pfx.len)
+		return TW_ACT_UNKNOWN;
+	if (ci_has(pfx, "REJECT", 6))
+		return TW_ACT_REJECT;
+	if (ci_has(pfx, "DROP", 4) || ci_has(pfx, "BLOCK", 5) || ci_has(pfx, "DENY", 4) ||
+	    ci_has(pfx, "DENIED", 6))
+		return TW_ACT_DROP;
+	if (ci_has(pfx, "ACCEPT", 6) || ci_has(pfx, "ALLOW", 5) || ci_has(pfx, "PASS", 4) ||
+	    ci_has(pfx, "-ACC-", 5))
+		return TW_ACT_ACCEPT;
+	/* Ubiquiti "[RULESET-<rule>-<A|D|R>]". */
+	if (pfx.p[0] == '[') {
+		const char *rb = memchr(pfx.p, ']', pfx.len);
+		if (rb && rb - pfx.p >= 3 && rb[-2] == '-') {
+			switch (rb[-1]) {
+			case 'D': return TW_ACT_DROP;
+			case 'R': return TW_ACT_REJECT;
+			case 'A': return TW_ACT_ACCEPT;
+			}
+		}
+	}
+	return TW_ACT_UNKNOWN;
+}
+
+static int proto_of(struct tw_span v, uint8_t *out)
+{
+	static const struct { const char *s; uint8_t n; } names[] = {
+		{ "TCP", TW_IPPROTO_TCP }, { "UDP", TW_IPPROTO_UDP }, { "ICMP", TW_IPPROTO_ICMP },
+		{ "ICMPv6", TW_IPPROTO_ICMPV6 }, { "UDPLITE", TW_IPPROTO_UDPLITE },
+		{ "ESP", TW_IPPROTO_ESP }, { "AH", TW_IPPROTO_AH }, { "SCTP", TW_IPPROTO_SCTP },
+		{ "GRE", TW_IPPROTO_GRE }, { "IGMP", TW_IPPROTO_IGMP },
+	};
+	uint32_t n;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (tw_span_eq(v, names[i].s, strlen(names[i].s))) {
+			*out = names[i].n;
+			return TW_OK;
+		}
+	if (tw_span_u32(v, 255, &n) == TW_OK) {
+		*out = (uint8_t)n;
+		return TW_OK;
+	}
+	return TW_E_INVALID;
+}
+
+static uint8_t flag_of(struct tw_span w)
+{
+	if (w.len == 3) {
+		if (!memcmp(w.p, "SYN", 3)) return TW_TCP_SYN;
+		if (!memcmp(w.p, "ACK", 3)) return TW_TCP_ACK;
+		if (!memcmp(w.p, "FIN", 3)) return TW_TCP_FIN;
+		if (!memcmp(w.p, "RST", 3)) return TW_TCP_RST;
+		if (!memcmp(w.p, "PSH", 3)) return TW_TCP_PSH;
+		if (!memcmp(w.p, "URG", 3)) return TW_TCP_URG;
+		if (!memcmp(w.p, "ECE", 3)) return TW_TCP_ECE;
+		if (!memcmp(w.p, "CWR", 3)) return TW_TCP_CWR;
+	}
+	return 0;
+}
+
+#define BAD(why)                                                                            \
+	do {                                                                                \
+		ctx->detail = (why);                                                        \
+		return TW_E_INVALID;                                                        \
+	} while (0)
+
+/* State while reading the fields. */
+struct fields {
+	bool have_src, have_dst, have_proto, after_proto, have_spt, have_dpt, incomplete;
+	int depth;                /* inside "[ … ]" of an ICMP error */
+	struct tw_event_inner in;
+	bool in_src, in_dst, in_after_proto;
+};
+
+static int num(struct tw_span v, uint32_t max, uint32_t *out, struct tw_parse_ctx *ctx,
+	       const char *why)
+{
+	if (tw_span_u32(v, max, out) != TW_OK) {
+		ctx->detail = why;
+		return TW_E_INVALID;
+	}
+	return TW_OK;
+}
+
+/* One KEY=VALUE of the inner (quoted) packet. */
+static int inner_field(struct tw_span k, struct tw_span v, struct fields *f,
+		       struct tw_parse_ctx *ctx)
+{
+	uint32_t n;
+
+	if (f->depth != 1)
+		return TW_OK;   /* deeper quotes carry nothing we keep */
+	if (tw_span_eq(k, "SRC", 3)) {
+		if (tw_addr_parse(v.p, v.len, &f->in.src))
+			BAD("bad SRC in quoted packet");
+		f->in_src = true;
+	} else if (tw_span_eq(k, "DST", 3)) {
+		if (tw_addr_parse(v.p, v.len, &f->in.dst))
+			BAD("bad DST in quoted packet");
+		f->in_dst = true;
+	} else if (tw_span_eq(k, "PROTO", 5)) {
+		if (proto_of(v, &f->in.proto))
+			BAD("bad PROTO in quoted packet");
+		f->in_after_proto = true;
+	} else if (f->in_after_proto && tw_span_eq(k, "SPT", 3)) {
+		if (num(v, 65535, &n, ctx, "bad SPT in quoted packet"))
+			return TW_E_INVALID;
+		f->in.sport = (uint16_t)n;
+		f->in.has_ports = 1;
+	} else if (f->in_after_proto && tw_span_eq(k, "DPT", 3)) {
+		if (num(v, 65535, &n, ctx, "bad DPT in quoted packet"))
+			return TW_E_INVALID;
+		f->in.dport = (uint16_t)n;
+		f->in.has_ports = 1;
+	}
+	return TW_OK;
+}
+
+static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, struct fields *f,
+		       struct tw_parse_ctx *ctx)
+{
+	uint32_t n;
+
+	switch (k.len) {
+	case 2:
+		if (!memcmp(k.p, "IN", 2))
+			ev->iface_in = v;
+		else if (!memcmp(k.p, "ID", 2) && !f->after_proto) {
+			if (num(v, 65535, &n, ctx, "bad ID"))
+				return TW_E_INVALID;
+			ev->ip_id = (uint16_t)n;
+			ev->has |= TW_EV_HAS_IPID;
+		}
+		break;
+	case 3:
+		if (!memcmp(k.p, "OUT", 3)) {
+			ev->iface_out = v;
+		} else if (!memcmp(k.p, "SRC", 3)) {
+			if (f->have_src)
+				break;
+			if (tw_addr_parse(v.p, v.len, &ev->src))
+				BAD("bad SRC address");
+			f->have_src = true;
+		} else if (!memcmp(k.p, "DST", 3)) {
+			if (f->have_dst)
+				break;
+			if (tw_addr_parse(v.p, v.len, &ev->dst))
+				BAD("bad DST address");
+			f->have_dst = true;
+		} else if (!memcmp(k.p, "LEN", 3)) {
+			if (num(v, 65535, &n, ctx, "bad LEN"))
+				return TW_E_INVALID;
+			if (!f->after_proto) {
+				ev->ip_len = (uint16_t)n;
+				ev->has |= TW_EV_HAS_IPLEN;
+			} else if (ev->proto == TW_IPPROTO_UDP || ev->proto == TW_IPPROTO_UDPLITE) {
+				/* The second LEN= is the UDP length: header (8) + payload. */
+				if (n < 8)
+					BAD("UDP LEN below 8");
+				ev->payload_len = (uint16_t)(n - 8);
+				ev->has |= TW_EV_HAS_PAYLEN;
+			}
+		} else if (!memcmp(k.p, "TTL", 3)) {
+			if (num(v, 255, &n, ctx, "bad TTL"))
+				return TW_E_INVALID;
+			ev->ttl = (uint8_t)n;
+			ev->has |= TW_EV_HAS_TTL;
+		} else if (!memcmp(k.p, "SPT", 3) && f->after_proto) {
+			if (num(v, 65535, &n, ctx, "bad SPT"))
+				return TW_E_INVALID;
+			ev->sport = (uint16_t)n;
+			f->have_spt = true;
+		} else if (!memcmp(k.p, "DPT", 3) && f->after_proto) {
+			if (num(v, 65535, &n, ctx, "bad DPT"))
+				return TW_E_INVALID;
+			ev->dport = (uint16_t)n;
+			f->have_dpt = true;
+		} else if (!memcmp(k.p, "MAC", 3)) {
+			ev->mac = v;
+		}
+		break;
+	case 4:
+		if (!memcmp(k.p, "TYPE", 4) && f->after_proto) {
+			if (num(v, 255, &n, ctx, "bad ICMP TYPE"))
+				return TW_E_INVALID;
+			ev->icmp_type = (uint8_t)n;
+			ev->has |= TW_EV_HAS_ICMP;
+		} else if (!memcmp(k.p, "CODE", 4) && f->after_proto) {
+			if (num(v, 255, &n, ctx, "bad ICMP CODE"))
+				return TW_E_INVALID;
+			ev->icmp_code = (uint8_t)n;
+		}
+		break;
+	case 5:
+		if (!memcmp(k.p, "PROTO", 5)) {
+			if (f->have_proto)
+				break;
+			if (proto_of(v, &ev->proto))
+				BAD("bad PROTO");
+			f->have_proto = f->after_proto = true;
+		}
+		break;
+	case 8:
+		if (!memcmp(k.p, "HOPLIMIT", 8)) {
+			if (num(v, 255, &n, ctx, "bad HOPLIMIT"))
+				return TW_E_INVALID;
+			ev->ttl = (uint8_t)n;
+			ev->has |= TW_EV_HAS_TTL;
+		}
+		break;
+	}
+	return TW_OK;
+}
+
+/* A bare word of the outer packet: IP flags, TCP flags, FRAG:, INCOMPLETE. */
+static void outer_word(struct tw_span w, struct tw_event *ev, struct fields *f)
+{
+	if (f->after_proto && ev->proto == TW_IPPROTO_TCP) {
+		uint8_t fl = flag_of(w);
+		if (fl) {
+			ev->tcp_flags |= fl;
+			ev->has |= TW_EV_HAS_FLAGS;
+			return;
+		}
+	}
+	if (w.len > 5 && !memcmp(w.p, "FRAG:", 5)) {
+		uint32_t off;
+		if (tw_span_u32((struct tw_span){ w.p + 5, w.len - 5 }, 65535, &off) == TW_OK &&
+		    off)
+			ev->has |= TW_EV_HAS_FRAG;
+	} else if (tw_span_eq(w, "INCOMPLETE", 10)) {
+		f->incomplete = true;
+	}
+}
+
+int tw_in_netfilter_message(const char *msg, size_t len, struct tw_event *ev,
+			    struct tw_parse_ctx *ctx)
+{
+	struct tw_cursor c;
+	struct fields f;
+	int64_t up;
+	size_t n;
+
+	long a = find_anchor(msg, len);
+	if (a < 0)
+		return TW_E_NOTFOUND;
+	memset(&f, 0, sizeof(f));
+
+	/* The prefix: after an optional "[uptime] ", up to the anchor, trailing spaces off. */
+	const char *pp = msg;
+	size_t pl = (size_t)a;
+	if (pl && pp[0] == '[' && (n = tw_time_parse_uptime(pp, pl, &up))) {
+		ev->uptime = up;
+		ev->has |= TW_EV_HAS_UPTIME;
+		pp += n;
+		pl -= n;
+	}
+	while (pl && pp[0] == ' ') {
+		pp++;
+		pl--;
+	}
+	while (pl && pp[pl - 1] == ' ')
+		pl--;
+	ev->prefix = (struct tw_span){ pp, pl };
+
+	tw_cursor_init(&c, msg + a, len - (size_t)a);
+	while (!tw_cursor_eof(&c)) {
+		struct tw_span tok = tw_cursor_until(&c, ' ');
+		tw_cursor_accept_ch(&c, ' ');
+		if (!tok.len)
+			continue;
+		bool close = false;
+		if (tok.p[0] == '[') {
+			f.depth++;
+			tok.p++;
+			tok.len--;
+		}
+		while (tok.len && tok.p[tok.len - 1] == ']' && f.depth > 0) {
+			tok.len--;
+			close = true;
+		}
+		if (tok.len) {
+			const char *eq = memchr(tok.p, '=', tok.len);
+			if (eq) {
+				struct tw_span k = { tok.p, (size_t)(eq - tok.p) };
+				struct tw_span v = { eq + 1, tok.len - k.len - 1 };
+				int r = f.depth ? inner_field(k, v, &f, ctx)
+						: outer_field(k, v, ev, &f, ctx);
+				if (r)
+					return r;
+			} else if (tw_span_eq(tok, "OPT", 3) && tw_cursor_peek(&c) == '(') {
+				tw_cursor_until(&c, ')');   /* "OPT (0204…)" */
+				tw_cursor_accept_ch(&c, ')');
+			} else if (!f.depth) {
+				outer_word(tok, ev, &f);
+			}
+		}
+		if (close)
+			f.depth = f.depth > 0 ? f.depth - 1 : 0;
+	}
+
+	if (!f.have_src || !f.have_dst) {
+		ctx->detail = "no SRC=/DST=";
+		return TW_E_TRUNCATED;
+	}
+	if (!f.have_proto) {
+		ctx->detail = "no PROTO=";
+		return TW_E_TRUNCATED;
+	}
+	bool ported = ev->proto == TW_IPPROTO_TCP || ev->proto == TW_IPPROTO_UDP ||
+		      ev->proto == TW_IPPROTO_UDPLITE || ev->proto == TW_IPPROTO_SCTP;
+	if (ported) {
+		if (f.have_spt && f.have_dpt)
+			ev->has |= TW_EV_HAS_PORTS;
+		else if (!(ev->has & TW_EV_HAS_FRAG) && !f.incomplete) {
+			ctx->detail = "no SPT=/DPT=";
+			return TW_E_TRUNCATED;
+		}
+	}
+	if (f.in_src && f.in_dst) {
+		ev->inner = f.in;
+		ev->has |= TW_EV_HAS_INNER;
+	}
+	ev->dir = ev->iface_in.len ? (ev->iface_out.len ? TW_DIR_FORWARD : TW_DIR_IN)
+				   : (ev->iface_out.len ? TW_DIR_OUT : TW_DIR_UNKNOWN);
+	ev->action = action_of(ev->prefix);
+	return TW_OK;
+}
+
+/* Proxmox pve-firewall writes its own stamp into the prefix: "dd/Mon/yyyy:HH:MM:SS ±zzzz". */
+static void proxmox_stamp(struct tw_event *ev)
+{
+	static const char mons[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *p = ev->prefix.p;
+	size_t len = ev->prefix.len;
+
+	for (size_t i = 0; i + 26 <= len; i++) {
+		const char *s = p + i;
+		if (s[2] != '/' || s[6] != '/' || s[11] != ':' || s[20] != ' ' ||
+		    (s[21] != '+' && s[21] != '-'))
+			continue;
+		const char *m = memmem(mons, 36, s + 3, 3);
+		int v[9];
+		static const int at[9] = { 0, 7, 12, 15, 18, 22, 24, 0, 0 };
+		static const int w[9] = { 2, 4, 2, 2, 2, 2, 2, 0, 0 };
+		bool ok = m && ((m - mons) % 3 == 0);
+		for (int k = 0; ok && k < 7; k++) {
+			v[k] = 0;
+			for (int d = 0; d < w[k]; d++) {
+				unsigned dg = (unsigned char)s[at[k] + d] - '0';
+				if (dg > 9)
+					ok = false;
+				v[k] = v[k] * 10 + (int)dg;
+			}
+		}
+		if (!ok || v[0] < 1 || v[0] > 31 || v[2] > 23 || v[3] > 59 || v[4] > 60)
+			continue;
+		int mon = (int)((m - mons) / 3) + 1;
+		int off = (v[5] * 3600 + v[6] * 60) * (s[21] == '-' ? -1 : 1);
+		ev->ts = (tw_time_from_civil(v[1], mon, v[0], v[2], v[3], v[4]) - off) * TW_NS;
+		ev->tz_off_s = off;
+		ev->has |= TW_EV_HAS_TS | TW_EV_HAS_TZ;
+		return;
+	}
+}
+
+/* "last message repeated N times" (sysklogd) */
+static bool repeat_note(struct tw_span m, uint32_t *count)
+{
+	struct tw_cursor c;
+
+	tw_cursor_init(&c, m.p, m.len);
+	if (!tw_cursor_accept(&c, "last message repeated ", 22))
+		return false;
+	struct tw_span d = tw_cursor_digits(&c);
+	return tw_cursor_accept(&c, " time", 5) && tw_span_u32(d, 1000000000, count) == TW_OK;
+}
+
+static int parse_line(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx)
+{
+	struct tw_cursor c;
+	uint32_t count;
+
+	tw_cursor_init(&c, line, len);
+	envelope(&c, ev, ctx);
+	struct tw_span m = tw_cursor_rest(&c);
+	if (m.len > 22 && m.p[0] == 'l' && repeat_note(m, &count)) {
+		ctx->repeat = count;
+		return TW_IN_REPEAT;
+	}
+	/* rsyslog "message repeated N times: [ original ]". */
+	if (m.len > 30 && m.p[0] == 'm' && !memcmp(m.p, "message repeated ", 17)) {
+		struct tw_cursor r;
+		tw_cursor_init(&r, m.p + 17, m.len - 17);
+		struct tw_span d = tw_cursor_digits(&r);
+		if (tw_cursor_accept(&r, " times: [", 9) && tw_span_u32(d, 1000000000, &count) == 0) {
+			struct tw_span in = tw_cursor_rest(&r);
+			while (in.len && (in.p[in.len - 1] == ']' || in.p[in.len - 1] == ' '))
+				in.len--;
+			int ret = tw_in_netfilter_message(in.p, in.len, ev, ctx);
+			if (ret == TW_OK)
+				ctx->repeat = count ? count - 1 : 0;
+			return ret;
+		}
+	}
+	int ret = tw_in_netfilter_message(m.p, m.len, ev, ctx);
+	if (ret == TW_OK && !(ev->has & TW_EV_HAS_TS) && ev->prefix.len >= 26)
+		proxmox_stamp(ev);
+	return ret;
+}
+
+const struct tw_input_format tw_in_netfilter = {
+	.name = "netfilter",
+	.summary = "Linux iptables/ip6tables LOG and nftables log lines (syslog, kern.log, "
+		   "journalctl -o short*, dmesg, ufw, firewalld, Shorewall)",
+	.parse = parse_line,
+};

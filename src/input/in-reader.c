@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* From lines to events: per-line format detection, skip accounting, syslog repeat notes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/input.h"
+
+int tw_reader_init(struct tw_reader *r, struct tw_lines *lines,
+		   const struct tw_input_format *forced, uint32_t file_index, int fixed_year)
+{
+	memset(r, 0, sizeof(*r));
+	r->lines = lines;
+	r->forced = forced;
+	r->file_index = file_index;
+	tw_arena_init(&r->arena, 16384, 4 * 1024 * 1024);
+	r->ctx.arena = &r->arena;
+	tw_yearctx_init(&r->ctx.year, fixed_year, lines->mtime_s);
+	return TW_OK;
+}
+
+void tw_reader_fini(struct tw_reader *r)
+{
+	tw_arena_fini(&r->arena);
+	free(r->last_line);
+	r->last_line = NULL;
+}
+
+/* Copies one span into r->last_line at *at and points the span there. */
+static void rebase(struct tw_reader *r, struct tw_span *s, size_t *at)
+{
+	if (!s->len)
+		return;
+	memcpy(r->last_line + *at, s->p, s->len);
+	s->p = r->last_line + *at;
+	*at += s->len;
+}
+
+/* Keeps 'ev' as the event a later repeat note may copy. Its spans may point into a stream
+ * buffer or the arena, which the next line overwrites, so they are copied unless they point
+ * into a memory map, which stays valid. */
+static void remember(struct tw_reader *r, const struct tw_event *ev, bool mapped_line)
+{
+	r->last_ev = *ev;
+	r->have_last = true;
+	if (mapped_line)
+		return;
+	struct tw_event *e = &r->last_ev;
+	size_t need = e->prefix.len + e->host.len + e->iface_in.len + e->iface_out.len +
+		      e->mac.len + 1;
+	if (need > r->last_cap) {
+		char *n = realloc(r->last_line, need);
+		if (!n) {
+			r->have_last = false;
+			return;
+		}
+		r->last_line = n;
+		r->last_cap = need;
+	}
+	size_t at = 0;
+	rebase(r, &e->prefix, &at);
+	rebase(r, &e->host, &at);
+	rebase(r, &e->iface_in, &at);
+	rebase(r, &e->iface_out, &at);
+	rebase(r, &e->mac, &at);
+	e->payload = (struct tw_span){ NULL, 0 };
+}
+
+static int skip(struct tw_reader *r, const struct tw_line *l, enum tw_skip why, const char *detail)
+{
+	r->skipped[why]++;
+	r->skip_line = l->lineno;
+	r->skip_reason = why;
+	r->skip_detail = detail;
+	r->have_last = false;
+	r->owed = 0;
+	return TW_READER_SKIPPED;
+}
+
+int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *ec)
+{
+	struct tw_line l;
+	int ret;
+
+	if (r->owed) {
+		r->owed--;
+		*ev = r->last_ev;
+		r->events++;
+		return TW_OK;
+	}
+	ret = tw_lines_next(r->lines, &l, ec);
+	if (ret != TW_OK)
+		return ret;
+	r->lines_read++;
+	tw_arena_reset(&r->arena);
+	if (l.flags & TW_LINE_TOO_LONG)
+		return skip(r, &l, TW_SKIP_TOO_LONG, "line longer than the limit");
+	if (memchr(l.p, '\0', l.len))
+		return skip(r, &l, TW_SKIP_BINARY, "NUL byte in line");
+
+	const struct tw_input_format *f = r->forced ? r->forced : r->last;
+	ret = TW_E_NOTFOUND;
+	memset(ev, 0, sizeof(*ev));
+	r->ctx.detail = NULL;
+	r->ctx.repeat = 0;
+	if (f)
+		ret = f->parse(l.p, l.len, ev, &r->ctx);
+	for (size_t i = 0; ret == TW_E_NOTFOUND && !r->forced && tw_input_formats[i]; i++) {
+		if (tw_input_formats[i] == r->last)
+			continue;
+		f = tw_input_formats[i];
+		memset(ev, 0, sizeof(*ev));
+		ret = f->parse(l.p, l.len, ev, &r->ctx);
+	}
+	switch (ret) {
+	case TW_OK:
+		break;
+	case TW_IN_REPEAT:
+		if (!r->have_last)
+			return skip(r, &l, TW_SKIP_NOT_FIREWALL, "repeat note after a non-firewall line");
+		if (r->ctx.repeat == 0)
+			return TW_READER_SKIPPED;
+		/* The copies happened by the time of the note: give them its stamp. */
+		r->owed = r->ctx.repeat - 1;
+		{
+			int64_t ts = r->last_ev.ts;
+			if (ev->has & TW_EV_HAS_TS)
+				ts = ev->ts;
+			r->last_ev.ts = ts;
+		}
+		*ev = r->last_ev;
+		r->events++;
+		return TW_OK;
+	case TW_E_NOTFOUND:
+		return skip(r, &l, TW_SKIP_NOT_FIREWALL, NULL);
+	case TW_E_TRUNCATED:
+		return skip(r, &l, TW_SKIP_TRUNCATED, r->ctx.detail);
+	default:
+		return skip(r, &l, TW_SKIP_MALFORMED, r->ctx.detail ? r->ctx.detail : "invalid");
+	}
+	r->last = f;
+	ev->origin.format = tw_input_index(f);
+	ev->origin.file = r->file_index;
+	ev->origin.line = l.lineno;
+	ev->origin.offset = l.offset;
+	remember(r, ev, tw_lines_is_mapped(r->lines) && f == &tw_in_netfilter);
+	r->owed = r->ctx.repeat;
+	r->events++;
+	return TW_OK;
+}

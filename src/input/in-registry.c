@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The input registry (style.md B2): every log format, in per-line detection order. */
+#include <string.h>
+
+#include "input/input.h"
+
+const struct tw_input_format *const tw_input_formats[] = {
+	&tw_in_journal_json,   /* cheap to rule out: the line must start with '{' */
+	&tw_in_netfilter,
+	NULL,
+};
+
+const struct tw_input_format *tw_input_find(const char *name)
+{
+	for (size_t i = 0; tw_input_formats[i]; i++)
+		if (strcmp(tw_input_formats[i]->name, name) == 0)
+			return tw_input_formats[i];
+	return NULL;
+}
+
+uint16_t tw_input_index(const struct tw_input_format *f)
+{
+	for (uint16_t i = 0; tw_input_formats[i]; i++)
+		if (tw_input_formats[i] == f)
+			return i;
+	return 0;
+}
+
+const char *tw_skip_name(enum tw_skip s)
+{
+	switch (s) {
+	case TW_SKIP_NOT_FIREWALL: return "not-firewall";
+	case TW_SKIP_MALFORMED: return "malformed";
+	case TW_SKIP_TRUNCATED: return "truncated";
+	case TW_SKIP_TOO_LONG: return "too-long";
+	case TW_SKIP_BINARY: return "binary";
+	case TW_SKIP_NREASONS: break;
+	}
+	return "?";
+}

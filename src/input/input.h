@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Input stage: the registry of log formats (style.md B2) and the line reader that turns the
+ * lines of one file into events, with per-line format detection. */
+#ifndef TW_INPUT_INPUT_H
+#define TW_INPUT_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/event.h"
+#include "core/lines.h"
+#include "core/time.h"
+
+/* A parse() result beside TW_OK and the negative codes: the line is a syslog "last message
+ * repeated N times" note; ctx->repeat holds N. */
+#define TW_IN_REPEAT 2
+
+/* Per-file, per-thread parse state handed to every parse() call. */
+struct tw_parse_ctx {
+	struct tw_yearctx year;     /* year and zone rules for year-less stamps */
+	struct tw_arena *arena;     /* scratch for this record; reset by the caller */
+	const char *detail;         /* out: why a line was rejected (static string) */
+	uint32_t repeat;            /* out: extra copies of this event (syslog repeat notes) */
+};
+
+struct tw_input_format {
+	const char *name;       /* CLI name for --format */
+	const char *summary;    /* one line for --list-formats */
+	/* Pure, file-free parser of one line. Returns TW_OK (event filled), TW_E_NOTFOUND (not
+	 * this format), TW_E_INVALID / TW_E_TRUNCATED (this format, but malformed; reason in
+	 * ctx->detail), or TW_IN_REPEAT. Allocates only from ctx->arena; spans in 'ev' point
+	 * into 'line' or the arena. */
+	int (*parse)(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx);
+};
+
+extern const struct tw_input_format tw_in_netfilter, tw_in_journal_json;
+
+/* The registry, NULL-terminated, in detection order. */
+extern const struct tw_input_format *const tw_input_formats[];
+/* Looks a format up by name; NULL if unknown. */
+const struct tw_input_format *tw_input_find(const char *name);
+/* Index of a format in the registry (for tw_origin.format). */
+uint16_t tw_input_index(const struct tw_input_format *f);
+
+/* Why a line gave no event. */
+enum tw_skip {
+	TW_SKIP_NOT_FIREWALL = 0, /* some other program's line: counted, never an error */
+	TW_SKIP_MALFORMED,        /* a firewall line with a bad field */
+	TW_SKIP_TRUNCATED,        /* a firewall line that ends early */
+	TW_SKIP_TOO_LONG,         /* longer than the line limit */
+	TW_SKIP_BINARY,           /* NUL bytes: not text */
+	TW_SKIP_NREASONS
+};
+const char *tw_skip_name(enum tw_skip s);
+
+/* Reads events from one file's lines. */
+struct tw_reader {
+	struct tw_lines *lines;
+	const struct tw_input_format *forced;  /* --format, or NULL for per-line detection */
+	const struct tw_input_format *last;    /* the format that matched last (tried first) */
+	struct tw_parse_ctx ctx;
+	struct tw_arena arena;
+	uint32_t file_index;
+	/* A pending repeat: the last event and how many copies are still owed. */
+	struct tw_event last_ev;
+	bool have_last;
+	uint32_t owed;
+	char *last_line;       /* copy of the last event's line, so its spans stay valid */
+	size_t last_cap;
+	/* Counters. */
+	uint64_t lines_read, events;
+	uint64_t skipped[TW_SKIP_NREASONS];
+	/* The last skipped line, for --verbose: its number, reason and detail. */
+	uint64_t skip_line;
+	enum tw_skip skip_reason;
+	const char *skip_detail;
+};
+
+/* Prepares a reader over 'lines' (owned by the caller). 'forced' may be NULL. 'fixed_year'
+ * is --year or 0. */
+int tw_reader_init(struct tw_reader *r, struct tw_lines *lines,
+		   const struct tw_input_format *forced, uint32_t file_index, int fixed_year);
+/* Next event: TW_OK, TW_EOF, 1 + TW_SKIP_* ... see below, or TW_E_IO.
+ * Returns TW_OK with 'ev' filled; TW_READER_SKIPPED when a line was skipped (see
+ * skip_line/skip_reason/skip_detail; the counters are updated); TW_EOF at the end. */
+#define TW_READER_SKIPPED 3
+int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *ec);
+void tw_reader_fini(struct tw_reader *r);
+
+/* Shared by the netfilter and journald parsers: parses a kernel message ("[uptime] prefix
+ * IN=… OUT=… SRC=…") into 'ev'. Returns as parse(). */
+int tw_in_netfilter_message(const char *msg, size_t len, struct tw_event *ev,
+			    struct tw_parse_ctx *ctx);
+
+#endif

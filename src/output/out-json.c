@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* JSON output: the contracts of DESIGN.md ("analyze --json", "analyze --events"), one object
+ * per line, keys in the documented order, absent when unknown. */
+#include "output/output.h"
+
+#include <string.h>
+
+#include "core/time.h"
+
+static void key(struct tw_buf *b, bool *first, const char *k)
+{
+	tw_buf_adds(b, *first ? "{\"" : ",\"");
+	*first = false;
+	tw_buf_adds(b, k);
+	tw_buf_add(b, "\":", 2);
+}
+
+static void str(struct tw_buf *b, const char *s, size_t n)
+{
+	tw_buf_addc(b, '"');
+	tw_esc_json(b, s, n);
+	tw_buf_addc(b, '"');
+}
+
+static void addr(struct tw_buf *b, const struct tw_addr *a)
+{
+	char t[TW_ADDR_STRLEN];
+	size_t n = tw_addr_format(a, t);
+	str(b, t, n);
+}
+
+static void proto(struct tw_buf *b, uint8_t p)
+{
+	const char *n = tw_proto_name(p);
+	if (n)
+		str(b, n, strlen(n));
+	else
+		tw_buf_printf(b, "\"%u\"", p);
+}
+
+static void ts(struct tw_buf *b, int64_t ns, bool frac)
+{
+	char t[TW_TIME_STRLEN];
+	size_t n = tw_time_format(ns, frac, t);
+	str(b, t, n);
+}
+
+static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
+			  const struct tw_srcsum *sums, size_t n, size_t shown)
+{
+	static const char *const pnames[TW_P_N] = { "tcp", "udp", "icmp", "ipv6-icmp", "other" };
+
+	for (size_t i = 0; i < shown; i++) {
+		const struct tw_srcsum *m = &sums[i];
+		const struct tw_srcagg *s = m->s;
+		bool first = true;
+		key(b, &first, "src");
+		addr(b, &s->addr);
+		if (s->has_time) {
+			key(b, &first, "first");
+			ts(b, s->first, false);
+			key(b, &first, "last");
+			ts(b, s->last, false);
+		}
+		key(b, &first, "packets");
+		tw_buf_printf(b, "%llu", (unsigned long long)s->packets);
+		key(b, &first, "dsts");
+		tw_buf_printf(b, "%llu", (unsigned long long)m->dsts);
+		key(b, &first, "ports");
+		tw_buf_printf(b, "%llu", (unsigned long long)m->ports);
+		key(b, &first, "top_ports");
+		tw_buf_addc(b, '[');
+		for (unsigned t = 0; t < m->ntop; t++) {
+			tw_buf_adds(b, t ? ",{\"proto\":" : "{\"proto\":");
+			proto(b, m->top[t].proto);
+			tw_buf_printf(b, ",\"port\":%u,\"packets\":%llu}", m->top[t].port,
+				      (unsigned long long)m->top[t].packets);
+		}
+		tw_buf_addc(b, ']');
+		key(b, &first, "protos");
+		bool f2 = true;
+		for (int p = 0; p < TW_P_N; p++) {
+			if (!s->protos[p])
+				continue;
+			tw_buf_printf(b, "%s\"%s\":%llu", f2 ? "{" : ",", pnames[p],
+				      (unsigned long long)s->protos[p]);
+			f2 = false;
+		}
+		tw_buf_adds(b, f2 ? "{}" : "}");
+		key(b, &first, "classes");
+		f2 = true;
+		for (int c = 0; c < TW_CLS_N; c++) {
+			if (!s->classes[c])
+				continue;
+			tw_buf_printf(b, "%s\"%s\":%llu", f2 ? "{" : ",", tw_class_name(c),
+				      (unsigned long long)s->classes[c]);
+			f2 = false;
+		}
+		tw_buf_adds(b, f2 ? "{}" : "}");
+		key(b, &first, "danger");
+		tw_buf_printf(b, "%d", m->danger);
+		key(b, &first, "confidence");
+		tw_buf_printf(b, "%.1f", m->confidence);
+		key(b, &first, "reportable");
+		tw_buf_adds(b, m->reportable ? "true" : "false");
+		key(b, &first, "why");
+		tw_buf_addc(b, '[');
+		for (unsigned w = 0; w < m->nwhy; w++) {
+			if (w)
+				tw_buf_addc(b, ',');
+			str(b, m->why[w], strlen(m->why[w]));
+		}
+		tw_buf_addc(b, ']');
+		if (m->dsts_est || m->ports_est) {
+			key(b, &first, "estimated");
+			tw_buf_printf(b, "{\"dsts\":%s,\"ports\":%s,\"rel_error\":0.031}",
+				      m->dsts_est ? "true" : "false", m->ports_est ? "true" : "false");
+		}
+		tw_buf_add(b, "}\n", 2);
+	}
+	(void)st;
+	(void)n;
+}
+
+static void write_event(struct tw_buf *b, const struct tw_event *ev, const struct tw_verdict *v,
+			const char *file)
+{
+	static const char *const actions[] = { NULL, "drop", "reject", "accept" };
+	static const char *const dirs[] = { NULL, "in", "out", "forward" };
+	bool first = true;
+
+	if (ev->has & TW_EV_HAS_TS) {
+		key(b, &first, "ts");
+		ts(b, ev->ts, true);
+	}
+	key(b, &first, "src");
+	addr(b, &ev->src);
+	key(b, &first, "dst");
+	addr(b, &ev->dst);
+	key(b, &first, "proto");
+	proto(b, ev->proto);
+	if (ev->has & TW_EV_HAS_PORTS) {
+		key(b, &first, "sport");
+		tw_buf_printf(b, "%u", ev->sport);
+		key(b, &first, "dport");
+		tw_buf_printf(b, "%u", ev->dport);
+	}
+	if (ev->has & TW_EV_HAS_IPLEN) {
+		key(b, &first, "len");
+		tw_buf_printf(b, "%u", ev->ip_len);
+	}
+	if (ev->has & TW_EV_HAS_TTL) {
+		key(b, &first, "ttl");
+		tw_buf_printf(b, "%u", ev->ttl);
+	}
+	if (ev->has & TW_EV_HAS_FLAGS) {
+		char f[9];
+		tw_tcp_flags_str(ev->tcp_flags, f);
+		key(b, &first, "flags");
+		str(b, f, strlen(f));
+	}
+	if (ev->action && ev->action < 4) {
+		key(b, &first, "action");
+		str(b, actions[ev->action], strlen(actions[ev->action]));
+	}
+	if (ev->dir && ev->dir < 4) {
+		key(b, &first, "dir");
+		str(b, dirs[ev->dir], strlen(dirs[ev->dir]));
+	}
+	if (ev->iface_in.p) {
+		key(b, &first, "in");
+		str(b, ev->iface_in.p, ev->iface_in.len);
+	}
+	if (ev->iface_out.p) {
+		key(b, &first, "out");
+		str(b, ev->iface_out.p, ev->iface_out.len);
+	}
+	if (ev->prefix.p) {
+		key(b, &first, "prefix");
+		str(b, ev->prefix.p, ev->prefix.len);
+	}
+	if (ev->host.p) {
+		key(b, &first, "host");
+		str(b, ev->host.p, ev->host.len);
+	}
+	const struct tw_input_format *f = tw_input_formats[ev->origin.format];
+	key(b, &first, "format");
+	str(b, f->name, strlen(f->name));
+	key(b, &first, "file");
+	str(b, file, strlen(file));
+	key(b, &first, "line");
+	tw_buf_printf(b, "%llu", (unsigned long long)ev->origin.line);
+	key(b, &first, "class");
+	str(b, tw_class_name(v->cls), strlen(tw_class_name(v->cls)));
+	if (ev->has & TW_EV_HAS_ICMP) {
+		key(b, &first, "icmp");
+		tw_buf_printf(b, "{\"type\":%u,\"code\":%u}", ev->icmp_type, ev->icmp_code);
+	}
+	if (ev->has & TW_EV_HAS_INNER) {
+		key(b, &first, "inner");
+		tw_buf_adds(b, "{\"src\":");
+		addr(b, &ev->inner.src);
+		tw_buf_adds(b, ",\"dst\":");
+		addr(b, &ev->inner.dst);
+		tw_buf_adds(b, ",\"proto\":");
+		proto(b, ev->inner.proto);
+		if (ev->inner.has_ports)
+			tw_buf_printf(b, ",\"sport\":%u,\"dport\":%u", ev->inner.sport,
+				      ev->inner.dport);
+		tw_buf_addc(b, '}');
+	}
+	tw_buf_add(b, "}\n", 2);
+}
+
+const struct tw_output tw_out_json = {
+	.name = "json",
+	.summary = "JSON Lines: one object per source (--json) or per event (--events)",
+	.write_summary = write_summary,
+	.write_event = write_event,
+};
