@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The IANA IPv4 and IPv6 Special-Purpose Address Registries (RFC 6890, updated by RFC 8190),
- * plus multicast (RFC 5771, RFC 4291), which is never a unicast source either. */
+ * plus multicast (RFC 5771, RFC 4291), which is never a unicast source either. The
+ * IPv4-mapped block ::ffff:0:0/96 is absent on purpose: the address parser stores such
+ * addresses as IPv4, so they are judged by the IPv4 table. */
 #include "core/special.h"
 
 #include <pthread.h>
 #include <string.h>
+
+#include "core/err.h"
 
 static const struct tw_special table[] = {
 	{ "0.0.0.0/8", "this network", "RFC 791", false },
@@ -33,7 +37,6 @@ static const struct tw_special table[] = {
 	{ "255.255.255.255/32", "limited broadcast", "RFC 919", false },
 	{ "::/128", "unspecified address", "RFC 4291", false },
 	{ "::1/128", "loopback address", "RFC 4291", false },
-	{ "::ffff:0:0/96", "IPv4-mapped address", "RFC 4291", false },
 	{ "64:ff9b::/96", "IPv4-IPv6 translation", "RFC 6052", true },
 	{ "64:ff9b:1::/48", "local-use IPv4/IPv6 translation", "RFC 8215", false },
 	{ "100::/64", "discard-only address block", "RFC 6666", false },
@@ -65,8 +68,9 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static void parse_table(void)
 {
 	for (size_t i = 0; i < NSPECIAL; i++)
-		tw_prefix_parse(table[i].prefix, strlen(table[i].prefix), &parsed[i].net,
-				&parsed[i].plen);
+		if (tw_prefix_parse(table[i].prefix, strlen(table[i].prefix), &parsed[i].net,
+				    &parsed[i].plen) != TW_OK)
+			parsed[i].plen = 255;   /* never matches; t-special.c checks every row */
 }
 
 const struct tw_special *tw_special_lookup(const struct tw_addr *a)
@@ -84,4 +88,10 @@ const struct tw_special *tw_special_lookup(const struct tw_addr *a)
 		}
 	}
 	return best;
+}
+
+const struct tw_special *tw_special_table(size_t *n)
+{
+	*n = NSPECIAL;
+	return table;
 }

@@ -15,5 +15,7 @@ struct tw_special {
 /* Returns the most specific special-purpose range holding 'a', or NULL for ordinary
  * global unicast space. Thread-safe. */
 const struct tw_special *tw_special_lookup(const struct tw_addr *a);
+/* The whole table (for tests and documentation); *n rows. */
+const struct tw_special *tw_special_table(size_t *n);
 
 #endif

@@ -97,20 +97,39 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 	if (memchr(l.p, '\0', l.len))
 		return skip(r, &l, TW_SKIP_BINARY, "NUL byte in line");
 
-	const struct tw_input_format *f = r->forced ? r->forced : r->last;
+	/* Per-line detection: the format that matched last is tried first; a line that one
+	 * format finds malformed may still be another format's (a journal JSON line holds
+	 * "IN=" too), so a failure is final only when no format accepts the line. */
+	const struct tw_input_format *f = r->forced ? r->forced : r->last, *cand;
+	const char *detail = NULL;
 	ret = TW_E_NOTFOUND;
-	memset(ev, 0, sizeof(*ev));
-	r->ctx.detail = NULL;
-	r->ctx.repeat = 0;
-	if (f)
-		ret = f->parse(l.p, l.len, ev, &r->ctx);
-	for (size_t i = 0; ret == TW_E_NOTFOUND && !r->forced && tw_input_formats[i]; i++) {
-		if (tw_input_formats[i] == r->last)
+	for (size_t i = 0; ; i++) {
+		if (r->forced)
+			cand = i == 0 ? r->forced : NULL;
+		else if (i == 0)
+			cand = r->last;
+		else
+			cand = tw_input_formats[i - 1];
+		if (i > 0 && !cand)
+			break;
+		if (!cand || (i > 0 && cand == r->last))
 			continue;
-		f = tw_input_formats[i];
 		memset(ev, 0, sizeof(*ev));
-		ret = f->parse(l.p, l.len, ev, &r->ctx);
+		r->ctx.detail = NULL;
+		r->ctx.repeat = 0;
+		int rr = cand->parse(l.p, l.len, ev, &r->ctx);
+		if (rr == TW_OK || rr == TW_IN_REPEAT) {
+			ret = rr;
+			f = cand;
+			break;
+		}
+		if (rr != TW_E_NOTFOUND && ret == TW_E_NOTFOUND) {
+			ret = rr;
+			detail = r->ctx.detail;
+		}
 	}
+	if (ret != TW_OK && ret != TW_IN_REPEAT)
+		r->ctx.detail = detail;
 	switch (ret) {
 	case TW_OK:
 		break;

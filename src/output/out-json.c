@@ -192,6 +192,15 @@ static void write_event(struct tw_buf *b, const struct tw_event *ev, const struc
 	tw_buf_printf(b, "%llu", (unsigned long long)ev->origin.line);
 	key(b, &first, "class");
 	str(b, tw_class_name(v->cls), strlen(tw_class_name(v->cls)));
+	/* Keys beyond the DESIGN.md contract come last, so the contract's order holds. */
+	if (ev->has & TW_EV_HAS_PAYLEN) {
+		key(b, &first, "payload_len");
+		tw_buf_printf(b, "%u", ev->payload_len);
+	}
+	if (ev->has & TW_EV_HAS_IPID) {
+		key(b, &first, "ip_id");
+		tw_buf_printf(b, "%u", ev->ip_id);
+	}
 	if (ev->has & TW_EV_HAS_ICMP) {
 		key(b, &first, "icmp");
 		tw_buf_printf(b, "{\"type\":%u,\"code\":%u}", ev->icmp_type, ev->icmp_code);
@@ -208,6 +217,11 @@ static void write_event(struct tw_buf *b, const struct tw_event *ev, const struc
 			tw_buf_printf(b, ",\"sport\":%u,\"dport\":%u", ev->inner.sport,
 				      ev->inner.dport);
 		tw_buf_addc(b, '}');
+	}
+	if (ev->has & TW_EV_HAS_UPTIME) {
+		key(b, &first, "uptime");
+		tw_buf_printf(b, "%lld.%06lld", (long long)(ev->uptime / TW_NS),
+			      (long long)(ev->uptime % TW_NS / 1000));
 	}
 	tw_buf_add(b, "}\n", 2);
 }

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests: classify/agg (per-source aggregation, sketches, merge, verdicts). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "classify/agg.h"
+#include "core/time.h"
+#include "tap.h"
+
+static void ev_make(struct tw_event *ev, const char *src, uint32_t dst, uint8_t proto,
+		    uint16_t dport, int64_t ts_s, uint8_t flags)
+{
+	memset(ev, 0, sizeof(*ev));
+	tw_addr_parse(src, strlen(src), &ev->src);
+	ev->dst.family = TW_AF_INET;
+	ev->dst.b[0] = (uint8_t)(dst >> 24);
+	ev->dst.b[1] = (uint8_t)(dst >> 16);
+	ev->dst.b[2] = (uint8_t)(dst >> 8);
+	ev->dst.b[3] = (uint8_t)dst;
+	ev->proto = proto;
+	ev->dport = dport;
+	ev->ts = ts_s * TW_NS;
+	ev->has = TW_EV_HAS_PORTS | TW_EV_HAS_TS | (flags ? TW_EV_HAS_FLAGS : 0);
+	ev->tcp_flags = flags;
+}
+
+static void t_counts_and_order(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = { TW_CLS_OTHER, "x" };
+	tw_agg_init(&a);
+	for (int i = 0; i < 10; i++) {
+		ev_make(&ev, "198.51.100.7", 0xcb007100u + (uint32_t)(i % 3), TW_IPPROTO_TCP,
+			(uint16_t)(1000 + i), 100 + i, TW_TCP_SYN);
+		CHECK_EQ_I(tw_agg_add(&a, &ev, &v), TW_OK);
+	}
+	ev_make(&ev, "5.5.5.5", 1, TW_IPPROTO_UDP, 1026, 50, 0);
+	v.cls = TW_CLS_MESSENGER_SPAM;
+	tw_agg_add(&a, &ev, &v);
+	tw_agg_add(&a, &ev, &v);
+	size_t n;
+	struct tw_srcsum *s = tw_agg_summarise(&a, 3, &n);
+	CHECK_EQ_U(n, 2);
+	CHECK_EQ_U(s[0].s->packets, 10);
+	CHECK_EQ_U(s[0].dsts, 3);
+	CHECK_EQ_U(s[0].ports, 10);
+	CHECK(!s[0].ports_est);
+	CHECK_EQ_U(s[0].ntop, 3);
+	CHECK_EQ_U(s[0].top[0].port, 1000);    /* ties broken by port */
+	CHECK_EQ_I(s[0].s->first, 100 * TW_NS);
+	CHECK_EQ_I(s[0].s->last, 109 * TW_NS);
+	/* A documentation address: never reportable. */
+	CHECK(!s[0].reportable);
+	CHECK(s[0].confidence == 0.0);
+	/* 5.5.5.5 sent UDP only: forgeable, confidence 0.3. */
+	CHECK_EQ_U(s[1].s->classes[TW_CLS_MESSENGER_SPAM], 2);
+	CHECK(s[1].confidence > 0.29 && s[1].confidence < 0.31);
+	CHECK(!s[1].reportable);
+	CHECK_STR(s[1].why[0], "udp-only: source can be forged");
+	free(s);
+	tw_agg_fini(&a);
+}
+
+static void t_estimate_beyond_bound(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = { TW_CLS_OTHER, "x" };
+	tw_agg_init(&a);
+	/* A sweep of 50,000 hosts: the count is an estimate within a few percent. */
+	for (uint32_t i = 0; i < 50000; i++) {
+		ev_make(&ev, "6.6.6.6", 0x0a000000u + i, TW_IPPROTO_TCP, 445, 1, TW_TCP_SYN);
+		tw_agg_add(&a, &ev, &v);
+	}
+	size_t n;
+	struct tw_srcsum *s = tw_agg_summarise(&a, 1, &n);
+	CHECK(s[0].dsts_est);
+	CHECK(fabs((double)s[0].dsts - 50000.0) / 50000.0 < 0.10);
+	CHECK_EQ_U(s[0].ports, 1);
+	CHECK(s[0].reportable == false);   /* one port: SYN to several ports needed */
+	free(s);
+	tw_agg_fini(&a);
+}
+
+static void t_merge_equals_single(void)
+{
+	struct tw_agg one, p1, p2;
+	struct tw_event ev;
+	struct tw_verdict v = { TW_CLS_SMB, "x" };
+	tw_agg_init(&one);
+	tw_agg_init(&p1);
+	tw_agg_init(&p2);
+	for (uint32_t i = 0; i < 3000; i++) {
+		char src[32];
+		snprintf(src, sizeof(src), "8.8.%u.%u", i % 7, i % 5);
+		ev_make(&ev, src, i * 7, TW_IPPROTO_TCP, (uint16_t)(i % 2000), i, TW_TCP_SYN);
+		tw_agg_add(&one, &ev, &v);
+		tw_agg_add(i < 1400 ? &p1 : &p2, &ev, &v);
+	}
+	CHECK_EQ_I(tw_agg_merge(&p1, &p2), TW_OK);
+	size_t n1, n2;
+	struct tw_srcsum *a = tw_agg_summarise(&one, 5, &n1), *b = tw_agg_summarise(&p1, 5, &n2);
+	CHECK_EQ_U(n1, n2);
+	for (size_t i = 0; i < n1 && i < n2; i++) {
+		CHECK(tw_addr_eq(&a[i].s->addr, &b[i].s->addr));
+		CHECK_EQ_U(a[i].s->packets, b[i].s->packets);
+		CHECK_EQ_U(a[i].dsts, b[i].dsts);
+		CHECK_EQ_U(a[i].ports, b[i].ports);
+		CHECK_EQ_I(a[i].s->first, b[i].s->first);
+		CHECK_EQ_U(a[i].ntop, b[i].ntop);
+		for (unsigned t = 0; t < a[i].ntop && t < b[i].ntop; t++)
+			CHECK_EQ_U(a[i].top[t].packets, b[i].top[t].packets);
+	}
+	free(a);
+	free(b);
+	tw_agg_fini(&one);
+	tw_agg_fini(&p1);
+	tw_agg_fini(&p2);
+}
+
+TW_SUITE(agg, { "counts_and_order", t_counts_and_order },
+	 { "estimate_beyond_bound", t_estimate_beyond_bound },
+	 { "merge_equals_single", t_merge_equals_single });

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests: core/esc (JSON and terminal escaping). */
+#include "core/esc.h"
+#include "tap.h"
+
+static void t_json(void)
+{
+	struct tw_buf b;
+	tw_buf_init(&b);
+	/* quote, backslash, newline, ESC, invalid UTF-8 byte, valid UTF-8 "é" */
+	static const char in[] = "a\"b\\c\nd\x1b[31m\xff\xc3\xa9";
+	tw_esc_json(&b, in, sizeof(in) - 1);
+	CHECK_STR(b.p, "a\\\"b\\\\c\\nd\\u001b[31m\\ufffd\xc3\xa9");
+	tw_buf_fini(&b);
+}
+
+static void t_term(void)
+{
+	struct tw_buf b;
+	tw_buf_init(&b);
+	/* ESC sequence, C1 CSI (U+009B), overlong encoding, backslash, valid "ü" */
+	static const char in[] = "x\x1b]0;pwned\x07y\xc2\x9bz\xc0\xaf\\\xc3\xbc";
+	tw_esc_term(&b, in, sizeof(in) - 1);
+	CHECK_STR(b.p, "x\\x1b]0;pwned\\x07y\\xc2\\x9bz\\xc0\\xaf\\\\\xc3\xbc");
+	tw_buf_fini(&b);
+}
+
+static void t_utf8(void)
+{
+	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xed\xa0\x80", 3), 0); /* surrogate */
+	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xe2\x82\xac", 3), 3);
+	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xe2\x82", 2), 0);       /* cut */
+}
+
+static void t_buf_printf_long(void)
+{
+	struct tw_buf b;
+	tw_buf_init(&b);
+	tw_buf_printf(&b, "%0600d", 7);
+	CHECK_EQ_U(b.len, 600);
+	CHECK(b.p[599] == '7');
+	tw_buf_fini(&b);
+}
+
+TW_SUITE(esc, { "json", t_json }, { "term", t_term }, { "utf8", t_utf8 },
+	 { "buf_printf_long", t_buf_printf_long });

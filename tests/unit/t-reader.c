@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests: input/in-reader (per-line detection, skips, repeat notes). */
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "input/input.h"
+#include "tap.h"
+
+static const char mixed[] =
+	"Nov 27 01:00:00 h sshd[1]: Accepted publickey for root\n"
+	"Nov 27 01:00:01 h kernel: DROP IN=eth0 OUT= SRC=203.0.113.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=445 SYN\n"
+	"Nov 27 01:00:02 h last message repeated 2 times\n"
+	"Nov 27 01:00:03 h kernel: DROP IN=eth0 OUT= SRC=203.0.113.2 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1\n"
+	"{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":\"IN=eth0 OUT= SRC=203.0.113.3 DST=192.0.2.1 LEN=28 PROTO=UDP SPT=1 DPT=137 LEN=8\"}\n"
+	"bin\0ary\n"
+	"Nov 27 01:00:04 h last message repeated 5 times\n";
+
+static void run(const char *path, bool gz, uint64_t *events, uint64_t *sk, int *dports)
+{
+	int fd = -1;
+	char p[64];
+	strcpy(p, path);
+	fd = mkstemp(p);
+	if (gz) {
+		gzFile g = gzdopen(fd, "wb");
+		gzwrite(g, mixed, sizeof(mixed) - 1);
+		gzclose(g);
+	} else {
+		CHECK(write(fd, mixed, sizeof(mixed) - 1) == (ssize_t)(sizeof(mixed) - 1));
+		close(fd);
+	}
+	struct tw_lines lr;
+	struct tw_reader r;
+	struct tw_event ev;
+	struct tw_errctx ec;
+	int ret, n = 0;
+	CHECK_EQ_I(tw_lines_open(&lr, p, 0, &ec), TW_OK);
+	tw_reader_init(&r, &lr, NULL, 0, 2026);
+	while ((ret = tw_reader_next(&r, &ev, &ec)) != TW_EOF) {
+		if (ret == TW_OK && n < 8)
+			dports[n++] = ev.dport;
+	}
+	*events = r.events;
+	for (int i = 0; i < TW_SKIP_NREASONS; i++)
+		sk[i] = r.skipped[i];
+	tw_reader_fini(&r);
+	tw_lines_close(&lr);
+	unlink(p);
+}
+
+static void t_mixed_file(void)
+{
+	for (int gz = 0; gz < 2; gz++) {
+		uint64_t events, sk[TW_SKIP_NREASONS];
+		int dports[8] = { 0 };
+		run("/tmp/tw-reader-XXXXXX", gz, &events, sk, dports);
+		/* 445 once, twice more from the repeat note, then 137 from the journal line;
+		 * the second repeat note follows a non-firewall line and adds nothing. */
+		CHECK_EQ_U(events, 4);
+		CHECK_EQ_I(dports[0], 445);
+		CHECK_EQ_I(dports[1], 445);
+		CHECK_EQ_I(dports[2], 445);
+		CHECK_EQ_I(dports[3], 137);
+		CHECK_EQ_U(sk[TW_SKIP_NOT_FIREWALL], 2);
+		CHECK_EQ_U(sk[TW_SKIP_TRUNCATED], 1);
+		CHECK_EQ_U(sk[TW_SKIP_BINARY], 1);
+	}
+}
+
+TW_SUITE(reader, { "mixed_file", t_mixed_file });
