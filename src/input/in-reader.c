@@ -146,6 +146,9 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 				ts = ev->ts;
 			r->last_ev.ts = ts;
 		}
+		/* The note is the evidence for the copies: point at it. */
+		r->last_ev.origin.line = l.lineno;
+		r->last_ev.origin.offset = l.offset;
 		*ev = r->last_ev;
 		r->events++;
 		return TW_OK;

@@ -28,9 +28,9 @@ static void write_header(struct tw_buf *b, const struct tw_run_stats *st, size_t
 		skipped += st->skipped[i];
 	tw_buf_printf(b, "%zu file%s, ", st->files, st->files == 1 ? "" : "s");
 	grouped(b, st->lines);
-	tw_buf_adds(b, " lines: ");
+	tw_buf_adds(b, st->lines == 1 ? " line: " : " lines: ");
 	grouped(b, st->events);
-	tw_buf_adds(b, " firewall events from ");
+	tw_buf_adds(b, st->events == 1 ? " firewall event from " : " firewall events from ");
 	grouped(b, nsrc);
 	tw_buf_printf(b, " source%s", nsrc == 1 ? "" : "s");
 	if (st->filtered) {
@@ -40,7 +40,7 @@ static void write_header(struct tw_buf *b, const struct tw_run_stats *st, size_t
 	}
 	tw_buf_adds(b, ", ");
 	grouped(b, skipped);
-	tw_buf_adds(b, " lines skipped");
+	tw_buf_adds(b, skipped == 1 ? " line skipped" : " lines skipped");
 	if (skipped) {
 		const char *sep = " (";
 		for (int i = 0; i < TW_SKIP_NREASONS; i++) {

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Rewrites the expected outputs from the current build. Review `git diff` before committing.
+UPDATE=1 exec "$(dirname "$0")/run-golden.sh" "$@"
