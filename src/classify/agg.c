@@ -41,7 +41,7 @@ static int kmv_add(struct tw_kmv *k, uint64_t h)
 		return TW_OK;
 	if (k->n == k->cap) {
 		if (k->n == TW_KMV_K) {
-			k->n--;   /* drop the largest to make room */
+			k->n--; /* drop the largest to make room */
 		} else {
 			uint32_t nc = k->cap ? k->cap * 2 : 4;
 			if (nc > TW_KMV_K)
@@ -183,7 +183,7 @@ static int pc_add(struct tw_agg *a, uint32_t src, uint32_t key, uint64_t n)
 	if (a->srcs[src].ports_tracked >= TW_PORTS_TRACKED)
 		return TW_OK;
 	a->srcs[src].ports_tracked++;
-	a->pc[j] = (struct tw_portcount){ src, key, n };
+	a->pc[j] = (struct tw_portcount){src, key, n};
 	a->pc_n++;
 	return TW_OK;
 }
@@ -398,8 +398,9 @@ struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t
 			p++;
 		for (; p < npc && pcs[p].src == i; p++)
 			if (m->ntop < ntop)
-				m->top[m->ntop++] = (struct tw_topport){
-					(uint8_t)(pcs[p].key >> 16), (uint16_t)pcs[p].key, pcs[p].count };
+				m->top[m->ntop++] =
+				    (struct tw_topport){(uint8_t)(pcs[p].key >> 16),
+							(uint16_t)pcs[p].key, pcs[p].count};
 		judge(m);
 	}
 	free(pcs);

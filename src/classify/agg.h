@@ -19,9 +19,9 @@
 #define TW_PORTS_TRACKED 4096
 
 struct tw_kmv {
-	uint64_t *h;      /* ascending; the smallest distinct hashes seen */
+	uint64_t *h; /* ascending; the smallest distinct hashes seen */
 	uint32_t n, cap;
-	uint64_t last;    /* the last hash added (fast path for repeats) */
+	uint64_t last; /* the last hash added (fast path for repeats) */
 };
 
 enum { TW_P_TCP, TW_P_UDP, TW_P_ICMP, TW_P_ICMP6, TW_P_OTHER, TW_P_N };
@@ -33,25 +33,25 @@ struct tw_srcagg {
 	uint64_t packets;
 	uint64_t protos[TW_P_N];
 	uint64_t classes[TW_CLS_N];
-	uint64_t tcp_syn;        /* SYN without ACK */
-	uint64_t tcp_noSyn;      /* TCP without SYN (ACK, RST, FIN … alone) */
-	uint64_t tcp_unknown;    /* TCP with no flags logged */
+	uint64_t tcp_syn;     /* SYN without ACK */
+	uint64_t tcp_noSyn;   /* TCP without SYN (ACK, RST, FIN … alone) */
+	uint64_t tcp_unknown; /* TCP with no flags logged */
 	struct tw_kmv dsts, ports;
 	uint32_t ports_tracked;
 };
 
 struct tw_portcount {
-	uint32_t src;     /* index into tw_agg.srcs */
-	uint32_t key;     /* proto << 16 | port */
-	uint64_t count;   /* 0 = empty slot */
+	uint32_t src;	/* index into tw_agg.srcs */
+	uint32_t key;	/* proto << 16 | port */
+	uint64_t count; /* 0 = empty slot */
 };
 
 struct tw_agg {
 	struct tw_srcagg *srcs;
 	size_t nsrcs, capsrcs;
-	uint32_t *index;          /* open addressing: src index + 1, 0 = empty */
+	uint32_t *index; /* open addressing: src index + 1, 0 = empty */
 	size_t index_cap;
-	struct tw_portcount *pc;  /* open addressing on (src, key) */
+	struct tw_portcount *pc; /* open addressing on (src, key) */
 	size_t pc_cap, pc_n;
 	uint64_t events;
 	uint64_t classes[TW_CLS_N];
@@ -82,12 +82,12 @@ struct tw_srcsum {
 	bool dsts_est, ports_est;
 	struct tw_topport top[8];
 	unsigned ntop;
-	int danger;              /* 1..5 */
-	double confidence;       /* 0..1 */
+	int danger;	   /* 1..5 */
+	double confidence; /* 0..1 */
 	bool reportable;
 	const char *why[6];
 	unsigned nwhy;
-	char special[96];        /* "special-purpose: …" text when the source is one */
+	char special[96]; /* "special-purpose: …" text when the source is one */
 };
 
 /* Builds the summaries, sorted by packets (descending) then address; 'ntop' ports each

@@ -29,7 +29,7 @@ const char *tw_class_name(enum tw_class c);
 
 struct tw_verdict {
 	enum tw_class cls;
-	const char *why;     /* static text: the rule that matched */
+	const char *why; /* static text: the rule that matched */
 };
 
 struct tw_classifier {

@@ -26,13 +26,15 @@ static int classify(const struct tw_event *ev, struct tw_verdict *v)
 			int pl = payload_of(ev);
 			if (pl >= TW_MESSENGER_MIN_PAYLOAD) {
 				v->cls = TW_CLS_MESSENGER_SPAM;
-				v->why = "UDP to the RPC endpoint mapper or a dynamic Messenger port "
-					 "(135, 1026-1029) with a payload that fits NetrSendMessage";
+				v->why =
+				    "UDP to the RPC endpoint mapper or a dynamic Messenger port "
+				    "(135, 1026-1029) with a payload that fits NetrSendMessage";
 				return TW_OK;
 			}
 			if (dp == 135) {
 				v->cls = TW_CLS_MSRPC;
-				v->why = "UDP to 135 (RPC endpoint mapper) without a message-sized payload";
+				v->why = "UDP to 135 (RPC endpoint mapper) without a message-sized "
+					 "payload";
 				return TW_OK;
 			}
 			return TW_E_NOTFOUND;
@@ -68,7 +70,7 @@ static int classify(const struct tw_event *ev, struct tw_verdict *v)
 }
 
 const struct tw_classifier tw_cls_ports = {
-	.name = "ports",
-	.summary = "Messenger/NetBIOS/SMB/RPC classes from protocol, port and payload size",
-	.classify = classify,
+    .name = "ports",
+    .summary = "Messenger/NetBIOS/SMB/RPC classes from protocol, port and payload size",
+    .classify = classify,
 };

@@ -5,20 +5,20 @@
 #include <stddef.h>
 
 const struct tw_classifier *const tw_classifiers[] = {
-	&tw_cls_ports,
-	NULL,
+    &tw_cls_ports,
+    NULL,
 };
 
 const char *tw_class_name(enum tw_class c)
 {
 	static const char *const names[TW_CLS_N] = {
-		[TW_CLS_MESSENGER_SPAM] = "messenger-spam",
-		[TW_CLS_NETBIOS_NS] = "netbios-ns",
-		[TW_CLS_NETBIOS_DGM] = "netbios-dgm",
-		[TW_CLS_NETBIOS_SSN] = "netbios-ssn",
-		[TW_CLS_SMB] = "smb",
-		[TW_CLS_MSRPC] = "msrpc",
-		[TW_CLS_OTHER] = "other",
+	    [TW_CLS_MESSENGER_SPAM] = "messenger-spam",
+	    [TW_CLS_NETBIOS_NS] = "netbios-ns",
+	    [TW_CLS_NETBIOS_DGM] = "netbios-dgm",
+	    [TW_CLS_NETBIOS_SSN] = "netbios-ssn",
+	    [TW_CLS_SMB] = "smb",
+	    [TW_CLS_MSRPC] = "msrpc",
+	    [TW_CLS_OTHER] = "other",
 	};
 	return (unsigned)c < TW_CLS_N ? names[c] : "other";
 }

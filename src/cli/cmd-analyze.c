@@ -22,13 +22,13 @@
 #include "input/input.h"
 #include "output/output.h"
 
-#define MAX_THREADS 16
+#define MAX_THREADS	16
 #define SPLIT_MIN_BYTES (8u * 1024 * 1024)
 
 struct opts {
 	bool json, events, verbose, has_since, has_until;
 	int64_t since, until;
-	long top;              /* sources shown; -1 = default */
+	long top; /* sources shown; -1 = default */
 	unsigned top_ports;
 	const struct tw_input_format *format;
 	int year;
@@ -38,15 +38,15 @@ struct opts {
 /* One unit of work: a whole file, or a line-aligned part of one. */
 struct job {
 	const struct opts *o;
-	struct tw_lines lines;      /* a sub-reader for parts */
+	struct tw_lines lines; /* a sub-reader for parts */
 	const char *name;
 	uint32_t file_index;
 	struct tw_agg agg;
 	struct tw_run_stats st;
 	int err;
 	struct tw_errctx ec;
-	_Atomic uint64_t done;      /* bytes processed, for the progress bar */
-	size_t begin;               /* first byte of a part */
+	_Atomic uint64_t done;	    /* bytes processed, for the progress bar */
+	size_t begin;		    /* first byte of a part */
 	_Atomic unsigned *finished; /* counts workers that are done */
 };
 
@@ -61,7 +61,8 @@ static void usage(FILE *f)
 		"  --events          one JSON object per event instead of the summary\n"
 		"  --top N           show the N busiest sources (text default 20; 0 = all)\n"
 		"  --top-ports N     ports listed per source (default 5, at most 8)\n"
-		"  --since TIME      ignore events before TIME (RFC 3339 or YYYY-MM-DD[ HH:MM[:SS]], UTC)\n"
+		"  --since TIME      ignore events before TIME (RFC 3339 or YYYY-MM-DD[ "
+		"HH:MM[:SS]], UTC)\n"
 		"  --until TIME      ignore events at or after TIME\n"
 		"  --format NAME     parse every line as NAME instead of detecting per line\n"
 		"  --list-formats    list the formats and exit\n"
@@ -247,8 +248,10 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 		return TW_E_NOMEM;
 	size_t from = 0;
 	for (unsigned i = 0; i < n; i++) {
-		size_t to = i + 1 == n ? lr->map_size
-				       : skip_repeat_notes(lr, tw_lines_align(lr, lr->map_size / n * (i + 1)));
+		size_t to =
+		    i + 1 == n
+			? lr->map_size
+			: skip_repeat_notes(lr, tw_lines_align(lr, lr->map_size / n * (i + 1)));
 		if (to < from)
 			to = from;
 		jobs[i].o = o;
@@ -269,7 +272,7 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 	}
 	/* Progress while the workers run. */
 	while (prog->on && atomic_load(&finished) < started) {
-		struct timespec ts = { 0, 100 * 1000 * 1000 };
+		struct timespec ts = {0, 100 * 1000 * 1000};
 		uint64_t sum = 0;
 		for (unsigned i = 0; i < started; i++) {
 			uint64_t d = atomic_load(&jobs[i].done);
@@ -334,7 +337,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		    j.lines.map_size >= SPLIT_MIN_BYTES) {
 			err = run_split(o, &j.lines, (uint32_t)i, files[i], &agg, &st, &prog, base);
 		} else {
-			j.agg = agg;   /* single job: aggregate straight into the run's tables */
+			j.agg = agg; /* single job: aggregate straight into the run's tables */
 			run_job(&j, o->events ? &out : NULL, &prog);
 			agg = j.agg;
 			add_stats(&st, &j.st);
@@ -344,8 +347,8 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		if (err) {
 			fputs("tracewall: ", stderr);
 			tw_cli_puts_safe(stderr, files[i]);
-			fprintf(stderr, ": %s\n", err == TW_E_IO && j.ec.msg[0] ? j.ec.msg
-									: tw_strerror(err));
+			fprintf(stderr, ": %s\n",
+				err == TW_E_IO && j.ec.msg[0] ? j.ec.msg : tw_strerror(err));
 			if (err == TW_E_IO && !o->events) {
 				st.files_failed++;
 				rc = TW_EXIT_INPUT;
@@ -380,7 +383,8 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			free(sums);
 		}
 		if (agg.oom)
-			fprintf(stderr, "tracewall: warning: out of memory, counts are incomplete\n");
+			fprintf(stderr,
+				"tracewall: warning: out of memory, counts are incomplete\n");
 	}
 	if (fflush(stdout) != 0 && errno != EPIPE) {
 		fprintf(stderr, "tracewall: cannot write output: %s\n", strerror(errno));
@@ -393,25 +397,36 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 
 int tw_cmd_analyze(int argc, char **argv)
 {
-	enum { O_JSON = 256, O_EVENTS, O_TOP, O_TOPPORTS, O_SINCE, O_UNTIL, O_FORMAT, O_LIST,
-	       O_YEAR, O_TZ, O_THREADS };
-	static const struct option lopts[] = {
-		{ "json", no_argument, NULL, O_JSON },
-		{ "events", no_argument, NULL, O_EVENTS },
-		{ "top", required_argument, NULL, O_TOP },
-		{ "top-ports", required_argument, NULL, O_TOPPORTS },
-		{ "since", required_argument, NULL, O_SINCE },
-		{ "until", required_argument, NULL, O_UNTIL },
-		{ "format", required_argument, NULL, O_FORMAT },
-		{ "list-formats", no_argument, NULL, O_LIST },
-		{ "year", required_argument, NULL, O_YEAR },
-		{ "tz", required_argument, NULL, O_TZ },
-		{ "threads", required_argument, NULL, O_THREADS },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	enum {
+		O_JSON = 256,
+		O_EVENTS,
+		O_TOP,
+		O_TOPPORTS,
+		O_SINCE,
+		O_UNTIL,
+		O_FORMAT,
+		O_LIST,
+		O_YEAR,
+		O_TZ,
+		O_THREADS
 	};
-	struct opts o = { .top = -1, .top_ports = 5 };
+	static const struct option lopts[] = {
+	    {"json", no_argument, NULL, O_JSON},
+	    {"events", no_argument, NULL, O_EVENTS},
+	    {"top", required_argument, NULL, O_TOP},
+	    {"top-ports", required_argument, NULL, O_TOPPORTS},
+	    {"since", required_argument, NULL, O_SINCE},
+	    {"until", required_argument, NULL, O_UNTIL},
+	    {"format", required_argument, NULL, O_FORMAT},
+	    {"list-formats", no_argument, NULL, O_LIST},
+	    {"year", required_argument, NULL, O_YEAR},
+	    {"tz", required_argument, NULL, O_TZ},
+	    {"threads", required_argument, NULL, O_THREADS},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct opts o = {.top = -1, .top_ports = 5};
 	long v;
 	int c;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -436,8 +451,10 @@ int tw_cmd_analyze(int argc, char **argv)
 		case O_UNTIL: {
 			int64_t t;
 			if (tw_time_parse_user(optarg, &t)) {
-				fprintf(stderr, "tracewall: %s: not a time (want RFC 3339 or "
-						"YYYY-MM-DD[ HH:MM[:SS]])\n", c == O_SINCE ? "--since" : "--until");
+				fprintf(stderr,
+					"tracewall: %s: not a time (want RFC 3339 or "
+					"YYYY-MM-DD[ HH:MM[:SS]])\n",
+					c == O_SINCE ? "--since" : "--until");
 				return TW_EXIT_USAGE;
 			}
 			if (c == O_SINCE) {
@@ -458,9 +475,7 @@ int tw_cmd_analyze(int argc, char **argv)
 				return TW_EXIT_USAGE;
 			}
 			break;
-		case O_LIST:
-			list_formats();
-			return TW_EXIT_OK;
+		case O_LIST: list_formats(); return TW_EXIT_OK;
 		case O_YEAR:
 			if (parse_num(optarg, 1970, 9999, &v))
 				goto bad_num;
@@ -486,7 +501,7 @@ int tw_cmd_analyze(int argc, char **argv)
 		}
 	}
 	tzset();
-	char *dash[] = { (char *)"-" };
+	char *dash[] = {(char *)"-"};
 	char **files = optind < argc ? argv + optind : dash;
 	int nfiles = optind < argc ? argc - optind : 1;
 	return analyze(&o, files, nfiles);

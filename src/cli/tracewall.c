@@ -13,8 +13,8 @@ struct subcmd {
 };
 
 static const struct subcmd subcmds[] = {
-	{ "analyze", tw_cmd_analyze, "summarise firewall logs per source and probe class" },
-	{ NULL, NULL, NULL },
+    {"analyze", tw_cmd_analyze, "summarise firewall logs per source and probe class"},
+    {NULL, NULL, NULL},
 };
 
 void tw_cli_puts_safe(FILE *f, const char *s)

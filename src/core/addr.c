@@ -38,7 +38,7 @@ int tw_addr_parse4(const char *s, size_t len, struct tw_addr *out)
 	return TW_OK;
 }
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 int tw_addr_parse6(const char *s, size_t len, struct tw_addr *out)
 {

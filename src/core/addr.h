@@ -6,15 +6,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TW_ADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
 
 enum { TW_AF_NONE = 0, TW_AF_INET = 4, TW_AF_INET6 = 6 };
 
 struct tw_addr {
-	uint8_t family;    /* TW_AF_INET, TW_AF_INET6 or TW_AF_NONE (unknown) */
-	uint8_t pad[3];    /* always zero, so that memcmp and hashing see equal bytes */
-	uint8_t b[16];     /* network order; IPv4 uses b[0..3], the rest zero */
+	uint8_t family; /* TW_AF_INET, TW_AF_INET6 or TW_AF_NONE (unknown) */
+	uint8_t pad[3]; /* always zero, so that memcmp and hashing see equal bytes */
+	uint8_t b[16];	/* network order; IPv4 uses b[0..3], the rest zero */
 };
 
 /* Parses a dotted-quad IPv4 address of exactly 'len' bytes (no leading '+', no
@@ -33,15 +34,15 @@ size_t tw_addr_format(const struct tw_addr *a, char out[static TW_ADDR_STRLEN]);
 int tw_addr_cmp(const struct tw_addr *a, const struct tw_addr *b);
 static inline bool tw_addr_eq(const struct tw_addr *a, const struct tw_addr *b)
 {
-	const uint64_t *x = (const uint64_t *)(const void *)a->b;
-	const uint64_t *y = (const uint64_t *)(const void *)b->b;
-	return a->family == b->family && x[0] == y[0] && x[1] == y[1];
+	return a->family == b->family && memcmp(a->b, b->b, 16) == 0;
 }
 /* A well-mixed 64-bit hash of the address. */
 static inline uint64_t tw_addr_hash(const struct tw_addr *a)
 {
-	const uint64_t *x = (const uint64_t *)(const void *)a->b;
-	uint64_t h = (x[0] ^ (x[1] * 0x9E3779B97F4A7C15ull) ^ a->family) * 0xff51afd7ed558ccdull;
+	uint64_t x0, x1; /* memcpy: b is not 8-byte aligned; compilers emit plain loads */
+	memcpy(&x0, a->b, 8);
+	memcpy(&x1, a->b + 8, 8);
+	uint64_t h = (x0 ^ (x1 * 0x9E3779B97F4A7C15ull) ^ a->family) * 0xff51afd7ed558ccdull;
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ull;
 	return h ^ (h >> 29);

@@ -8,15 +8,16 @@
 struct tw_arena_block;
 
 struct tw_arena {
-	struct tw_arena_block *head;  /* current block; older blocks chained behind it */
+	struct tw_arena_block *head; /* current block; older blocks chained behind it */
 	size_t block_size;
-	size_t limit;                 /* total bytes this arena may hold; 0 = no limit */
+	size_t limit; /* total bytes this arena may hold; 0 = no limit */
 	size_t used_total;
 };
 
 /* Initialises an empty arena; blocks of 'block_size' bytes (0: 16 KiB), at most 'limit' bytes. */
 void tw_arena_init(struct tw_arena *a, size_t block_size, size_t limit);
-/* Returns 'n' bytes aligned to 16, valid until reset/fini; NULL when out of memory or over limit. */
+/* Returns 'n' bytes aligned to 16, valid until reset/fini; NULL when out of memory or over limit.
+ */
 void *tw_arena_alloc(struct tw_arena *a, size_t n);
 /* Copies 'n' bytes and a terminating NUL into the arena; NULL on failure. */
 char *tw_arena_strndup(struct tw_arena *a, const char *s, size_t n);

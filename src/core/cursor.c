@@ -2,12 +2,12 @@
 /* Bounded byte cursor: checked fetches with a sticky error. */
 #include "core/cursor.h"
 
-#define NEED(c, n)                                                                          \
-	do {                                                                                \
-		if (tw_cursor_left(c) < (n)) {                                              \
-			tw_cursor_fail((c), TW_E_TRUNCATED);                                \
-			return 0;                                                           \
-		}                                                                           \
+#define NEED(c, n)                                                                                 \
+	do {                                                                                       \
+		if (tw_cursor_left(c) < (n)) {                                                     \
+			tw_cursor_fail((c), TW_E_TRUNCATED);                                       \
+			return 0;                                                                  \
+		}                                                                                  \
 	} while (0)
 
 uint8_t tw_cursor_get_u8(struct tw_cursor *c)
@@ -35,8 +35,8 @@ uint16_t tw_cursor_get_le16(struct tw_cursor *c)
 uint32_t tw_cursor_get_be32(struct tw_cursor *c)
 {
 	NEED(c, 4);
-	uint32_t v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 |
-		     c->p[3];
+	uint32_t v =
+	    (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 | c->p[3];
 	c->p += 4;
 	return v;
 }
@@ -44,8 +44,8 @@ uint32_t tw_cursor_get_be32(struct tw_cursor *c)
 uint32_t tw_cursor_get_le32(struct tw_cursor *c)
 {
 	NEED(c, 4);
-	uint32_t v = (uint32_t)c->p[3] << 24 | (uint32_t)c->p[2] << 16 | (uint32_t)c->p[1] << 8 |
-		     c->p[0];
+	uint32_t v =
+	    (uint32_t)c->p[3] << 24 | (uint32_t)c->p[2] << 16 | (uint32_t)c->p[1] << 8 | c->p[0];
 	c->p += 4;
 	return v;
 }
@@ -69,7 +69,7 @@ void tw_cursor_skip(struct tw_cursor *c, size_t n)
 
 struct tw_span tw_cursor_digits(struct tw_cursor *c)
 {
-	struct tw_span s = { (const char *)c->p, 0 };
+	struct tw_span s = {(const char *)c->p, 0};
 	size_t left = tw_cursor_left(c);
 
 	while (s.len < left && c->p[s.len] >= '0' && c->p[s.len] <= '9')

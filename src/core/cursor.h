@@ -19,7 +19,7 @@
 struct tw_cursor {
 	const uint8_t *p;   /* next byte */
 	const uint8_t *end; /* one past the last byte */
-	int err;            /* 0 or the first error met; sticky */
+	int err;	    /* 0 or the first error met; sticky */
 };
 
 /* A borrowed byte range; valid as long as the buffer it points into. */
@@ -91,7 +91,7 @@ static inline bool tw_cursor_accept_ch(struct tw_cursor *c, int ch)
 /* Consumes bytes up to (not including) 'ch' or the end; returns them as a span. */
 static inline struct tw_span tw_cursor_until(struct tw_cursor *c, int ch)
 {
-	struct tw_span s = { (const char *)c->p, 0 };
+	struct tw_span s = {(const char *)c->p, 0};
 	size_t left = tw_cursor_left(c);
 	const uint8_t *q = left ? memchr(c->p, ch, left) : NULL;
 
@@ -109,7 +109,7 @@ long tw_cursor_find(const struct tw_cursor *c, const char *needle, size_t n);
 /* The remaining bytes as a span (without consuming). */
 static inline struct tw_span tw_cursor_rest(const struct tw_cursor *c)
 {
-	struct tw_span s = { (const char *)c->p, tw_cursor_left(c) };
+	struct tw_span s = {(const char *)c->p, tw_cursor_left(c)};
 	return s;
 }
 

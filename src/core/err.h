@@ -7,16 +7,16 @@
 
 enum tw_err {
 	TW_OK = 0,
-	TW_EOF = 1,            /* not an error: end of input */
+	TW_EOF = 1, /* not an error: end of input */
 	TW_E_NOMEM = -1,
-	TW_E_TRUNCATED = -2,   /* data ends early (snap length, cut line) */
-	TW_E_INVALID = -3,     /* data is wrong: evidence, not an accident */
+	TW_E_TRUNCATED = -2, /* data ends early (snap length, cut line) */
+	TW_E_INVALID = -3,   /* data is wrong: evidence, not an accident */
 	TW_E_UNSUPPORTED = -4,
-	TW_E_IO = -5,          /* errno saved in struct tw_errctx */
+	TW_E_IO = -5, /* errno saved in struct tw_errctx */
 	TW_E_DB = -6,
-	TW_E_NOTFOUND = -7,    /* e.g. a line that is not of the asked format */
+	TW_E_NOTFOUND = -7, /* e.g. a line that is not of the asked format */
 	TW_E_PERM = -8,
-	TW_E_RANGE = -9,       /* a number or length out of its allowed range */
+	TW_E_RANGE = -9, /* a number or length out of its allowed range */
 };
 
 /* Returns a static string for a tw_err code; never NULL. */
@@ -31,6 +31,6 @@ struct tw_errctx {
 
 /* Records code, errno and a printf-style message in 'ctx' (if not NULL); returns 'code'. */
 int tw_err_set(struct tw_errctx *ctx, int code, int sys_errno, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -158,7 +158,7 @@ void tw_esc_json(struct tw_buf *b, const char *s, size_t n)
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
 			static const char hex[] = "0123456789abcdef";
-			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 			if (c == '\n')
 				tw_buf_add(b, "\\n", 2);
 			else if (c == '\t')
@@ -206,7 +206,7 @@ void tw_esc_term(struct tw_buf *b, const char *s, size_t n)
 		} else {
 			size_t k = l ? l : 1;
 			for (size_t j = 0; j < k; j++) {
-				char e[4] = { '\\', 'x', hex[u[i + j] >> 4], hex[u[i + j] & 15] };
+				char e[4] = {'\\', 'x', hex[u[i + j] >> 4], hex[u[i + j] & 15]};
 				tw_buf_add(b, e, 4);
 			}
 			i += k;

@@ -11,7 +11,7 @@
 struct tw_buf {
 	char *p;
 	size_t len, cap;
-	bool oom;          /* sticky: an append failed; contents are incomplete */
+	bool oom; /* sticky: an append failed; contents are incomplete */
 };
 
 void tw_buf_init(struct tw_buf *b);

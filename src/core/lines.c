@@ -26,7 +26,7 @@ static void reset(struct tw_lines *lr, const char *name, size_t max_line)
 int tw_lines_open(struct tw_lines *lr, const char *path, size_t max_line, struct tw_errctx *ec)
 {
 	struct stat st;
-	unsigned char magic[2] = { 0, 0 };
+	unsigned char magic[2] = {0, 0};
 	bool is_stdin = strcmp(path, "-") == 0;
 	int ret = TW_OK;
 

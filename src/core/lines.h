@@ -18,27 +18,27 @@ enum {
 };
 
 struct tw_line {
-	const char *p;       /* valid until the next tw_lines_next() (or, for mmap, until close) */
-	size_t len;          /* without the newline (and without a CR before it) */
-	uint64_t lineno;     /* 1-based */
-	uint64_t offset;     /* byte offset of the line in the (uncompressed) input */
+	const char *p;	 /* valid until the next tw_lines_next(); for mmap until close */
+	size_t len;	 /* without the newline (and without a CR before it) */
+	uint64_t lineno; /* 1-based */
+	uint64_t offset; /* byte offset of the line in the (uncompressed) input */
 	unsigned flags;
 };
 
 struct tw_lines {
-	const char *name;        /* as given; "-" for stdin */
+	const char *name; /* as given; "-" for stdin */
 	int fd;
-	void *gz;                /* gzFile when streaming */
-	const char *map;         /* mmap'd file (or parent's mapping for a sub-reader) */
+	void *gz;	 /* gzFile when streaming */
+	const char *map; /* mmap'd file (or parent's mapping for a sub-reader) */
 	size_t map_size;
-	size_t pos, end;         /* mmap: next byte, end of this reader's range */
-	char *buf;               /* streaming buffer */
+	size_t pos, end;	 /* mmap: next byte, end of this reader's range */
+	char *buf;		 /* streaming buffer */
 	size_t cap, start, fill; /* buffer window [start, fill) */
 	bool eof, skipping, owns_map, compressed;
 	uint64_t lineno, offset;
 	size_t max_line;
-	int64_t mtime_s;         /* the file's mtime, or now for pipes */
-	uint64_t total_size;     /* bytes of the file (compressed size for gzip); 0 if unknown */
+	int64_t mtime_s;     /* the file's mtime, or now for pipes */
+	uint64_t total_size; /* bytes of the file (compressed size for gzip); 0 if unknown */
 };
 
 /* Opens 'path' ("-" = stdin). max_line 0 means TW_LINE_MAX_DEFAULT. On error returns

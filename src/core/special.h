@@ -6,10 +6,10 @@
 #include "core/addr.h"
 
 struct tw_special {
-	const char *prefix;   /* "192.0.2.0/24" */
-	const char *name;     /* "documentation (TEST-NET-1)" */
-	const char *rfc;      /* "RFC 5737" */
-	bool global;          /* the registry's "Globally Reachable" column */
+	const char *prefix; /* "192.0.2.0/24" */
+	const char *name;   /* "documentation (TEST-NET-1)" */
+	const char *rfc;    /* "RFC 5737" */
+	bool global;	    /* the registry's "Globally Reachable" column */
 };
 
 /* Returns the most specific special-purpose range holding 'a', or NULL for ordinary

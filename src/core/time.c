@@ -48,7 +48,7 @@ static int num(const char *s, size_t n)
 
 static int days_in_month(int y, int m)
 {
-	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
 	return dm[m - 1];
@@ -96,8 +96,13 @@ int64_t tw_time_local_to_utc(struct tw_yearctx *yc, int y, int mon, int d, int h
 	int64_t key = as_utc / 3600;
 
 	if (!yc || key != yc->cache_key) {
-		struct tm tm = { .tm_year = y - 1900, .tm_mon = mon - 1, .tm_mday = d,
-				 .tm_hour = h, .tm_min = 0, .tm_sec = 0, .tm_isdst = -1 };
+		struct tm tm = {.tm_year = y - 1900,
+				.tm_mon = mon - 1,
+				.tm_mday = d,
+				.tm_hour = h,
+				.tm_min = 0,
+				.tm_sec = 0,
+				.tm_isdst = -1};
 		time_t t = mktime(&tm);
 		int64_t off = (t == (time_t)-1) ? 0 : (tw_time_from_civil(y, mon, d, h, 0, 0) - t);
 		if (!yc)
@@ -108,8 +113,7 @@ int64_t tw_time_local_to_utc(struct tw_yearctx *yc, int y, int mon, int d, int h
 	return as_utc - yc->cache_off;
 }
 
-size_t tw_time_parse_rfc3339(const char *s, size_t len, int64_t *ns, int32_t *off_s,
-			     bool *has_off)
+size_t tw_time_parse_rfc3339(const char *s, size_t len, int64_t *ns, int32_t *off_s, bool *has_off)
 {
 	size_t i = 19;
 	int y, mo, d, h, mi, sec, off = 0;
@@ -184,8 +188,7 @@ size_t tw_time_parse_syslog(const char *s, size_t len, struct tw_yearctx *yc, in
 	mi = num(s + 10, 2);
 	sec = num(s + 13, 2);
 	int64_t f = frac_ns(s, len, &i);
-	if (f < 0 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 ||
-	    sec > 60)
+	if (f < 0 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
 		return 0;
 	if (yc->fixed_year) {
 		y = yc->fixed_year;

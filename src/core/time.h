@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TW_NS 1000000000LL
+#define TW_NS	       1000000000LL
 #define TW_TIME_STRLEN 40
 
 /* Seconds since the epoch of a proleptic Gregorian UTC date (no range checks beyond sanity). */
@@ -19,13 +19,12 @@ int64_t tw_time_from_civil(int y, int mon, int d, int h, int mi, int s);
  * NOT accepted: a space ends the stamp). On success returns the number of bytes used, sets
  * *ns (UTC), *off_s (the stated offset) and *has_off; returns 0 if it is not such a stamp.
  * Without an offset the stamp is read as local time in the process's zone. */
-size_t tw_time_parse_rfc3339(const char *s, size_t len, int64_t *ns, int32_t *off_s,
-			     bool *has_off);
+size_t tw_time_parse_rfc3339(const char *s, size_t len, int64_t *ns, int32_t *off_s, bool *has_off);
 
 /* How to give a year to year-less stamps (BSD syslog "Mmm dd HH:MM:SS"). */
 struct tw_yearctx {
-	int fixed_year;    /* --year; 0 when not given */
-	int64_t ref_s;     /* reference time (the file's mtime, or now for pipes), UTC seconds */
+	int fixed_year; /* --year; 0 when not given */
+	int64_t ref_s;	/* reference time (the file's mtime, or now for pipes), UTC seconds */
 	/* Cache for local->UTC conversion: the offset is looked up once per hour. */
 	int64_t cache_key;
 	int64_t cache_off;
@@ -46,8 +45,7 @@ size_t tw_time_parse_syslog(const char *s, size_t len, struct tw_yearctx *yc, in
 size_t tw_time_parse_uptime(const char *s, size_t len, int64_t *ns);
 
 /* Converts a local broken-down time (process zone) to UTC seconds, caching per hour. */
-int64_t tw_time_local_to_utc(struct tw_yearctx *yc, int y, int mon, int d, int h, int mi,
-			     int s);
+int64_t tw_time_local_to_utc(struct tw_yearctx *yc, int y, int mon, int d, int h, int mi, int s);
 
 /* Formats 'ns' as "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (fraction only when 'frac' and non-zero).
  * Returns the length. */

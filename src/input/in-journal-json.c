@@ -41,12 +41,12 @@ static int parse_json(const char *line, size_t len, struct tw_event *ev, struct 
 		return TW_E_NOTFOUND;
 	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root || !json_is_object(root)) {
-		ret = TW_E_NOTFOUND;   /* not JSON: some other format's line */
+		ret = TW_E_NOTFOUND; /* not JSON: some other format's line */
 		goto out;
 	}
 	msg = json_object_get(root, "MESSAGE");
 	if (!msg || !json_object_get(root, "__REALTIME_TIMESTAMP")) {
-		ret = TW_E_NOTFOUND;   /* JSON, but not a journal entry */
+		ret = TW_E_NOTFOUND; /* JSON, but not a journal entry */
 		goto out;
 	}
 	if (json_is_string(msg)) {
@@ -57,7 +57,8 @@ static int parse_json(const char *line, size_t len, struct tw_event *ev, struct 
 		json_t *b;
 		tlen = json_array_size(msg);
 		text = tw_arena_alloc(ctx->arena, tlen + 1);
-		json_array_foreach(msg, i, b) {
+		json_array_foreach(msg, i, b)
+		{
 			json_int_t v = json_is_integer(b) ? json_integer_value(b) : -1;
 			if (v < 0 || v > 255) {
 				ctx->detail = "MESSAGE byte array holds a non-byte";
@@ -102,7 +103,7 @@ static int parse_json(const char *line, size_t len, struct tw_event *ev, struct 
 		size_t hl = json_string_length(h);
 		char *hc = tw_arena_strndup(ctx->arena, json_string_value(h), hl);
 		if (hc)
-			ev->host = (struct tw_span){ hc, hl };
+			ev->host = (struct tw_span){hc, hl};
 	}
 out:
 	json_decref(root);
@@ -110,7 +111,7 @@ out:
 }
 
 const struct tw_input_format tw_in_journal_json = {
-	.name = "journal-json",
-	.summary = "journalctl -o json: netfilter kernel messages inside journal entries",
-	.parse = parse_json,
+    .name = "journal-json",
+    .summary = "journalctl -o json: netfilter kernel messages inside journal entries",
+    .parse = parse_json,
 };

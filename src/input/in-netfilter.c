@@ -48,7 +48,7 @@ static void host_and_tag(struct tw_cursor *c, struct tw_event *ev)
 	struct tw_cursor save = *c;
 	struct tw_span first = tw_cursor_until(c, ' ');
 
-	if (tag_len(first)) {   /* "kernel: …" with no host */
+	if (tag_len(first)) { /* "kernel: …" with no host */
 		tw_cursor_skip_spaces(c);
 		return;
 	}
@@ -83,7 +83,8 @@ static void envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_c
 		tw_cursor_skip(c, 1);
 		struct tw_span pri = tw_cursor_digits(c);
 		if (!pri.len || pri.len > 3 || !tw_cursor_accept_ch(c, '>')) {
-			*c = (struct tw_cursor){ (const uint8_t *)r.p, (const uint8_t *)r.p + r.len, 0 };
+			*c = (struct tw_cursor){(const uint8_t *)r.p, (const uint8_t *)r.p + r.len,
+						0};
 			return;
 		}
 		if (tw_cursor_accept(c, "1 ", 2)) {
@@ -94,16 +95,16 @@ static void envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_c
 				ev->has |= TW_EV_HAS_TS | (hoff ? TW_EV_HAS_TZ : 0);
 				tw_cursor_skip(c, n);
 			} else {
-				tw_cursor_until(c, ' ');  /* "-" */
+				tw_cursor_until(c, ' '); /* "-" */
 			}
 			tw_cursor_skip_spaces(c);
 			ev->host = tw_cursor_until(c, ' ');
 			tw_cursor_skip_spaces(c);
-			tw_cursor_until(c, ' ');      /* APP-NAME */
+			tw_cursor_until(c, ' '); /* APP-NAME */
 			tw_cursor_skip_spaces(c);
-			tw_cursor_until(c, ' ');      /* PROCID */
+			tw_cursor_until(c, ' '); /* PROCID */
 			tw_cursor_skip_spaces(c);
-			tw_cursor_until(c, ' ');      /* MSGID */
+			tw_cursor_until(c, ' '); /* MSGID */
 			tw_cursor_skip_spaces(c);
 			if (tw_cursor_peek(c) == '[') {
 				/* Structured data: skip [..] elements, honouring \] escapes. */
@@ -117,7 +118,7 @@ static void envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_c
 					}
 				}
 			} else {
-				tw_cursor_until(c, ' ');  /* "-" */
+				tw_cursor_until(c, ' '); /* "-" */
 			}
 			tw_cursor_skip_spaces(c);
 			return;
@@ -184,9 +185,12 @@ static bool is_word_char(int ch)
 /* After "IN=<if>" or "OUT=<if>", the kernel's next token is one of these. */
 static bool skeleton_follows(const char *p, size_t n)
 {
-	static const struct { const char *s; size_t n; } next[] = {
-		{ "OUT=", 4 }, { "MAC=", 4 }, { "SRC=", 4 }, { "PHYSIN=", 7 },
-		{ "PHYSOUT=", 8 }, { "MACSRC=", 7 }, { "ARP ", 4 },
+	static const struct {
+		const char *s;
+		size_t n;
+	} next[] = {
+	    {"OUT=", 4},     {"MAC=", 4},    {"SRC=", 4}, {"PHYSIN=", 7},
+	    {"PHYSOUT=", 8}, {"MACSRC=", 7}, {"ARP ", 4},
 	};
 	for (size_t i = 0; i < sizeof(next) / sizeof(next[0]); i++)
 		if (n >= next[i].n && memcmp(p, next[i].s, next[i].n) == 0)
@@ -210,7 +214,7 @@ static long find_anchor(const char *msg, size_t len)
 				break;
 			p = q + kl;
 			if (q > msg && is_word_char((unsigned char)q[-1]))
-				continue;   /* PHYSIN=, LOGIN= … */
+				continue; /* PHYSIN=, LOGIN= … */
 			const char *sp = memchr(p, ' ', (size_t)(end - p));
 			if (!sp || !skeleton_follows(sp + 1, (size_t)(end - sp - 1)))
 				continue;
@@ -244,11 +248,44 @@ static int ci_has(struct tw_span s, const char *w, size_t n)
 	return 0;
 }
 
-/* The action the admin wrote into the prefix, by convention (log-formats.md §4 table). */
+/* Ubiquiti EdgeOS/UniFi put the rule's action letter in a bracketed name:
+ * "[WAN_LOCAL-D-2147483647]" (UniFi), "[WAN_IN-default-D]" (EdgeOS). Returns
+ * the letter's action, or TW_ACT_UNKNOWN when no bracket group has that shape. */
+static uint8_t ubiquiti_action(struct tw_span pfx)
+{
+	const char *p = pfx.p, *end = pfx.p + pfx.len;
+
+	while (p < end) {
+		const char *ob = memchr(p, '[', (size_t)(end - p));
+		if (!ob)
+			break;
+		const char *cb = memchr(ob, ']', (size_t)(end - ob));
+		if (!cb)
+			break;
+		/* Look for "-X-" or a final "-X" inside the brackets, X in A, D, R. */
+		for (const char *q = ob + 1; q + 1 < cb; q++) {
+			if (q[0] != '-' || (q[2] != '-' && q + 2 != cb))
+				continue;
+			switch (q[1]) {
+			case 'A': return TW_ACT_ACCEPT;
+			case 'D': return TW_ACT_DROP;
+			case 'R': return TW_ACT_REJECT;
+			}
+		}
+		p = cb + 1;
+	}
+	return TW_ACT_UNKNOWN;
+}
+
+/* The action the admin wrote into the prefix, by convention (log-formats.md §4 table). A
+ * structured rule name wins over free text: UniFi's DESCR may say "Block" on an accept rule. */
 static uint8_t action_of(struct tw_span pfx)
 {
 	if (!pfx.len)
 		return TW_ACT_UNKNOWN;
+	uint8_t a = ubiquiti_action(pfx);
+	if (a != TW_ACT_UNKNOWN)
+		return a;
 	if (ci_has(pfx, "REJECT", 6))
 		return TW_ACT_REJECT;
 	if (ci_has(pfx, "DROP", 4) || ci_has(pfx, "BLOCK", 5) || ci_has(pfx, "DENY", 4) ||
@@ -257,27 +294,20 @@ static uint8_t action_of(struct tw_span pfx)
 	if (ci_has(pfx, "ACCEPT", 6) || ci_has(pfx, "ALLOW", 5) || ci_has(pfx, "PASS", 4) ||
 	    ci_has(pfx, "-ACC-", 5))
 		return TW_ACT_ACCEPT;
-	/* Ubiquiti "[RULESET-<rule>-<A|D|R>]". */
-	if (pfx.p[0] == '[') {
-		const char *rb = memchr(pfx.p, ']', pfx.len);
-		if (rb && rb - pfx.p >= 3 && rb[-2] == '-') {
-			switch (rb[-1]) {
-			case 'D': return TW_ACT_DROP;
-			case 'R': return TW_ACT_REJECT;
-			case 'A': return TW_ACT_ACCEPT;
-			}
-		}
-	}
 	return TW_ACT_UNKNOWN;
 }
 
 static int proto_of(struct tw_span v, uint8_t *out)
 {
-	static const struct { const char *s; uint8_t n; } names[] = {
-		{ "TCP", TW_IPPROTO_TCP }, { "UDP", TW_IPPROTO_UDP }, { "ICMP", TW_IPPROTO_ICMP },
-		{ "ICMPv6", TW_IPPROTO_ICMPV6 }, { "UDPLITE", TW_IPPROTO_UDPLITE },
-		{ "ESP", TW_IPPROTO_ESP }, { "AH", TW_IPPROTO_AH }, { "SCTP", TW_IPPROTO_SCTP },
-		{ "GRE", TW_IPPROTO_GRE }, { "IGMP", TW_IPPROTO_IGMP },
+	static const struct {
+		const char *s;
+		uint8_t n;
+	} names[] = {
+	    {"TCP", TW_IPPROTO_TCP},	     {"UDP", TW_IPPROTO_UDP},
+	    {"ICMP", TW_IPPROTO_ICMP},	     {"ICMPv6", TW_IPPROTO_ICMPV6},
+	    {"UDPLITE", TW_IPPROTO_UDPLITE}, {"ESP", TW_IPPROTO_ESP},
+	    {"AH", TW_IPPROTO_AH},	     {"SCTP", TW_IPPROTO_SCTP},
+	    {"GRE", TW_IPPROTO_GRE},	     {"IGMP", TW_IPPROTO_IGMP},
 	};
 	uint32_t n;
 
@@ -296,28 +326,36 @@ static int proto_of(struct tw_span v, uint8_t *out)
 static uint8_t flag_of(struct tw_span w)
 {
 	if (w.len == 3) {
-		if (!memcmp(w.p, "SYN", 3)) return TW_TCP_SYN;
-		if (!memcmp(w.p, "ACK", 3)) return TW_TCP_ACK;
-		if (!memcmp(w.p, "FIN", 3)) return TW_TCP_FIN;
-		if (!memcmp(w.p, "RST", 3)) return TW_TCP_RST;
-		if (!memcmp(w.p, "PSH", 3)) return TW_TCP_PSH;
-		if (!memcmp(w.p, "URG", 3)) return TW_TCP_URG;
-		if (!memcmp(w.p, "ECE", 3)) return TW_TCP_ECE;
-		if (!memcmp(w.p, "CWR", 3)) return TW_TCP_CWR;
+		if (!memcmp(w.p, "SYN", 3))
+			return TW_TCP_SYN;
+		if (!memcmp(w.p, "ACK", 3))
+			return TW_TCP_ACK;
+		if (!memcmp(w.p, "FIN", 3))
+			return TW_TCP_FIN;
+		if (!memcmp(w.p, "RST", 3))
+			return TW_TCP_RST;
+		if (!memcmp(w.p, "PSH", 3))
+			return TW_TCP_PSH;
+		if (!memcmp(w.p, "URG", 3))
+			return TW_TCP_URG;
+		if (!memcmp(w.p, "ECE", 3))
+			return TW_TCP_ECE;
+		if (!memcmp(w.p, "CWR", 3))
+			return TW_TCP_CWR;
 	}
 	return 0;
 }
 
-#define BAD(why)                                                                            \
-	do {                                                                                \
-		ctx->detail = (why);                                                        \
-		return TW_E_INVALID;                                                        \
+#define BAD(why)                                                                                   \
+	do {                                                                                       \
+		ctx->detail = (why);                                                               \
+		return TW_E_INVALID;                                                               \
 	} while (0)
 
 /* State while reading the fields. */
 struct fields {
 	bool have_src, have_dst, have_proto, after_proto, have_spt, have_dpt, incomplete;
-	int depth;                /* inside "[ … ]" of an ICMP error */
+	int depth; /* inside "[ … ]" of an ICMP error */
 	struct tw_event_inner in;
 	bool in_src, in_dst, in_after_proto;
 };
@@ -339,7 +377,7 @@ static int inner_field(struct tw_span k, struct tw_span v, struct fields *f,
 	uint32_t n;
 
 	if (f->depth != 1)
-		return TW_OK;   /* deeper quotes carry nothing we keep */
+		return TW_OK; /* deeper quotes carry nothing we keep */
 	if (tw_span_eq(k, "SRC", 3)) {
 		if (tw_addr_parse(v.p, v.len, &f->in.src))
 			BAD("bad SRC in quoted packet");
@@ -475,8 +513,7 @@ static void outer_word(struct tw_span w, struct tw_event *ev, struct fields *f)
 	}
 	if (w.len > 5 && !memcmp(w.p, "FRAG:", 5)) {
 		uint32_t off;
-		if (tw_span_u32((struct tw_span){ w.p + 5, w.len - 5 }, 65535, &off) == TW_OK &&
-		    off)
+		if (tw_span_u32((struct tw_span){w.p + 5, w.len - 5}, 65535, &off) == TW_OK && off)
 			ev->has |= TW_EV_HAS_FRAG;
 	} else if (tw_span_eq(w, "INCOMPLETE", 10)) {
 		f->incomplete = true;
@@ -511,7 +548,7 @@ int tw_in_netfilter_message(const char *msg, size_t len, struct tw_event *ev,
 	}
 	while (pl && pp[pl - 1] == ' ')
 		pl--;
-	ev->prefix = (struct tw_span){ pp, pl };
+	ev->prefix = (struct tw_span){pp, pl};
 
 	tw_cursor_init(&c, msg + a, len - (size_t)a);
 	while (!tw_cursor_eof(&c)) {
@@ -532,14 +569,14 @@ int tw_in_netfilter_message(const char *msg, size_t len, struct tw_event *ev,
 		if (tok.len) {
 			const char *eq = memchr(tok.p, '=', tok.len);
 			if (eq) {
-				struct tw_span k = { tok.p, (size_t)(eq - tok.p) };
-				struct tw_span v = { eq + 1, tok.len - k.len - 1 };
+				struct tw_span k = {tok.p, (size_t)(eq - tok.p)};
+				struct tw_span v = {eq + 1, tok.len - k.len - 1};
 				int r = f.depth ? inner_field(k, v, &f, ctx)
 						: outer_field(k, v, ev, &f, ctx);
 				if (r)
 					return r;
 			} else if (tw_span_eq(tok, "OPT", 3) && tw_cursor_peek(&c) == '(') {
-				tw_cursor_until(&c, ')');   /* "OPT (0204…)" */
+				tw_cursor_until(&c, ')'); /* "OPT (0204…)" */
 				tw_cursor_accept_ch(&c, ')');
 			} else if (!f.depth) {
 				outer_word(tok, ev, &f);
@@ -591,8 +628,8 @@ static void proxmox_stamp(struct tw_event *ev)
 			continue;
 		const char *m = memmem(mons, 36, s + 3, 3);
 		int v[9];
-		static const int at[9] = { 0, 7, 12, 15, 18, 22, 24, 0, 0 };
-		static const int w[9] = { 2, 4, 2, 2, 2, 2, 2, 0, 0 };
+		static const int at[9] = {0, 7, 12, 15, 18, 22, 24, 0, 0};
+		static const int w[9] = {2, 4, 2, 2, 2, 2, 2, 0, 0};
 		bool ok = m && ((m - mons) % 3 == 0);
 		for (int k = 0; ok && k < 7; k++) {
 			v[k] = 0;
@@ -643,7 +680,8 @@ static int parse_line(const char *line, size_t len, struct tw_event *ev, struct 
 		struct tw_cursor r;
 		tw_cursor_init(&r, m.p + 17, m.len - 17);
 		struct tw_span d = tw_cursor_digits(&r);
-		if (tw_cursor_accept(&r, " times: [", 9) && tw_span_u32(d, 1000000000, &count) == 0) {
+		if (tw_cursor_accept(&r, " times: [", 9) &&
+		    tw_span_u32(d, 1000000000, &count) == 0) {
 			struct tw_span in = tw_cursor_rest(&r);
 			while (in.len && (in.p[in.len - 1] == ']' || in.p[in.len - 1] == ' '))
 				in.len--;
@@ -660,8 +698,8 @@ static int parse_line(const char *line, size_t len, struct tw_event *ev, struct 
 }
 
 const struct tw_input_format tw_in_netfilter = {
-	.name = "netfilter",
-	.summary = "Linux iptables/ip6tables LOG and nftables log lines (syslog, kern.log, "
-		   "journalctl -o short*, dmesg, ufw, firewalld, Shorewall)",
-	.parse = parse_line,
+    .name = "netfilter",
+    .summary = "Linux iptables/ip6tables LOG and nftables log lines (syslog, kern.log, "
+	       "journalctl -o short*, dmesg, ufw, firewalld, Shorewall)",
+    .parse = parse_line,
 };

@@ -45,8 +45,8 @@ static void remember(struct tw_reader *r, const struct tw_event *ev, bool mapped
 	if (mapped_line)
 		return;
 	struct tw_event *e = &r->last_ev;
-	size_t need = e->prefix.len + e->host.len + e->iface_in.len + e->iface_out.len +
-		      e->mac.len + 1;
+	size_t need =
+	    e->prefix.len + e->host.len + e->iface_in.len + e->iface_out.len + e->mac.len + 1;
 	if (need > r->last_cap) {
 		char *n = realloc(r->last_line, need);
 		if (!n) {
@@ -62,7 +62,7 @@ static void remember(struct tw_reader *r, const struct tw_event *ev, bool mapped
 	rebase(r, &e->iface_in, &at);
 	rebase(r, &e->iface_out, &at);
 	rebase(r, &e->mac, &at);
-	e->payload = (struct tw_span){ NULL, 0 };
+	e->payload = (struct tw_span){NULL, 0};
 }
 
 static int skip(struct tw_reader *r, const struct tw_line *l, enum tw_skip why, const char *detail)
@@ -103,7 +103,7 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 	const struct tw_input_format *f = r->forced ? r->forced : r->last, *cand;
 	const char *detail = NULL;
 	ret = TW_E_NOTFOUND;
-	for (size_t i = 0; ; i++) {
+	for (size_t i = 0;; i++) {
 		if (r->forced)
 			cand = i == 0 ? r->forced : NULL;
 		else if (i == 0)
@@ -131,11 +131,11 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 	if (ret != TW_OK && ret != TW_IN_REPEAT)
 		r->ctx.detail = detail;
 	switch (ret) {
-	case TW_OK:
-		break;
+	case TW_OK: break;
 	case TW_IN_REPEAT:
 		if (!r->have_last)
-			return skip(r, &l, TW_SKIP_NOT_FIREWALL, "repeat note after a non-firewall line");
+			return skip(r, &l, TW_SKIP_NOT_FIREWALL,
+				    "repeat note after a non-firewall line");
 		if (r->ctx.repeat == 0)
 			return TW_READER_SKIPPED;
 		/* The copies happened by the time of the note: give them its stamp. */
@@ -152,12 +152,9 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 		*ev = r->last_ev;
 		r->events++;
 		return TW_OK;
-	case TW_E_NOTFOUND:
-		return skip(r, &l, TW_SKIP_NOT_FIREWALL, NULL);
-	case TW_E_TRUNCATED:
-		return skip(r, &l, TW_SKIP_TRUNCATED, r->ctx.detail);
-	default:
-		return skip(r, &l, TW_SKIP_MALFORMED, r->ctx.detail ? r->ctx.detail : "invalid");
+	case TW_E_NOTFOUND: return skip(r, &l, TW_SKIP_NOT_FIREWALL, NULL);
+	case TW_E_TRUNCATED: return skip(r, &l, TW_SKIP_TRUNCATED, r->ctx.detail);
+	default: return skip(r, &l, TW_SKIP_MALFORMED, r->ctx.detail ? r->ctx.detail : "invalid");
 	}
 	r->last = f;
 	ev->origin.format = tw_input_index(f);

@@ -5,9 +5,9 @@
 #include "input/input.h"
 
 const struct tw_input_format *const tw_input_formats[] = {
-	&tw_in_journal_json,   /* cheap to rule out: the line must start with '{' */
-	&tw_in_netfilter,
-	NULL,
+    &tw_in_journal_json, /* cheap to rule out: the line must start with '{' */
+    &tw_in_netfilter,
+    NULL,
 };
 
 const struct tw_input_format *tw_input_find(const char *name)

@@ -19,15 +19,15 @@
 
 /* Per-file, per-thread parse state handed to every parse() call. */
 struct tw_parse_ctx {
-	struct tw_yearctx year;     /* year and zone rules for year-less stamps */
-	struct tw_arena *arena;     /* scratch for this record; reset by the caller */
-	const char *detail;         /* out: why a line was rejected (static string) */
-	uint32_t repeat;            /* out: extra copies of this event (syslog repeat notes) */
+	struct tw_yearctx year; /* year and zone rules for year-less stamps */
+	struct tw_arena *arena; /* scratch for this record; reset by the caller */
+	const char *detail;	/* out: why a line was rejected (static string) */
+	uint32_t repeat;	/* out: extra copies of this event (syslog repeat notes) */
 };
 
 struct tw_input_format {
-	const char *name;       /* CLI name for --format */
-	const char *summary;    /* one line for --list-formats */
+	const char *name;    /* CLI name for --format */
+	const char *summary; /* one line for --list-formats */
 	/* Pure, file-free parser of one line. Returns TW_OK (event filled), TW_E_NOTFOUND (not
 	 * this format), TW_E_INVALID / TW_E_TRUNCATED (this format, but malformed; reason in
 	 * ctx->detail), or TW_IN_REPEAT. Allocates only from ctx->arena; spans in 'ev' point
@@ -47,10 +47,10 @@ uint16_t tw_input_index(const struct tw_input_format *f);
 /* Why a line gave no event. */
 enum tw_skip {
 	TW_SKIP_NOT_FIREWALL = 0, /* some other program's line: counted, never an error */
-	TW_SKIP_MALFORMED,        /* a firewall line with a bad field */
-	TW_SKIP_TRUNCATED,        /* a firewall line that ends early */
-	TW_SKIP_TOO_LONG,         /* longer than the line limit */
-	TW_SKIP_BINARY,           /* NUL bytes: not text */
+	TW_SKIP_MALFORMED,	  /* a firewall line with a bad field */
+	TW_SKIP_TRUNCATED,	  /* a firewall line that ends early */
+	TW_SKIP_TOO_LONG,	  /* longer than the line limit */
+	TW_SKIP_BINARY,		  /* NUL bytes: not text */
 	TW_SKIP_NREASONS
 };
 const char *tw_skip_name(enum tw_skip s);
@@ -58,8 +58,8 @@ const char *tw_skip_name(enum tw_skip s);
 /* Reads events from one file's lines. */
 struct tw_reader {
 	struct tw_lines *lines;
-	const struct tw_input_format *forced;  /* --format, or NULL for per-line detection */
-	const struct tw_input_format *last;    /* the format that matched last (tried first) */
+	const struct tw_input_format *forced; /* --format, or NULL for per-line detection */
+	const struct tw_input_format *last;   /* the format that matched last (tried first) */
 	struct tw_parse_ctx ctx;
 	struct tw_arena arena;
 	uint32_t file_index;
@@ -67,7 +67,7 @@ struct tw_reader {
 	struct tw_event last_ev;
 	bool have_last;
 	uint32_t owed;
-	char *last_line;       /* copy of the last event's line, so its spans stay valid */
+	char *last_line; /* copy of the last event's line, so its spans stay valid */
 	size_t last_cap;
 	/* Counters. */
 	uint64_t lines_read, events;

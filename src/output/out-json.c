@@ -48,7 +48,7 @@ static void ts(struct tw_buf *b, int64_t ns, bool frac)
 static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 			  const struct tw_srcsum *sums, size_t n, size_t shown)
 {
-	static const char *const pnames[TW_P_N] = { "tcp", "udp", "icmp", "ipv6-icmp", "other" };
+	static const char *const pnames[TW_P_N] = {"tcp", "udp", "icmp", "ipv6-icmp", "other"};
 
 	for (size_t i = 0; i < shown; i++) {
 		const struct tw_srcsum *m = &sums[i];
@@ -114,7 +114,8 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		if (m->dsts_est || m->ports_est) {
 			key(b, &first, "estimated");
 			tw_buf_printf(b, "{\"dsts\":%s,\"ports\":%s,\"rel_error\":0.031}",
-				      m->dsts_est ? "true" : "false", m->ports_est ? "true" : "false");
+				      m->dsts_est ? "true" : "false",
+				      m->ports_est ? "true" : "false");
 		}
 		tw_buf_add(b, "}\n", 2);
 	}
@@ -125,8 +126,8 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 static void write_event(struct tw_buf *b, const struct tw_event *ev, const struct tw_verdict *v,
 			const char *file)
 {
-	static const char *const actions[] = { NULL, "drop", "reject", "accept" };
-	static const char *const dirs[] = { NULL, "in", "out", "forward" };
+	static const char *const actions[] = {NULL, "drop", "reject", "accept"};
+	static const char *const dirs[] = {NULL, "in", "out", "forward"};
 	bool first = true;
 
 	if (ev->has & TW_EV_HAS_TS) {
@@ -227,8 +228,8 @@ static void write_event(struct tw_buf *b, const struct tw_event *ev, const struc
 }
 
 const struct tw_output tw_out_json = {
-	.name = "json",
-	.summary = "JSON Lines: one object per source (--json) or per event (--events)",
-	.write_summary = write_summary,
-	.write_event = write_event,
+    .name = "json",
+    .summary = "JSON Lines: one object per source (--json) or per event (--events)",
+    .write_summary = write_summary,
+    .write_event = write_event,
 };

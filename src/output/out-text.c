@@ -126,8 +126,8 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 }
 
 const struct tw_output tw_out_text = {
-	.name = "text",
-	.summary = "a table for the terminal, one row per source",
-	.write_summary = write_summary,
-	.write_event = NULL,
+    .name = "text",
+    .summary = "a table for the terminal, one row per source",
+    .write_summary = write_summary,
+    .write_event = NULL,
 };

@@ -16,9 +16,9 @@
 /* What an analyze run read, for the summary header. */
 struct tw_run_stats {
 	size_t files, files_failed;
-	uint64_t lines, events, filtered;     /* filtered: outside --since/--until */
+	uint64_t lines, events, filtered; /* filtered: outside --since/--until */
 	uint64_t skipped[TW_SKIP_NREASONS];
-	int64_t first, last;                  /* over all kept events */
+	int64_t first, last; /* over all kept events */
 	int has_time;
 };
 
@@ -29,8 +29,8 @@ struct tw_output {
 	void (*write_summary)(struct tw_buf *b, const struct tw_run_stats *st,
 			      const struct tw_srcsum *sums, size_t n, size_t shown);
 	/* Writes one event (NULL if the output has no per-event form). */
-	void (*write_event)(struct tw_buf *b, const struct tw_event *ev,
-			    const struct tw_verdict *v, const char *file);
+	void (*write_event)(struct tw_buf *b, const struct tw_event *ev, const struct tw_verdict *v,
+			    const char *file);
 };
 
 extern const struct tw_output tw_out_text, tw_out_json;

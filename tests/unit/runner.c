@@ -8,14 +8,16 @@
 int tw_t_failed;
 const char *tw_t_skip;
 
-#define SUITES(X)                                                                           \
-	X(cursor) X(arena) X(addr) X(special) X(time) X(esc) X(lines) X(in_netfilter)       \
-	X(in_journal_json) X(reader) X(classify) X(agg)
+/* clang-format off */
+#define SUITES(X) \
+	X(cursor) X(arena) X(addr) X(special) X(time) X(esc) X(lines) \
+	X(in_netfilter) X(in_journal_json) X(reader) X(classify) X(agg)
+/* clang-format on */
 
 #define DECL(n) extern const struct tw_suite tw_suite_##n;
 SUITES(DECL)
 #define REF(n) &tw_suite_##n,
-static const struct tw_suite *const suites[] = { SUITES(REF) NULL };
+static const struct tw_suite *const suites[] = {SUITES(REF) NULL};
 
 int main(int argc, char **argv)
 {

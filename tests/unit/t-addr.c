@@ -17,8 +17,10 @@ static void t_parse4(void)
 	CHECK_EQ_I(tw_addr_parse4("195.54.160.107", 14, &a), TW_OK);
 	CHECK_EQ_U(a.family, TW_AF_INET);
 	CHECK_STR(fmt(&a), "195.54.160.107");
-	static const char *bad[] = { "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "01234.1.1.1",
-				     "1.2.3.4 ", "a.b.c.d", "1.2.3.", ".1.2.3" };
+	static const char *bad[] = {
+	    "1.2.3",	"1.2.3.4.5", "256.1.1.1", "1..2.3", "01234.1.1.1",
+	    "1.2.3.4 ", "a.b.c.d",   "1.2.3.",	  ".1.2.3",
+	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK_EQ_I(tw_addr_parse4(bad[i], strlen(bad[i]), &a), TW_E_INVALID);
 }
@@ -52,7 +54,7 @@ static void t_cmp_hash_prefix(void)
 	tw_addr_parse("10.0.0.2", 8, &b);
 	tw_addr_parse("::1", 3, &c);
 	CHECK(tw_addr_cmp(&a, &b) < 0);
-	CHECK(tw_addr_cmp(&b, &c) < 0);   /* IPv4 sorts before IPv6 */
+	CHECK(tw_addr_cmp(&b, &c) < 0); /* IPv4 sorts before IPv6 */
 	CHECK(tw_addr_hash(&a) != tw_addr_hash(&b));
 	CHECK_EQ_I(tw_prefix_parse("10.0.0.0/31", 11, &net, &plen), TW_OK);
 	CHECK_EQ_U(plen, 31);
@@ -63,5 +65,5 @@ static void t_cmp_hash_prefix(void)
 	CHECK_EQ_I(tw_prefix_parse("2001:db8::/32", 13, &net, &plen), TW_OK);
 }
 
-TW_SUITE(addr, { "parse4", t_parse4 }, { "parse6_expanded", t_parse6_expanded },
-	 { "v4mapped_kept_as_v4", t_v4mapped_kept_as_v4 }, { "cmp_hash_prefix", t_cmp_hash_prefix });
+TW_SUITE(addr, {"parse4", t_parse4}, {"parse6_expanded", t_parse6_expanded},
+	 {"v4mapped_kept_as_v4", t_v4mapped_kept_as_v4}, {"cmp_hash_prefix", t_cmp_hash_prefix});

@@ -28,7 +28,7 @@ static void t_counts_and_order(void)
 {
 	struct tw_agg a;
 	struct tw_event ev;
-	struct tw_verdict v = { TW_CLS_OTHER, "x" };
+	struct tw_verdict v = {TW_CLS_OTHER, "x"};
 	tw_agg_init(&a);
 	for (int i = 0; i < 10; i++) {
 		ev_make(&ev, "198.51.100.7", 0xcb007100u + (uint32_t)(i % 3), TW_IPPROTO_TCP,
@@ -47,7 +47,7 @@ static void t_counts_and_order(void)
 	CHECK_EQ_U(s[0].ports, 10);
 	CHECK(!s[0].ports_est);
 	CHECK_EQ_U(s[0].ntop, 3);
-	CHECK_EQ_U(s[0].top[0].port, 1000);    /* ties broken by port */
+	CHECK_EQ_U(s[0].top[0].port, 1000); /* ties broken by port */
 	CHECK_EQ_I(s[0].s->first, 100 * TW_NS);
 	CHECK_EQ_I(s[0].s->last, 109 * TW_NS);
 	/* A documentation address: never reportable. */
@@ -66,7 +66,7 @@ static void t_estimate_beyond_bound(void)
 {
 	struct tw_agg a;
 	struct tw_event ev;
-	struct tw_verdict v = { TW_CLS_OTHER, "x" };
+	struct tw_verdict v = {TW_CLS_OTHER, "x"};
 	tw_agg_init(&a);
 	/* A sweep of 50,000 hosts: the count is an estimate within a few percent. */
 	for (uint32_t i = 0; i < 50000; i++) {
@@ -78,7 +78,7 @@ static void t_estimate_beyond_bound(void)
 	CHECK(s[0].dsts_est);
 	CHECK(fabs((double)s[0].dsts - 50000.0) / 50000.0 < 0.10);
 	CHECK_EQ_U(s[0].ports, 1);
-	CHECK(s[0].reportable == false);   /* one port: SYN to several ports needed */
+	CHECK(s[0].reportable == false); /* one port: SYN to several ports needed */
 	free(s);
 	tw_agg_fini(&a);
 }
@@ -87,7 +87,7 @@ static void t_merge_equals_single(void)
 {
 	struct tw_agg one, p1, p2;
 	struct tw_event ev;
-	struct tw_verdict v = { TW_CLS_SMB, "x" };
+	struct tw_verdict v = {TW_CLS_SMB, "x"};
 	tw_agg_init(&one);
 	tw_agg_init(&p1);
 	tw_agg_init(&p2);
@@ -119,6 +119,6 @@ static void t_merge_equals_single(void)
 	tw_agg_fini(&p2);
 }
 
-TW_SUITE(agg, { "counts_and_order", t_counts_and_order },
-	 { "estimate_beyond_bound", t_estimate_beyond_bound },
-	 { "merge_equals_single", t_merge_equals_single });
+TW_SUITE(agg, {"counts_and_order", t_counts_and_order},
+	 {"estimate_beyond_bound", t_estimate_beyond_bound},
+	 {"merge_equals_single", t_merge_equals_single});

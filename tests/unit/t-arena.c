@@ -10,7 +10,7 @@ static void t_alloc_align_reset(void)
 	struct tw_arena a;
 	tw_arena_init(&a, 64, 0);
 	char *p = tw_arena_alloc(&a, 3);
-	char *q = tw_arena_alloc(&a, 100);   /* larger than a block: its own block */
+	char *q = tw_arena_alloc(&a, 100); /* larger than a block: its own block */
 	CHECK(p && q);
 	CHECK_EQ_U((uintptr_t)p % 16, 0);
 	CHECK_EQ_U((uintptr_t)q % 16, 0);
@@ -28,9 +28,9 @@ static void t_limit(void)
 	struct tw_arena a;
 	tw_arena_init(&a, 0, 1024);
 	CHECK(tw_arena_alloc(&a, 1000) != NULL);
-	CHECK(tw_arena_alloc(&a, 100) == NULL);       /* over the limit */
+	CHECK(tw_arena_alloc(&a, 100) == NULL);	       /* over the limit */
 	CHECK(tw_arena_alloc(&a, (size_t)-8) == NULL); /* size overflow */
 	tw_arena_fini(&a);
 }
 
-TW_SUITE(arena, { "alloc_align_reset", t_alloc_align_reset }, { "limit", t_limit });
+TW_SUITE(arena, {"alloc_align_reset", t_alloc_align_reset}, {"limit", t_limit});

@@ -6,7 +6,7 @@
 static void t_be16_short(void)
 {
 	static const uint8_t b[] = {
-		0x12, /* one byte only: a 16-bit read must fail */
+	    0x12, /* one byte only: a 16-bit read must fail */
 	};
 	struct tw_cursor c;
 	tw_cursor_init(&c, b, sizeof(b));
@@ -20,10 +20,10 @@ static void t_be16_short(void)
 static void t_endianness(void)
 {
 	static const uint8_t b[] = {
-		0x01, 0x02,             /* be16 0x0102 */
-		0x01, 0x02,             /* le16 0x0201 */
-		0xde, 0xad, 0xbe, 0xef, /* be32 */
-		0xef, 0xbe, 0xad, 0xde, /* le32 */
+	    0x01, 0x02,		    /* be16 0x0102 */
+	    0x01, 0x02,		    /* le16 0x0201 */
+	    0xde, 0xad, 0xbe, 0xef, /* be32 */
+	    0xef, 0xbe, 0xad, 0xde, /* le32 */
 	};
 	struct tw_cursor c;
 	tw_cursor_init(&c, b, sizeof(b));
@@ -37,14 +37,14 @@ static void t_endianness(void)
 
 static void t_bytes_skip_bounds(void)
 {
-	static const uint8_t b[] = { 1, 2, 3, 4 };
+	static const uint8_t b[] = {1, 2, 3, 4};
 	struct tw_cursor c;
 	tw_cursor_init(&c, b, sizeof(b));
 	CHECK(tw_cursor_get_bytes(&c, 3) == b);
 	CHECK(tw_cursor_get_bytes(&c, 2) == NULL);
 	CHECK_EQ_I(c.err, TW_E_TRUNCATED);
 	tw_cursor_init(&c, b, sizeof(b));
-	tw_cursor_skip(&c, (size_t)-1);   /* a huge length never wraps */
+	tw_cursor_skip(&c, (size_t)-1); /* a huge length never wraps */
 	CHECK_EQ_I(c.err, TW_E_TRUNCATED);
 }
 
@@ -66,20 +66,19 @@ static void t_text_helpers(void)
 static void t_span_numbers(void)
 {
 	uint32_t v = 7;
-	CHECK_EQ_I(tw_span_u32((struct tw_span){ "65535", 5 }, 65535, &v), TW_OK);
+	CHECK_EQ_I(tw_span_u32((struct tw_span){"65535", 5}, 65535, &v), TW_OK);
 	CHECK_EQ_U(v, 65535);
-	CHECK_EQ_I(tw_span_u32((struct tw_span){ "65536", 5 }, 65535, &v), TW_E_RANGE);
-	CHECK_EQ_I(tw_span_u32((struct tw_span){ "", 0 }, 10, &v), TW_E_INVALID);
-	CHECK_EQ_I(tw_span_u32((struct tw_span){ "1x", 2 }, 10, &v), TW_E_INVALID);
-	CHECK_EQ_I(tw_span_u32((struct tw_span){ "99999999999", 11 }, 0xffffffff, &v),
-		   TW_E_INVALID);
-	CHECK_EQ_I(tw_span_hex32((struct tw_span){ "0xC0", 4 }, true, &v), TW_OK);
+	CHECK_EQ_I(tw_span_u32((struct tw_span){"65536", 5}, 65535, &v), TW_E_RANGE);
+	CHECK_EQ_I(tw_span_u32((struct tw_span){"", 0}, 10, &v), TW_E_INVALID);
+	CHECK_EQ_I(tw_span_u32((struct tw_span){"1x", 2}, 10, &v), TW_E_INVALID);
+	CHECK_EQ_I(tw_span_u32((struct tw_span){"99999999999", 11}, 0xffffffff, &v), TW_E_INVALID);
+	CHECK_EQ_I(tw_span_hex32((struct tw_span){"0xC0", 4}, true, &v), TW_OK);
 	CHECK_EQ_U(v, 0xc0);
-	CHECK_EQ_I(tw_span_hex32((struct tw_span){ "C0", 2 }, true, &v), TW_E_INVALID);
-	CHECK_EQ_I(tw_span_hex32((struct tw_span){ "1a0000", 6 }, false, &v), TW_OK);
+	CHECK_EQ_I(tw_span_hex32((struct tw_span){"C0", 2}, true, &v), TW_E_INVALID);
+	CHECK_EQ_I(tw_span_hex32((struct tw_span){"1a0000", 6}, false, &v), TW_OK);
 	CHECK_EQ_U(v, 0x1a0000);
 }
 
-TW_SUITE(cursor, { "be16_short", t_be16_short }, { "endianness", t_endianness },
-	 { "bytes_skip_bounds", t_bytes_skip_bounds }, { "text_helpers", t_text_helpers },
-	 { "span_numbers", t_span_numbers });
+TW_SUITE(cursor, {"be16_short", t_be16_short}, {"endianness", t_endianness},
+	 {"bytes_skip_bounds", t_bytes_skip_bounds}, {"text_helpers", t_text_helpers},
+	 {"span_numbers", t_span_numbers});

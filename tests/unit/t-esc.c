@@ -27,10 +27,11 @@ static void t_term(void)
 
 static void t_utf8(void)
 {
-	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xed\xa0\x80", 3), 0); /* surrogate */
+	/* a surrogate */
+	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xed\xa0\x80", 3), 0);
 	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
 	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xe2\x82\xac", 3), 3);
-	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xe2\x82", 2), 0);       /* cut */
+	CHECK_EQ_U(tw_utf8_seq((const unsigned char *)"\xe2\x82", 2), 0); /* cut */
 }
 
 static void t_buf_printf_long(void)
@@ -43,5 +44,5 @@ static void t_buf_printf_long(void)
 	tw_buf_fini(&b);
 }
 
-TW_SUITE(esc, { "json", t_json }, { "term", t_term }, { "utf8", t_utf8 },
-	 { "buf_printf_long", t_buf_printf_long });
+TW_SUITE(esc, {"json", t_json}, {"term", t_term}, {"utf8", t_utf8},
+	 {"buf_printf_long", t_buf_printf_long});

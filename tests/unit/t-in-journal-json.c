@@ -6,7 +6,7 @@
 
 static int parse(const char *line, struct tw_event *ev, struct tw_arena *a)
 {
-	struct tw_parse_ctx ctx = { .arena = a };
+	struct tw_parse_ctx ctx = {.arena = a};
 	tw_yearctx_init(&ctx.year, 0, 0);
 	memset(ev, 0, sizeof(*ev));
 	return tw_in_journal_json.parse(line, strlen(line), ev, &ctx);
@@ -18,10 +18,13 @@ static void t_string_message(void)
 	struct tw_event ev;
 	char t[TW_TIME_STRLEN];
 	tw_arena_init(&a, 0, 0);
-	CHECK_EQ_I(parse("{\"__REALTIME_TIMESTAMP\":\"1091795696250000\",\"_HOSTNAME\":\"fw\","
-			 "\"_TRANSPORT\":\"kernel\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"842134908\","
-			 "\"MESSAGE\":\"[UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.9 DST=192.0.2.1 LEN=420 "
-			 "TTL=113 ID=1 PROTO=UDP SPT=1027 DPT=1026 LEN=400 \"}", &ev, &a), TW_OK);
+	CHECK_EQ_I(
+	    parse("{\"__REALTIME_TIMESTAMP\":\"1091795696250000\",\"_HOSTNAME\":\"fw\","
+		  "\"_TRANSPORT\":\"kernel\",\"_SOURCE_MONOTONIC_TIMESTAMP\":\"842134908\","
+		  "\"MESSAGE\":\"[UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.9 DST=192.0.2.1 LEN=420 "
+		  "TTL=113 ID=1 PROTO=UDP SPT=1027 DPT=1026 LEN=400 \"}",
+		  &ev, &a),
+	    TW_OK);
 	tw_time_format(ev.ts, true, t);
 	CHECK_STR(t, "2004-08-06T12:34:56.250000Z");
 	CHECK_SPAN(ev.host, "fw");
@@ -38,9 +41,11 @@ static void t_byte_array_message(void)
 	struct tw_event ev;
 	tw_arena_init(&a, 0, 0);
 	/* "X\xffIN=e OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=20 PROTO=2" as byte values: not UTF-8. */
-	const char *msg = "X\xff" "IN=e OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=20 PROTO=2";
+	const char *msg = "X\xff"
+			  "IN=e OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=20 PROTO=2";
 	char line[1024];
-	size_t n = (size_t)snprintf(line, sizeof(line), "{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":[");
+	size_t n =
+	    (size_t)snprintf(line, sizeof(line), "{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":[");
 	for (size_t i = 0; msg[i]; i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%u", i ? "," : "",
 				      (unsigned char)msg[i]);
@@ -59,7 +64,7 @@ static void t_not_ours(void)
 	struct tw_arena a;
 	struct tw_event ev;
 	tw_arena_init(&a, 0, 0);
-	CHECK_EQ_I(parse("{\"MESSAGE\":\"IN=\"}", &ev, &a), TW_E_NOTFOUND);  /* no timestamp */
+	CHECK_EQ_I(parse("{\"MESSAGE\":\"IN=\"}", &ev, &a), TW_E_NOTFOUND); /* no timestamp */
 	CHECK_EQ_I(parse("{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":\"sshd: hello\"}", &ev, &a),
 		   TW_E_NOTFOUND);
 	CHECK_EQ_I(parse("{not json", &ev, &a), TW_E_NOTFOUND);
@@ -67,5 +72,5 @@ static void t_not_ours(void)
 	tw_arena_fini(&a);
 }
 
-TW_SUITE(in_journal_json, { "string_message", t_string_message },
-	 { "byte_array_message", t_byte_array_message }, { "not_ours", t_not_ours });
+TW_SUITE(in_journal_json, {"string_message", t_string_message},
+	 {"byte_array_message", t_byte_array_message}, {"not_ours", t_not_ours});

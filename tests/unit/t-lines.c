@@ -133,6 +133,6 @@ static void t_split_align(void)
 	unlink(p);
 }
 
-TW_SUITE(lines, { "mmap_crlf_nonl", t_mmap_crlf_nonl },
-	 { "gzip_and_long_line", t_gzip_and_long_line }, { "pipe_stdin", t_pipe_stdin },
-	 { "missing_file", t_missing_file }, { "split_align", t_split_align });
+TW_SUITE(lines, {"mmap_crlf_nonl", t_mmap_crlf_nonl}, {"gzip_and_long_line", t_gzip_and_long_line},
+	 {"pipe_stdin", t_pipe_stdin}, {"missing_file", t_missing_file},
+	 {"split_align", t_split_align});

@@ -8,13 +8,16 @@
 #include "tap.h"
 
 static const char mixed[] =
-	"Nov 27 01:00:00 h sshd[1]: Accepted publickey for root\n"
-	"Nov 27 01:00:01 h kernel: DROP IN=eth0 OUT= SRC=203.0.113.1 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1 DPT=445 SYN\n"
-	"Nov 27 01:00:02 h last message repeated 2 times\n"
-	"Nov 27 01:00:03 h kernel: DROP IN=eth0 OUT= SRC=203.0.113.2 DST=192.0.2.1 LEN=40 PROTO=TCP SPT=1\n"
-	"{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":\"IN=eth0 OUT= SRC=203.0.113.3 DST=192.0.2.1 LEN=28 PROTO=UDP SPT=1 DPT=137 LEN=8\"}\n"
-	"bin\0ary\n"
-	"Nov 27 01:00:04 h last message repeated 5 times\n";
+    "Nov 27 01:00:00 h sshd[1]: Accepted publickey for root\n"
+    "Nov 27 01:00:01 h kernel: DROP IN=eth0 OUT= SRC=203.0.113.1 DST=192.0.2.1 LEN=40 PROTO=TCP "
+    "SPT=1 DPT=445 SYN\n"
+    "Nov 27 01:00:02 h last message repeated 2 times\n"
+    "Nov 27 01:00:03 h kernel: DROP IN=eth0 OUT= SRC=203.0.113.2 DST=192.0.2.1 LEN=40 PROTO=TCP "
+    "SPT=1\n"
+    "{\"__REALTIME_TIMESTAMP\":\"1\",\"MESSAGE\":\"IN=eth0 OUT= SRC=203.0.113.3 DST=192.0.2.1 "
+    "LEN=28 PROTO=UDP SPT=1 DPT=137 LEN=8\"}\n"
+    "bin\0ary\n"
+    "Nov 27 01:00:04 h last message repeated 5 times\n";
 
 static void run(const char *path, bool gz, uint64_t *events, uint64_t *sk, int *dports)
 {
@@ -53,7 +56,7 @@ static void t_mixed_file(void)
 {
 	for (int gz = 0; gz < 2; gz++) {
 		uint64_t events, sk[TW_SKIP_NREASONS];
-		int dports[8] = { 0 };
+		int dports[8] = {0};
 		run("/tmp/tw-reader-XXXXXX", gz, &events, sk, dports);
 		/* 445 once, twice more from the repeat note, then 137 from the journal line;
 		 * the second repeat note follows a non-firewall line and adds nothing. */
@@ -68,4 +71,4 @@ static void t_mixed_file(void)
 	}
 }
 
-TW_SUITE(reader, { "mixed_file", t_mixed_file });
+TW_SUITE(reader, {"mixed_file", t_mixed_file});

@@ -20,7 +20,7 @@ static void t_ranges(void)
 	CHECK_STR(name_of("100.64.0.1"), "shared address space (CGN)");
 	CHECK_STR(name_of("192.0.2.77"), "documentation (TEST-NET-1)");
 	CHECK_STR(name_of("203.0.113.10"), "documentation (TEST-NET-3)");
-	CHECK_STR(name_of("192.0.0.9"), "port control protocol anycast");  /* most specific */
+	CHECK_STR(name_of("192.0.0.9"), "port control protocol anycast"); /* most specific */
 	CHECK_STR(name_of("255.255.255.255"), "limited broadcast");
 	CHECK_STR(name_of("224.0.0.1"), "multicast");
 	CHECK_STR(name_of("195.54.160.107"), "global");
@@ -46,4 +46,4 @@ static void t_every_row_parses(void)
 	}
 }
 
-TW_SUITE(special, { "ranges", t_ranges }, { "every_row_parses", t_every_row_parses });
+TW_SUITE(special, {"ranges", t_ranges}, {"every_row_parses", t_every_row_parses});

@@ -37,7 +37,7 @@ static void t_rfc3339(void)
 	s = "2026-11-27T02:30:06+0000 host";
 	CHECK_EQ_U(tw_time_parse_rfc3339(s, strlen(s), &ns, &off, &has), 24);
 	CHECK_STR(fmt(ns, false), "2026-11-27T02:30:06Z");
-	s = "2024-02-30T00:00:00Z";   /* no such day */
+	s = "2024-02-30T00:00:00Z"; /* no such day */
 	CHECK_EQ_U(tw_time_parse_rfc3339(s, strlen(s), &ns, &off, &has), 0);
 	s = "2024-01-01T25:00:00Z";
 	CHECK_EQ_U(tw_time_parse_rfc3339(s, strlen(s), &ns, &off, &has), 0);
@@ -105,6 +105,6 @@ static void t_user(void)
 	CHECK_EQ_I(tw_time_parse_user("yesterday", &ns), TW_E_INVALID);
 }
 
-TW_SUITE(time, { "civil", t_civil }, { "rfc3339", t_rfc3339 },
-	 { "syslog_year_rollback", t_syslog_year_rollback },
-	 { "syslog_local_zone", t_syslog_local_zone }, { "uptime", t_uptime }, { "user", t_user });
+TW_SUITE(time, {"civil", t_civil}, {"rfc3339", t_rfc3339},
+	 {"syslog_year_rollback", t_syslog_year_rollback},
+	 {"syslog_local_zone", t_syslog_local_zone}, {"uptime", t_uptime}, {"user", t_user});

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Source rules of style.md, checked mechanically. Prints TAP, one test per rule.
+#  1. no banned functions (B5.6)          2. every header compiles alone (B4)
+#  3. lines at most 100 columns (B10)     4. every source file starts with an SPDX line (B9)
+#  5. library code never prints or exits (B5.4)   6. clang-format clean (B8.4)
+set -u
+cd "$(dirname "$0")/.."
+n=0 pass=0 fail=0
+report() { # name, failures-text
+	n=$((n + 1))
+	if [ -z "$2" ]; then echo "ok $n - checksrc: $1"; pass=$((pass + 1));
+	else echo "not ok $n - checksrc: $1"; echo "$2" | head -20 | sed 's/^/#   /'; fail=$((fail + 1)); fi
+}
+src=$(find src tests/unit tests/fuzz -name '*.[ch]' | sort)
+lib=$(find src -name '*.[ch]' -not -path 'src/cli/*' -not -path 'src/daemon/*' | sort)
+
+banned='\b(sprintf|vsprintf|strcpy|strcat|strncpy|strncat|strtok|atoi|atol|gets|gmtime|localtime)[[:space:]]*\('
+# tests may use strcpy on fixed literals into their own buffers; the library may not.
+report "banned functions" "$(grep -nE "$banned" $lib || true)"
+
+hdr_fail=""
+for h in $(find src -name '*.h' | sort); do
+	if ! echo "#include \"${h#src/}\"" | cc -std=c17 -D_GNU_SOURCE -Isrc -fsyntax-only -x c - 2>/dev/null; then
+		hdr_fail="$hdr_fail$h does not compile alone"$'\n'
+	fi
+done
+report "headers self-contained" "$hdr_fail"
+
+report "line length <= 100" "$(awk '{ gsub(/\t/, "        "); if (length($0) > 100) print FILENAME ":" FNR ": " length($0) " columns" }' $src)"
+report "SPDX first line" "$(for f in $src; do head -1 "$f" | grep -q SPDX-License-Identifier || echo "$f"; done)"
+report "library never prints or exits" "$(grep -nE '\b(printf|fprintf|puts|fputs|perror|exit|abort)[[:space:]]*\(' $lib | grep -v 'snprintf\|vsnprintf' || true)"
+if command -v clang-format >/dev/null; then
+	report "clang-format clean" "$(clang-format --dry-run $src 2>&1 | grep -o '^[^:]*:[0-9]*' | sort -u)"
+fi
+echo "1..$n"
+echo "# $pass passed, $fail failed, 0 skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,267 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Conformance test over the real third-party logs in ../shared/corpus/logs (netfilter, ufw).
+
+For every file: runs `tracewall analyze --events` and `analyze --verbose`, prints lines, parsed
+and skipped lines with reasons, and checks the parsed fields against the expected values the
+corpus gives: CrowdSec parser.assert files, Elastic's expected JSON, and the expectations
+restated in SOURCES.md (psad's and csirtg's test suites). Prints TAP; skips with a message
+when the corpus is absent.
+Usage: check-corpus.py BUILD_DIR [CORPUS_DIR]
+"""
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CORPUS = sys.argv[2] if len(sys.argv) > 2 else os.path.join(TOP, "..", "shared", "corpus", "logs")
+TW = os.path.join(os.path.abspath(BUILD), "tracewall")
+ENV = dict(os.environ, TZ="UTC", LC_ALL="C")
+
+n = npass = nfail = nskip = 0
+
+
+def tap(ok, name, notes=(), skip=None):
+    global n, npass, nfail, nskip
+    n += 1
+    if skip:
+        print("ok %d - %s # SKIP %s" % (n, name, skip))
+        nskip += 1
+        return
+    print("%s %d - %s" % ("ok" if ok else "not ok", n, name))
+    for m in notes:
+        print("#   " + m)
+    if ok:
+        npass += 1
+    else:
+        nfail += 1
+
+
+def events(path, stdin=None, extra=()):
+    args = [TW, "analyze", "--events", "--year", "2026"] + list(extra) + [path]
+    p = subprocess.run(args, input=stdin, capture_output=True, env=ENV)
+    if p.returncode != 0:
+        raise RuntimeError("exit %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
+    return [json.loads(l) for l in p.stdout.decode().splitlines()]
+
+
+def summary(path):
+    p = subprocess.run([TW, "analyze", "--verbose", "--year", "2026", path],
+                       capture_output=True, env=ENV)
+    heads = [l for l in p.stdout.decode(errors="replace").splitlines() if " lines" in l or " line:" in l]
+    if not heads:
+        raise RuntimeError("no summary (exit %d): %s" % (p.returncode, p.stderr.decode(errors="replace")[-2000:]))
+    head = heads[0]
+    m = re.match(r"\d+ files?, ([\d,]+) lines?: ([\d,]+) firewall events? .*?([\d,]+) lines? skipped(?: \((.*)\))?", head)
+    num = lambda s: int(s.replace(",", ""))
+    return num(m.group(1)), num(m.group(2)), num(m.group(3)), m.group(4) or ""
+
+
+def by_line(evs):
+    d = {}
+    for e in evs:
+        d.setdefault(e["line"], e)
+    return d
+
+
+def syslog_stamp(ts):
+    t = datetime.datetime.strptime(ts[:19], "%Y-%m-%dT%H:%M:%S")
+    return "%s %2d %s" % (t.strftime("%b"), t.day, t.strftime("%H:%M:%S"))
+
+
+def flags_letters(words):
+    m = {"SYN": "S", "ACK": "A", "FIN": "F", "RST": "R", "PSH": "P", "URG": "U", "ECE": "E", "CWR": "C"}
+    return "".join(sorted((m[w] for w in words), key="SAFRPUEC".index))
+
+
+# Lines the CrowdSec tests mark Success == false because the line is broken (not because
+# CrowdSec's scenario ignores accepted or outbound packets): these must give no event.
+MUST_REJECT = {("crowdsec-iptables-logs.log", 3)}
+
+
+def check_crowdsec(logname, assert_path, evs):
+    notes, ok = [], True
+    exp = {}
+    for l in open(assert_path, encoding="utf-8"):
+        m = re.match(r'results\["s01-parse"\]\["([^"]+)"\]\[(\d+)\]\.(Success == (true|false)|Evt\.Parsed\["(\w+)"\] == "(.*)")$', l.strip())
+        if not m or m.group(1) not in ("crowdsecurity/iptables-logs", "aderumier/proxmox-iptables-logs"):
+            continue
+        e = exp.setdefault(int(m.group(2)), {"parser": m.group(1), "fields": {}})
+        if m.group(4):
+            e["success"] = m.group(4) == "true"
+        else:
+            e["fields"][m.group(5)] = m.group(6)
+    got = by_line(evs)
+    checked = 0
+    for idx, e in sorted(exp.items()):
+        lineno = idx + 1
+        ev = got.get(lineno)
+        if not e.get("success"):
+            if (logname, lineno) in MUST_REJECT:
+                if ev:
+                    ok = False
+                    notes.append("line %d: malformed line was parsed" % lineno)
+                else:
+                    checked += 1
+            elif ev:
+                notes.append("line %d: parsed (%s %s); CrowdSec's parser drops it by policy"
+                             % (lineno, ev.get("action", "no action"), ev.get("dir")))
+            continue
+        if not ev:
+            ok = False
+            notes.append("line %d: expected an event, got none" % lineno)
+            continue
+        f = e["fields"]
+        want = {}
+        for k, v in f.items():
+            if k == "src_ip": want["src"] = v
+            elif k == "dst_ip": want["dst"] = v
+            elif k == "src_port": want["sport"] = int(v)
+            elif k == "dst_port": want["dport"] = int(v)
+            elif k == "proto": want["proto"] = v.lower()
+            elif k in ("int_eth", "iface") and not (k == "int_eth" and e["parser"].startswith("aderumier")): want["in"] = v
+            elif k == "oface": want["out"] = v
+            elif k == "ttl": want["ttl"] = int(v)
+            elif k == "id": want["ip_id"] = int(v)
+            elif k == "tcp_flags": want["flags"] = flags_letters(v.split())
+            elif k == "data_length": want["payload_len"] = int(v) - 8
+            elif k == "action":
+                low = v.lower()
+                want["action"] = ({"d": "drop", "a": "accept", "r": "reject"}.get(low) or
+                                  next(a for a in ("reject", "drop", "accept") if a in low))
+            elif k == "timestamp": want["@stamp"] = v
+            elif k == "logdate":
+                t = datetime.datetime.strptime(v, "%d/%b/%Y:%H:%M:%S %z").astimezone(datetime.timezone.utc)
+                want["ts"] = t.strftime("%Y-%m-%dT%H:%M:%SZ")
+            elif k == "length":
+                want["@length"] = int(v)
+        for k, v in want.items():
+            if k == "@stamp":
+                g = syslog_stamp(ev["ts"]) if "ts" in ev else None
+            elif k == "@length":   # CrowdSec's "length" is the last LEN= (UDP length for UDP)
+                g = ev["payload_len"] + 8 if "payload_len" in ev else ev.get("len")
+            else:
+                g = ev.get(k)
+            if g != v:
+                ok = False
+                notes.append("line %d: %s = %r, expected %r" % (lineno, k, g, v))
+            else:
+                checked += 1
+    notes.insert(0, "%d expected values matched" % checked)
+    return ok and checked > 0, notes
+
+
+def check_elastic(path, expected_path):
+    src = json.load(open(path, encoding="utf-8"))
+    exp = json.load(open(expected_path, encoding="utf-8"))["expected"]
+    msgs = "".join(e["message"].replace("\n", " ") + "\n" for e in src["events"])
+    evs = events("-", stdin=msgs.encode())
+    notes, ok, checked = [], len(evs) == len(exp), 0
+    if not ok:
+        notes.append("%d events, expected %d" % (len(evs), len(exp)))
+    for ev, x in zip(evs, exp):
+        ipt = x.get("iptables", {})
+        want = {"src": x["source"]["ip"], "dst": x["destination"]["ip"],
+                "proto": x.get("network", {}).get("transport"),
+                "ttl": ipt.get("ttl"), "ip_id": ipt.get("id"), "len": ipt.get("length"),
+                "in": ipt.get("input_device"), "out": ipt.get("output_device")}
+        if "port" in x["source"]:
+            want["sport"], want["dport"] = x["source"]["port"], x["destination"]["port"]
+        if "tcp" in ipt and "flags" in ipt["tcp"]:
+            want["flags"] = flags_letters(ipt["tcp"]["flags"])
+        for k, v in want.items():
+            if v is None:
+                continue
+            if ev.get(k) != v:
+                ok = False
+                notes.append("%s = %r, expected %r" % (k, ev.get(k), v))
+            else:
+                checked += 1
+    notes.insert(0, "%d expected values matched (messages of Filebeat's journald test events)" % checked)
+    return ok, notes
+
+
+def expect_all(evs, **want):
+    bad = []
+    for e in evs:
+        for k, v in want.items():
+            if callable(v):
+                if not v(e.get(k)):
+                    bad.append("line %d: %s = %r" % (e["line"], k, e.get(k)))
+            elif e.get(k) != v:
+                bad.append("line %d: %s = %r, expected %r" % (e["line"], k, e.get(k), v))
+    return bad[:5]
+
+
+PSAD = {
+    "syn_scan_1000_1500": dict(src="192.168.10.55", proto="tcp", flags="S", dport=lambda p: 1000 <= p <= 1500),
+    "udp_scan_1000_1150": dict(src="192.168.10.55", proto="udp", dport=lambda p: 1000 <= p <= 1150),
+    "fin_scan_1000_1150": dict(src="192.168.10.55", proto="tcp", flags="F", dport=lambda p: 1000 <= p <= 1150),
+    "ms_sql_server_sig_match": dict(src="192.168.10.55", proto="tcp", dport=1433),
+    "ipv6_ping_scan": dict(src="2001:db8:0:f101::2", proto="ipv6-icmp", icmp={"type": 135, "code": 0}),
+    "invalid_icmp_type_code": dict(src="192.168.10.55", proto="icmp", icmp={"type": 8, "code": 2}),
+    "ipv4_igmp": dict(src="192.168.10.55", proto="igmp"),
+    "syslog_time_fmt1.log": dict(host="servername", ts=lambda t: t is not None and t.startswith("2015-03-0")),
+    "fwknop_spa_pkt": dict(src="192.168.10.55", proto="udp", dport=62201),
+}
+
+
+def main():
+    if not os.path.isdir(CORPUS):
+        tap(True, "corpus", skip="../shared/corpus/logs not present")
+        return
+    print("# %-48s %7s %7s %7s  %s" % ("file", "lines", "parsed", "skipped", "reasons"))
+    files = []
+    for sub in ("netfilter", "ufw"):
+        d = os.path.join(CORPUS, sub)
+        for root, _, names in os.walk(d):
+            for nm in sorted(names):
+                if nm.endswith((".assert", ".yaml", "-expected.json")):
+                    continue
+                files.append(os.path.join(root, nm))
+    for path in sorted(files):
+        rel = os.path.relpath(path, CORPUS)
+        name = os.path.basename(path)
+        try:
+            lines, parsed, skipped, reasons = summary(path)
+            print("# %-48s %7d %7d %7d  %s" % (rel, lines, parsed, skipped, reasons))
+            evs = events(path)
+        except RuntimeError as e:
+            tap(False, rel, [str(e)])
+            continue
+        notes, ok = ["%d lines, %d events, %d skipped (%s)" % (lines, parsed, skipped, reasons or "none")], True
+        assert_path = os.path.splitext(path)[0] + ".parser.assert"
+        if os.path.exists(assert_path):
+            o, nts = check_crowdsec(name, assert_path, evs)
+            ok, notes = ok and o, notes + nts
+        elif name == "elastic-iptables-test-journald.json":
+            o, nts = check_elastic(path, path + "-expected.json")
+            ok, notes = ok and o, notes + nts
+        elif name in PSAD:
+            bad = expect_all(evs, **PSAD[name])
+            full = len(evs) == lines
+            ok = not bad and full and len(evs) > 0
+            notes += bad + ([] if full else ["%d of %d lines parsed" % (len(evs), lines)])
+        elif name == "csirtg-ufw.log":
+            ok = len(evs) == lines and evs[0]["src"] == "114.33.197.193"
+            notes.append("first source %s (expected 114.33.197.193)" % (evs[0]["src"] if evs else None))
+        elif name == "csirtg-ufw_ubuntu16.log":
+            ok = len(evs) == lines and [e["src"] for e in evs[:2]] == ["10.0.2.2", "61.7.190.140"]
+            notes.append("first sources %s (expected 10.0.2.2, 61.7.190.140)" % [e["src"] for e in evs[:2]])
+        elif name in ("ossec-docs-kernel-non-LOG-lines.log", "wazuh-firewalld-daemon.ini"):
+            ok = len(evs) == 0
+            notes.append("kernel/daemon lines that are not LOG output: expected no event")
+        else:
+            ok = True
+            notes.append("no expected values in the corpus for this file: parsed without error")
+        tap(ok, rel, notes)
+
+
+main()
+print("1..%d" % n)
+print("# %d passed, %d failed, %d skipped" % (npass, nfail, nskip))
+sys.exit(1 if nfail else 0)

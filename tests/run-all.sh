@@ -1,0 +1,73 @@
+#!/bin/bash
+# Every test of tracewall, as `make test` runs it:
+#   1. source rules (scripts/checksrc.sh)
+#   2. with the normal build (gcc -O3): unit tests, golden end-to-end cases, the corpus
+#      conformance test (skipped without ../shared/corpus), the fuzz corpora replayed
+#   3. the same suites again in build-asan/ under AddressSanitizer + UndefinedBehaviorSanitizer
+# Each suite prints TAP; the totals end the run as "tests: N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+PY=/usr/bin/python3
+log=$(mktemp -d /tmp/tw-tests-XXXXXX)
+total_pass=0 total_fail=0 total_skip=0
+
+# Runs one TAP-printing command, shows its failures, and adds up its results.
+suite() {
+	local name=$1
+	shift
+	local out=$log/$(echo "$name" | tr ' /' '__').tap
+	"$@" >"$out" 2>&1
+	local rc=$?
+	local p f s
+	p=$(grep -cE '^ok [0-9]+' "$out" | tr -d ' ')
+	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out" | tr -d ' ')
+	f=$(grep -cE '^not ok [0-9]+' "$out" | tr -d ' ')
+	p=$((p - s))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		# A crash or an error before any TAP line: count it as a failure, show why.
+		f=1
+		echo "not ok - $name exited $rc without a failing test:"
+		tail -20 "$out" | sed 's/^/#   /'
+	fi
+	grep -E -A25 '^not ok' "$out" | grep -E '^(not ok|#)' | head -60
+	printf '%-34s %4d passed, %d failed, %d skipped\n' "$name:" "$p" "$f" "$s"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+}
+
+replay() { # build-dir
+	local b=$1
+	"$b/tests/replay-in-netfilter" tests/fuzz/corpus/in-netfilter &&
+		"$b/tests/replay-in-journal-json" tests/fuzz/corpus/in-journal-json
+}
+
+all_suites() { # build-dir label
+	local b=$1 tag=$2
+	suite "unit$tag" env TZ=UTC "$b/tests/unit-tests"
+	suite "golden$tag" tests/golden/run-golden.sh "$b"
+	suite "corpus$tag" "$PY" tests/corpus/check-corpus.py "$b"
+	suite "fuzz replay$tag" replay "$b"
+}
+
+suite "checksrc" scripts/checksrc.sh
+all_suites "$BUILD" ""
+
+# Sanitizer build: ASan + UBSan, every finding fatal.
+if [ ! -f build-asan/build.ninja ]; then
+	meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+		--buildtype=debug >"$log/asan-setup.log" 2>&1 || cat "$log/asan-setup.log"
+fi
+if ninja -C build-asan >"$log/asan-build.log" 2>&1; then
+	export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	all_suites build-asan " (asan+ubsan)"
+else
+	tail -30 "$log/asan-build.log"
+	total_fail=$((total_fail + 1))
+	echo "not ok - sanitizer build failed"
+fi
+rm -rf "$log"
+echo "tests: $total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]
