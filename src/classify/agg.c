@@ -19,16 +19,81 @@ static inline uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* ---- KMV sketch ------------------------------------------------------------------------- */
+/* ---- distinct counters (exact set, then KMV sketch) ------------------------------------ */
 
-static int kmv_add(struct tw_kmv *k, uint64_t h)
+/* A bijection on 32 bits (invertible multiply-xorshift), so that distinct values keep
+ * distinct hashes and the exact mode stays exact. */
+static inline uint32_t mix32(uint32_t x)
 {
-	if (k->n && h == k->last)
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	return x ^ (x >> 16);
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Exact mode: open addressing, linear probing, at most three quarters full. */
+static int set_add(struct tw_kmv *k, uint32_t h)
+{
+	if (h == 0) {
+		k->n += !k->zero;
+		k->zero = true;
 		return TW_OK;
-	k->last = h;
-	if (k->n == TW_KMV_K && h >= k->h[k->n - 1])
-		return TW_OK;
-	/* Binary search for the insertion point. */
+	}
+	if ((k->n + 1) * 4 > k->cap * 3) {
+		uint32_t nc = k->cap ? k->cap * 2 : 16;
+		uint32_t *nh = calloc(nc, sizeof(*nh));
+		if (!nh)
+			return TW_E_NOMEM;
+		for (uint32_t i = 0; i < k->cap; i++) {
+			uint32_t v = k->h[i];
+			if (!v)
+				continue;
+			uint32_t j = v & (nc - 1);
+			while (nh[j])
+				j = (j + 1) & (nc - 1);
+			nh[j] = v;
+		}
+		free(k->h);
+		k->h = nh;
+		k->cap = nc;
+	}
+	uint32_t mask = k->cap - 1, j = h & mask;
+	while (k->h[j]) {
+		if (k->h[j] == h)
+			return TW_OK;
+		j = (j + 1) & mask;
+	}
+	k->h[j] = h;
+	k->n++;
+	return TW_OK;
+}
+
+/* Turns a full exact set into a sorted sketch of exactly its values. */
+static void to_sketch(struct tw_kmv *k)
+{
+	uint32_t m = 0;
+	/* The slot array has at least n + 1 slots, so 0 fits in front. */
+	if (k->zero)
+		k->h[m++] = 0;
+	for (uint32_t i = 0; i < k->cap; i++)
+		if (k->h[i])
+			k->h[m++] = k->h[i];
+	qsort(k->h, m, sizeof(*k->h), cmp_u32);
+	k->n = m;
+	k->sketch = true;
+}
+
+static void sketch_add(struct tw_kmv *k, uint32_t h)
+{
+	if (h >= k->h[k->n - 1])
+		return; /* the common case once the sketch is full: one compare */
 	uint32_t lo = 0, hi = k->n;
 	while (lo < hi) {
 		uint32_t mid = (lo + hi) / 2;
@@ -37,37 +102,66 @@ static int kmv_add(struct tw_kmv *k, uint64_t h)
 		else
 			hi = mid;
 	}
-	if (lo < k->n && k->h[lo] == h)
-		return TW_OK;
-	if (k->n == k->cap) {
-		if (k->n == TW_KMV_K) {
-			k->n--; /* drop the largest to make room */
-		} else {
-			uint32_t nc = k->cap ? k->cap * 2 : 4;
-			if (nc > TW_KMV_K)
-				nc = TW_KMV_K;
-			uint64_t *nh = realloc(k->h, nc * sizeof(*nh));
-			if (!nh)
-				return TW_E_NOMEM;
-			k->h = nh;
-			k->cap = nc;
-		}
-	}
-	if (lo < k->n)
-		memmove(k->h + lo + 1, k->h + lo, (k->n - lo) * sizeof(*k->h));
+	if (k->h[lo] == h)
+		return;
+	/* Insert, dropping the largest. */
+	memmove(k->h + lo + 1, k->h + lo, (k->n - 1 - lo) * sizeof(*k->h));
 	k->h[lo] = h;
-	k->n++;
-	return TW_OK;
+}
+
+/* Adds an already mixed value. */
+static int kmv_add_mixed(struct tw_kmv *k, uint32_t h)
+{
+	if (k->has_last && h == k->last)
+		return TW_OK;
+	k->last = h;
+	k->has_last = true;
+	if (k->sketch) {
+		sketch_add(k, h);
+		return TW_OK;
+	}
+	int r = set_add(k, h);
+	if (r == TW_OK && k->n >= TW_KMV_K)
+		to_sketch(k);
+	return r;
+}
+
+static inline int kmv_add(struct tw_kmv *k, uint32_t v)
+{
+	return kmv_add_mixed(k, mix32(v));
 }
 
 uint64_t tw_kmv_count(const struct tw_kmv *k, bool *estimated)
 {
-	*estimated = k->n >= TW_KMV_K;
-	if (!*estimated)
+	*estimated = k->sketch;
+	if (!k->sketch)
 		return k->n;
-	/* (K-1) / (h_K / 2^64): the classic unbiased KMV estimator. */
-	double frac = (double)k->h[k->n - 1] / 18446744073709551616.0;
-	return frac > 0 ? (uint64_t)((TW_KMV_K - 1) / frac + 0.5) : k->n;
+	/* (K-1) / ((h_K + 1) / 2^32): the KMV estimator on 32-bit hashes. */
+	double frac = ((double)k->h[k->n - 1] + 1.0) / 4294967296.0;
+	return (uint64_t)((TW_KMV_K - 1) / frac + 0.5);
+}
+
+/* Adds every value 'from' holds into 'into'. */
+static int kmv_merge(struct tw_kmv *into, const struct tw_kmv *from)
+{
+	if (!from->sketch && from->zero && kmv_add_mixed(into, 0))
+		return TW_E_NOMEM;
+	uint32_t lim = from->sketch ? from->n : from->cap;
+	for (uint32_t i = 0; i < lim; i++)
+		if ((from->h[i] || from->sketch) && kmv_add_mixed(into, from->h[i]))
+			return TW_E_NOMEM;
+	return TW_OK;
+}
+
+/* The destination as a 32-bit value: IPv4 itself, IPv6 folded. */
+static inline uint32_t dst_value(const struct tw_addr *a)
+{
+	uint32_t w[4];
+	memcpy(w, a->b, 16);
+	if (a->family == TW_AF_INET)
+		return w[0];
+	/* A source speaks one family, so its IPv6 folds never meet IPv4 values. */
+	return (uint32_t)tw_addr_hash(a);
 }
 
 /* ---- source table ----------------------------------------------------------------------- */
@@ -81,11 +175,11 @@ void tw_agg_fini(struct tw_agg *a)
 {
 	for (size_t i = 0; i < a->nsrcs; i++) {
 		free(a->srcs[i].dsts.h);
-		free(a->srcs[i].ports.h);
+		free(a->srcs[i].pt);
+		free(a->srcs[i].portbits);
 	}
 	free(a->srcs);
 	free(a->index);
-	free(a->pc);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -139,52 +233,117 @@ static long src_get(struct tw_agg *a, const struct tw_addr *addr)
 	return (long)a->nsrcs - 1;
 }
 
-/* ---- per-port counters ------------------------------------------------------------------ */
+/* ---- per-source port counters ---------------------------------------------------------- */
 
-static inline size_t pc_slot(uint32_t src, uint32_t key, size_t mask)
+static inline uint32_t port_slot_hash(uint32_t key)
 {
-	return mix64((uint64_t)src << 32 | key) & mask;
+	return key * 0x9E3779B1u;
 }
 
-static int pc_grow(struct tw_agg *a)
+static uint32_t bit_index(uint32_t key)
 {
-	size_t nc = a->pc_cap ? a->pc_cap * 2 : 4096;
+	uint32_t proto = (key - 1) >> 16, port = (key - 1) & 0xffff;
+	uint32_t slot = proto == TW_IPPROTO_TCP ? 0 : proto == TW_IPPROTO_UDP ? 1 : 2;
+	return slot << 16 | port;
+}
+
+/* Sets the port's bit; returns 1 if it was new. */
+static int bit_set(uint64_t *bits, uint32_t key)
+{
+	uint32_t b = bit_index(key);
+	uint64_t m = 1ull << (b & 63);
+	if (bits[b >> 6] & m)
+		return 0;
+	bits[b >> 6] |= m;
+	return 1;
+}
+
+#define PORTBITS_WORDS (3 * 65536 / 64)
+
+/* Creates the source's port bitmap from its table (once). */
+static int portbits_ensure(struct tw_srcagg *s)
+{
+	if (s->portbits)
+		return TW_OK;
+	s->portbits = calloc(PORTBITS_WORDS, sizeof(uint64_t));
+	if (!s->portbits)
+		return TW_E_NOMEM;
+	for (uint32_t i = 0; i < s->pt_cap; i++)
+		if (s->pt[i].key)
+			bit_set(s->portbits, s->pt[i].key);
+	return TW_OK;
+}
+
+static int pt_grow(struct tw_srcagg *s)
+{
+	uint32_t nc = s->pt_cap ? s->pt_cap * 2 : 8;
 	struct tw_portcount *np = calloc(nc, sizeof(*np));
 
 	if (!np)
 		return TW_E_NOMEM;
-	for (size_t i = 0; i < a->pc_cap; i++) {
-		struct tw_portcount *e = &a->pc[i];
-		if (!e->count)
+	for (uint32_t i = 0; i < s->pt_cap; i++) {
+		struct tw_portcount e = s->pt[i];
+		if (!e.key)
 			continue;
-		size_t j = pc_slot(e->src, e->key, nc - 1);
-		while (np[j].count)
+		uint32_t j = port_slot_hash(e.key) & (nc - 1);
+		while (np[j].key)
 			j = (j + 1) & (nc - 1);
-		np[j] = *e;
+		np[j] = e;
 	}
-	free(a->pc);
-	a->pc = np;
-	a->pc_cap = nc;
+	free(s->pt);
+	s->pt = np;
+	s->pt_cap = nc;
 	return TW_OK;
 }
 
-static int pc_add(struct tw_agg *a, uint32_t src, uint32_t key, uint64_t n)
+/* Counts 'n' packets to port 'key' ((proto << 16 | port) + 1) for source 's'. */
+static int port_add(struct tw_srcagg *s, uint32_t key, uint32_t n)
 {
-	if ((a->pc_n + 1) * 10 > a->pc_cap * 7 && pc_grow(a))
-		return TW_E_NOMEM;
-	size_t mask = a->pc_cap - 1, j = pc_slot(src, key, mask);
-	while (a->pc[j].count) {
-		if (a->pc[j].src == src && a->pc[j].key == key) {
-			a->pc[j].count += n;
-			return TW_OK;
+	if (s->pt_cap) {
+		uint32_t mask = s->pt_cap - 1, j = port_slot_hash(key) & mask;
+		while (s->pt[j].key) {
+			if (s->pt[j].key == key) {
+				uint32_t c = s->pt[j].count + n;
+				s->pt[j].count = c < n ? UINT32_MAX : c;
+				return TW_OK;
+			}
+			j = (j + 1) & mask;
 		}
-		j = (j + 1) & mask;
 	}
-	if (a->srcs[src].ports_tracked >= TW_PORTS_TRACKED)
+	if (s->pt_n < TW_PORTS_TRACKED) {
+		if ((s->pt_n + 1) * 4 > s->pt_cap * 3 && pt_grow(s))
+			return TW_E_NOMEM;
+		uint32_t mask = s->pt_cap - 1, j = port_slot_hash(key) & mask;
+		while (s->pt[j].key)
+			j = (j + 1) & mask;
+		s->pt[j] = (struct tw_portcount){key, n};
+		s->pt_n++;
+		if (s->portbits)
+			s->nports += (uint64_t)bit_set(s->portbits, key);
+		else
+			s->nports++;
 		return TW_OK;
-	a->srcs[src].ports_tracked++;
-	a->pc[j] = (struct tw_portcount){src, key, n};
-	a->pc_n++;
+	}
+	/* The table is full: from now on distinct ports are kept in a bitmap. */
+	if (portbits_ensure(s))
+		return TW_E_NOMEM;
+	s->nports += (uint64_t)bit_set(s->portbits, key);
+	return TW_OK;
+}
+
+/* Marks port 'key' as seen without counting packets (a merged part saw it beyond its
+ * table, so its packet count is unknown). */
+static int port_add_distinct_only(struct tw_srcagg *s, uint32_t key)
+{
+	if (s->pt_cap) {
+		uint32_t mask = s->pt_cap - 1, j = port_slot_hash(key) & mask;
+		for (; s->pt[j].key; j = (j + 1) & mask)
+			if (s->pt[j].key == key)
+				return TW_OK;
+	}
+	if (portbits_ensure(s))
+		return TW_E_NOMEM;
+	s->nports += (uint64_t)bit_set(s->portbits, key);
 	return TW_OK;
 }
 
@@ -231,12 +390,9 @@ int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verd
 		else if (!(ev->tcp_flags & TW_TCP_SYN))
 			s->tcp_noSyn++;
 	}
-	ret |= kmv_add(&s->dsts, tw_addr_hash(&ev->dst));
-	if (ev->has & TW_EV_HAS_PORTS) {
-		uint32_t key = (uint32_t)ev->proto << 16 | ev->dport;
-		ret |= kmv_add(&s->ports, mix64(key + 0x9e3779b97f4a7c15ull));
-		ret |= pc_add(a, (uint32_t)si, key, 1);
-	}
+	ret |= kmv_add(&s->dsts, dst_value(&ev->dst));
+	if (ev->has & TW_EV_HAS_PORTS)
+		ret |= port_add(s, ((uint32_t)ev->proto << 16 | ev->dport) + 1, 1);
 	if (ret) {
 		a->oom = true;
 		return TW_E_NOMEM;
@@ -244,26 +400,13 @@ int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verd
 	return TW_OK;
 }
 
-static int kmv_merge(struct tw_kmv *into, const struct tw_kmv *from)
-{
-	for (uint32_t i = 0; i < from->n; i++)
-		if (kmv_add(into, from->h[i]))
-			return TW_E_NOMEM;
-	return TW_OK;
-}
-
 int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 {
-	uint32_t *map = malloc((b->nsrcs ? b->nsrcs : 1) * sizeof(*map));
-
-	if (!map)
-		return TW_E_NOMEM;
 	for (size_t i = 0; i < b->nsrcs; i++) {
 		const struct tw_srcagg *t = &b->srcs[i];
 		long si = src_get(a, &t->addr);
 		if (si < 0)
 			goto nomem;
-		map[i] = (uint32_t)si;
 		struct tw_srcagg *s = &a->srcs[si];
 		if (t->has_time) {
 			if (!s->has_time || t->first < s->first)
@@ -280,22 +423,37 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 		s->tcp_syn += t->tcp_syn;
 		s->tcp_noSyn += t->tcp_noSyn;
 		s->tcp_unknown += t->tcp_unknown;
-		if (kmv_merge(&s->dsts, &t->dsts) || kmv_merge(&s->ports, &t->ports))
+		if (kmv_merge(&s->dsts, &t->dsts))
 			goto nomem;
-	}
-	for (size_t i = 0; i < b->pc_cap; i++) {
-		const struct tw_portcount *e = &b->pc[i];
-		if (e->count && pc_add(a, map[e->src], e->key, e->count))
-			goto nomem;
+		for (uint32_t k = 0; k < t->pt_cap; k++)
+			if (t->pt[k].key && port_add(s, t->pt[k].key, t->pt[k].count))
+				goto nomem;
+		if (t->portbits) {
+			/* Ports 't' saw beyond its table: each set bit is one key. */
+			for (uint32_t w = 0; w < PORTBITS_WORDS; w++) {
+				uint64_t bits = t->portbits[w];
+				while (bits) {
+					uint32_t bi = w * 64 + (uint32_t)__builtin_ctzll(bits);
+					bits &= bits - 1;
+					uint32_t slot = bi >> 16, port = bi & 0xffff;
+					/* "other" ported protocols share a slot: SCTP stands for
+					 * them. */
+					uint32_t proto = slot == 0   ? TW_IPPROTO_TCP
+							 : slot == 1 ? TW_IPPROTO_UDP
+								     : TW_IPPROTO_SCTP;
+					uint32_t key = (proto << 16 | port) + 1;
+					if (port_add_distinct_only(s, key))
+						goto nomem;
+				}
+			}
+		}
 	}
 	a->events += b->events;
 	for (int c = 0; c < TW_CLS_N; c++)
 		a->classes[c] += b->classes[c];
 	a->oom |= b->oom;
-	free(map);
 	return TW_OK;
 nomem:
-	free(map);
 	a->oom = true;
 	return TW_E_NOMEM;
 }
@@ -308,16 +466,6 @@ static int cmp_sum(const void *x, const void *y)
 	if (a->s->packets != b->s->packets)
 		return a->s->packets > b->s->packets ? -1 : 1;
 	return tw_addr_cmp(&a->s->addr, &b->s->addr);
-}
-
-static int cmp_pc(const void *x, const void *y)
-{
-	const struct tw_portcount *a = x, *b = y;
-	if (a->src != b->src)
-		return a->src < b->src ? -1 : 1;
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	return a->key < b->key ? -1 : a->key > b->key;
 }
 
 static void add_why(struct tw_srcsum *m, const char *w)
@@ -369,41 +517,52 @@ static void judge(struct tw_srcsum *m)
 		add_why(m, "below the confidence threshold 0.6");
 }
 
+/* The 'ntop' busiest ports of 's', by packets (descending) then protocol and port. */
+static void top_ports(const struct tw_srcagg *s, unsigned ntop, struct tw_srcsum *m)
+{
+	for (uint32_t i = 0; i < s->pt_cap; i++) {
+		struct tw_portcount e = s->pt[i];
+		if (!e.key || !e.count)
+			continue;
+		struct tw_topport t = {(uint8_t)((e.key - 1) >> 16), (uint16_t)(e.key - 1),
+				       e.count};
+		/* Insertion into a sorted array of at most 8. */
+		unsigned k = m->ntop;
+		while (k > 0) {
+			const struct tw_topport *p = &m->top[k - 1];
+			uint32_t pk = (uint32_t)p->proto << 16 | p->port;
+			if (p->packets > t.packets || (p->packets == t.packets && pk < e.key - 1))
+				break;
+			k--;
+		}
+		if (k >= ntop)
+			continue;
+		unsigned last = m->ntop < ntop ? m->ntop : ntop - 1;
+		memmove(&m->top[k + 1], &m->top[k], (last - k) * sizeof(m->top[0]));
+		m->top[k] = t;
+		if (m->ntop < ntop)
+			m->ntop++;
+	}
+}
+
 struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t *n)
 {
 	struct tw_srcsum *out = calloc(a->nsrcs ? a->nsrcs : 1, sizeof(*out));
-	struct tw_portcount *pcs = NULL;
-	size_t npc = 0;
 
 	if (!out)
 		return NULL;
 	if (ntop > 8)
 		ntop = 8;
-	pcs = malloc((a->pc_n ? a->pc_n : 1) * sizeof(*pcs));
-	if (!pcs) {
-		free(out);
-		return NULL;
-	}
-	for (size_t i = 0; i < a->pc_cap; i++)
-		if (a->pc[i].count)
-			pcs[npc++] = a->pc[i];
-	qsort(pcs, npc, sizeof(*pcs), cmp_pc);
-	size_t p = 0;
 	for (size_t i = 0; i < a->nsrcs; i++) {
 		struct tw_srcsum *m = &out[i];
 		m->s = &a->srcs[i];
 		m->dsts = tw_kmv_count(&m->s->dsts, &m->dsts_est);
-		m->ports = tw_kmv_count(&m->s->ports, &m->ports_est);
-		while (p < npc && pcs[p].src < i)
-			p++;
-		for (; p < npc && pcs[p].src == i; p++)
-			if (m->ntop < ntop)
-				m->top[m->ntop++] =
-				    (struct tw_topport){(uint8_t)(pcs[p].key >> 16),
-							(uint16_t)pcs[p].key, pcs[p].count};
+		m->ports = m->s->nports;
+		m->ports_est = false;
+		if (ntop)
+			top_ports(m->s, ntop, m);
 		judge(m);
 	}
-	free(pcs);
 	qsort(out, a->nsrcs, sizeof(*out), cmp_sum);
 	/* why[] may point into m->special, which moved with the sort: repoint. */
 	for (size_t i = 0; i < a->nsrcs; i++)

@@ -14,14 +14,24 @@
 #include "core/event.h"
 
 #define TW_KMV_K 1024
-/* Per source, per-port packet counts are kept for this many distinct (proto, port) pairs;
- * later new ports of the same source still count toward 'ports', not toward top_ports. */
+/* Per source, packet counts are kept for this many distinct (proto, port) pairs; beyond
+ * it the source's distinct ports are kept in a bitmap (exact), and ports first seen after
+ * the bound count toward 'ports' but not toward top_ports. */
 #define TW_PORTS_TRACKED 4096
 
+/* Distinct-value counter over 32-bit values: an exact hash set until it holds TW_KMV_K
+ * values, then a k-minimum-values sketch (the K smallest hashes, sorted) that estimates
+ * beyond. Values are mixed by a bijection, so distinct inputs stay distinct: counts of
+ * IPv4 destinations are exact below K; IPv6 destinations are first folded to 32 bits,
+ * where two addresses collide with probability about n^2 / 2^33. */
 struct tw_kmv {
-	uint64_t *h; /* ascending; the smallest distinct hashes seen */
-	uint32_t n, cap;
-	uint64_t last; /* the last hash added (fast path for repeats) */
+	uint32_t *h;  /* set mode: open-addressing slots (0 = empty); sketch mode: ascending */
+	uint32_t n;   /* values held (with 'zero') */
+	uint32_t cap; /* slots (set mode, a power of two) or array size (sketch mode) */
+	bool sketch;  /* false: exact set; true: KMV sketch */
+	bool zero;    /* set mode: the value whose mix is 0 was seen */
+	bool has_last;
+	uint32_t last; /* the last mixed value added (fast path for repeats) */
 };
 
 enum { TW_P_TCP, TW_P_UDP, TW_P_ICMP, TW_P_ICMP6, TW_P_OTHER, TW_P_N };
@@ -36,14 +46,17 @@ struct tw_srcagg {
 	uint64_t tcp_syn;     /* SYN without ACK */
 	uint64_t tcp_noSyn;   /* TCP without SYN (ACK, RST, FIN … alone) */
 	uint64_t tcp_unknown; /* TCP with no flags logged */
-	struct tw_kmv dsts, ports;
-	uint32_t ports_tracked;
+	struct tw_kmv dsts;
+	/* Destination ports: (proto << 16 | port) + 1 -> packets, open addressing. */
+	struct tw_portcount *pt;
+	uint32_t pt_n, pt_cap;
+	uint64_t *portbits; /* once pt is full: every port seen, 3 x 65536 bits (tcp, udp, other) */
+	uint64_t nports;    /* distinct destination ports (exact) */
 };
 
 struct tw_portcount {
-	uint32_t src;	/* index into tw_agg.srcs */
-	uint32_t key;	/* proto << 16 | port */
-	uint64_t count; /* 0 = empty slot */
+	uint32_t key;	/* (proto << 16 | port) + 1; 0 = empty slot */
+	uint32_t count; /* packets, saturating */
 };
 
 struct tw_agg {
@@ -51,8 +64,6 @@ struct tw_agg {
 	size_t nsrcs, capsrcs;
 	uint32_t *index; /* open addressing: src index + 1, 0 = empty */
 	size_t index_cap;
-	struct tw_portcount *pc; /* open addressing on (src, key) */
-	size_t pc_cap, pc_n;
 	uint64_t events;
 	uint64_t classes[TW_CLS_N];
 	bool oom;
@@ -79,7 +90,7 @@ struct tw_topport {
 struct tw_srcsum {
 	const struct tw_srcagg *s;
 	uint64_t dsts, ports;
-	bool dsts_est, ports_est;
+	bool dsts_est, ports_est; /* ports are always exact; the flag stays for the format */
 	struct tw_topport top[8];
 	unsigned ntop;
 	int danger;	   /* 1..5 */

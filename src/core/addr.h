@@ -34,7 +34,10 @@ size_t tw_addr_format(const struct tw_addr *a, char out[static TW_ADDR_STRLEN]);
 int tw_addr_cmp(const struct tw_addr *a, const struct tw_addr *b);
 static inline bool tw_addr_eq(const struct tw_addr *a, const struct tw_addr *b)
 {
-	return a->family == b->family && memcmp(a->b, b->b, 16) == 0;
+	uint64_t x[2], y[2];
+	memcpy(x, a->b, 16);
+	memcpy(y, b->b, 16);
+	return a->family == b->family && x[0] == y[0] && x[1] == y[1];
 }
 /* A well-mixed 64-bit hash of the address. */
 static inline uint64_t tw_addr_hash(const struct tw_addr *a)

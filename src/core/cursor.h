@@ -28,6 +28,33 @@ struct tw_span {
 	size_t len;
 };
 
+/* Equality of n bytes for small constant n, as word loads: GCC 12 calls memcmp for these
+ * otherwise, which costs more than the compare on the per-line hot path. */
+static inline bool tw_bytes_eq(const void *p, const void *lit, size_t n)
+{
+	const char *a = p, *b = lit;
+	uint32_t x, y, u, v;
+	uint16_t s, t, q, r;
+
+	if (n > 8)
+		return memcmp(p, lit, n) == 0;
+	if (n >= 4) { /* two overlapping 4-byte loads cover 4..8 bytes */
+		memcpy(&x, a, 4);
+		memcpy(&y, b, 4);
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return ((x ^ y) | (u ^ v)) == 0;
+	}
+	if (n >= 2) { /* two overlapping 2-byte loads cover 2..3 bytes */
+		memcpy(&s, a, 2);
+		memcpy(&t, b, 2);
+		memcpy(&q, a + n - 2, 2);
+		memcpy(&r, b + n - 2, 2);
+		return ((s ^ t) | (q ^ r)) == 0;
+	}
+	return n == 0 || a[0] == b[0];
+}
+
 static inline void tw_cursor_init(struct tw_cursor *c, const void *buf, size_t len)
 {
 	c->p = buf;
@@ -72,7 +99,7 @@ void tw_cursor_skip(struct tw_cursor *c, size_t n);
 /* Consumes 'lit' (of length n) if the input starts with it. */
 static inline bool tw_cursor_accept(struct tw_cursor *c, const char *lit, size_t n)
 {
-	if (tw_cursor_left(c) < n || memcmp(c->p, lit, n) != 0)
+	if (tw_cursor_left(c) < n || !tw_bytes_eq(c->p, lit, n))
 		return false;
 	c->p += n;
 	return true;
@@ -100,6 +127,49 @@ static inline struct tw_span tw_cursor_until(struct tw_cursor *c, int ch)
 	return s;
 }
 
+/* Consumes one space-separated token and the space after it; returns the token, and in
+ * *eq the offset of its first '=' (or -1). Scans byte by byte: tokens are short, and one
+ * pass finds both the end and the '='. */
+static inline struct tw_span tw_cursor_token(struct tw_cursor *c, long *eq)
+{
+	struct tw_span s = {(const char *)c->p, 0};
+	size_t left = tw_cursor_left(c), i = 0;
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
+	*eq = -1;
+	/* Eight bytes at a time: a byte equal to ' ' or '=' becomes zero after the xor,
+	 * and (x - ones) & ~x & highs marks the first such byte exactly. */
+	while (i + 8 <= left) {
+		uint64_t w, sp, e;
+		memcpy(&w, c->p + i, 8);
+		sp = w ^ (ones * ' ');
+		e = w ^ (ones * '=');
+		sp = (sp - ones) & ~sp & highs;
+		e = (e - ones) & ~e & highs;
+		if (*eq < 0 && e) {
+			size_t at = i + (size_t)__builtin_ctzll(e) / 8;
+			if (!sp || at < i + (size_t)__builtin_ctzll(sp) / 8)
+				*eq = (long)at;
+		}
+		if (sp) {
+			i += (size_t)__builtin_ctzll(sp) / 8;
+			goto found;
+		}
+		i += 8;
+	}
+	for (; i < left; i++) {
+		uint8_t ch = c->p[i];
+		if (ch == ' ')
+			break;
+		if (ch == '=' && *eq < 0)
+			*eq = (long)i;
+	}
+found:
+	s.len = i;
+	c->p += i < left ? i + 1 : i;
+	return s;
+}
+
 /* Consumes bytes while they are ASCII digits; returns them as a span. */
 struct tw_span tw_cursor_digits(struct tw_cursor *c);
 /* Consumes spaces. */
@@ -116,7 +186,7 @@ static inline struct tw_span tw_cursor_rest(const struct tw_cursor *c)
 /* Span helpers. */
 static inline bool tw_span_eq(struct tw_span s, const char *lit, size_t n)
 {
-	return s.len == n && memcmp(s.p, lit, n) == 0;
+	return s.len == n && tw_bytes_eq(s.p, lit, n);
 }
 
 /* Parses an unsigned decimal span of 1..10 digits into *out if it is <= max. */

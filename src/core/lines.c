@@ -106,10 +106,29 @@ static void emit(struct tw_lines *lr, const char *p, size_t len, size_t consumed
 	lr->offset += consumed;
 }
 
+/* Bytes kept mapped behind the read position: covers the previous line (64 KiB at most),
+ * which a syslog repeat note refers to. */
+#define KEEP_BEHIND (1u << 20)
+#define DROP_EVERY  (8u << 20)
+
+/* Releases the pages already read, so that resident memory stays small however large the
+ * file: they are clean file pages, and the page cache keeps them for other readers. */
+static void drop_behind(struct tw_lines *lr)
+{
+	size_t pg = 4096, upto = lr->pos > KEEP_BEHIND ? lr->pos - KEEP_BEHIND : 0;
+	upto &= ~(pg - 1);
+	size_t from = lr->dropped & ~(pg - 1);
+	if (upto > from)
+		madvise((void *)(lr->map + from), upto - from, MADV_DONTNEED);
+	lr->dropped = upto;
+}
+
 static int next_mapped(struct tw_lines *lr, struct tw_line *out)
 {
 	if (lr->pos >= lr->end)
 		return TW_EOF;
+	if (lr->pos - lr->dropped >= DROP_EVERY + KEEP_BEHIND)
+		drop_behind(lr);
 	const char *p = lr->map + lr->pos;
 	size_t left = lr->end - lr->pos;
 	const char *nl = memchr(p, '\n', left);
@@ -232,6 +251,7 @@ void tw_lines_sub(const struct tw_lines *lr, size_t from, size_t to, uint64_t li
 	sub->map = lr->map;
 	sub->map_size = lr->map_size;
 	sub->pos = from;
+	sub->dropped = from;
 	sub->end = to;
 	sub->offset = from;
 	sub->lineno = lineno_base;

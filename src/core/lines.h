@@ -32,6 +32,7 @@ struct tw_lines {
 	const char *map; /* mmap'd file (or parent's mapping for a sub-reader) */
 	size_t map_size;
 	size_t pos, end;	 /* mmap: next byte, end of this reader's range */
+	size_t dropped;		 /* mmap: pages before this were released (madvise) */
 	char *buf;		 /* streaming buffer */
 	size_t cap, start, fill; /* buffer window [start, fill) */
 	bool eof, skipping, owns_map, compressed;

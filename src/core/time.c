@@ -88,6 +88,9 @@ void tw_yearctx_init(struct tw_yearctx *yc, int fixed_year, int64_t ref_s)
 	yc->ref_s = ref_s;
 	yc->cache_key = -1;
 	yc->cache_off = 0;
+	yc->hour_key[0] = '\0';
+	int m, d;
+	civil_from_days(ref_s >= 0 ? ref_s / 86400 : 0, &yc->ref_year, &m, &d);
 }
 
 int64_t tw_time_local_to_utc(struct tw_yearctx *yc, int y, int mon, int d, int h, int mi, int s)
@@ -180,31 +183,37 @@ size_t tw_time_parse_syslog(const char *s, size_t len, struct tw_yearctx *yc, in
 
 	if (len < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
 		return 0;
+	mi = num(s + 10, 2);
+	sec = num(s + 13, 2);
+	int64_t f = frac_ns(s, len, &i);
+	if (f < 0 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return 0;
+	if (yc->hour_key[0] && memcmp(s, yc->hour_key, 9) == 0) {
+		*ns = (yc->hour_utc + mi * 60 + sec) * TW_NS + f;
+		return i;
+	}
 	mo = month_of(s);
 	if (!mo)
 		return 0;
 	d = s[4] == ' ' ? num(s + 5, 1) : num(s + 4, 2);
 	h = num(s + 7, 2);
-	mi = num(s + 10, 2);
-	sec = num(s + 13, 2);
-	int64_t f = frac_ns(s, len, &i);
-	if (f < 0 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+	if (d < 1 || d > 31 || h < 0 || h > 23)
 		return 0;
 	if (yc->fixed_year) {
 		y = yc->fixed_year;
 	} else {
-		int ry, rm, rd;
-		civil_from_days(yc->ref_s >= 0 ? yc->ref_s / 86400 : 0, &ry, &rm, &rd);
-		y = ry;
-		/* Roll back across New Year: a stamp more than a day after the reference
-		 * time (the file's mtime) belongs to the year before. */
-		if (tw_time_from_civil(y, mo, d <= days_in_month(y, mo) ? d : 28, h, mi, sec) >
+		y = yc->ref_year;
+		/* Roll back across New Year: a stamp (its hour) more than a day after the
+		 * reference time (the file's mtime) belongs to the year before. */
+		if (tw_time_from_civil(y, mo, d <= days_in_month(y, mo) ? d : 28, h, 0, 0) >
 		    yc->ref_s + 86400)
 			y--;
 	}
 	if (d > days_in_month(y, mo))
 		return 0;
-	*ns = tw_time_local_to_utc(yc, y, mo, d, h, mi, sec) * TW_NS + f;
+	yc->hour_utc = tw_time_local_to_utc(yc, y, mo, d, h, 0, 0);
+	memcpy(yc->hour_key, s, 9);
+	*ns = (yc->hour_utc + mi * 60 + sec) * TW_NS + f;
 	return i;
 }
 

@@ -28,6 +28,11 @@ struct tw_yearctx {
 	/* Cache for local->UTC conversion: the offset is looked up once per hour. */
 	int64_t cache_key;
 	int64_t cache_off;
+	/* Cache for syslog stamps: "Mmm dd HH" of the last stamp and its hour in UTC. Logs
+	 * repeat the same hour for thousands of lines; the rest is minutes and seconds. */
+	char hour_key[9];
+	int64_t hour_utc;
+	int ref_year; /* the reference time's year (computed once) */
 };
 
 /* Initialises 'yc' with --year (0 = none) and the reference time in seconds. */

@@ -185,43 +185,46 @@ static bool is_word_char(int ch)
 /* After "IN=<if>" or "OUT=<if>", the kernel's next token is one of these. */
 static bool skeleton_follows(const char *p, size_t n)
 {
-	static const struct {
-		const char *s;
-		size_t n;
-	} next[] = {
-	    {"OUT=", 4},     {"MAC=", 4},    {"SRC=", 4}, {"PHYSIN=", 7},
-	    {"PHYSOUT=", 8}, {"MACSRC=", 7}, {"ARP ", 4},
-	};
-	for (size_t i = 0; i < sizeof(next) / sizeof(next[0]); i++)
-		if (n >= next[i].n && memcmp(p, next[i].s, next[i].n) == 0)
-			return true;
-	return false;
+	/* Written out rather than looped over a table so that the compiler turns each test
+	 * into one or two loads: this runs for every line. */
+#define STARTS(lit) (n >= sizeof(lit) - 1 && tw_bytes_eq(p, lit, sizeof(lit) - 1))
+	return STARTS("SRC=") || STARTS("MAC=") || STARTS("OUT=") || STARTS("PHYSIN=") ||
+	       STARTS("PHYSOUT=") || STARTS("MACSRC=") || STARTS("ARP ");
+#undef STARTS
 }
 
 /* Finds the start of the field skeleton ("IN=" normally, "OUT=" for loggers that omit IN=).
  * Returns its offset in msg, or -1. */
 static long find_anchor(const char *msg, size_t len)
 {
-	const char *p = msg, *end = msg + len;
+	const char *end = msg + len;
 
+	/* Every '=' is a candidate; the first one after the prefix is normally "IN=". A lone
+	 * "OUT=" is accepted only when no "IN=" anchor exists (Proxmox host-out lines). */
 	for (int pass = 0; pass < 2; pass++) {
-		const char *key = pass == 0 ? "IN=" : "OUT=";
-		size_t kl = pass == 0 ? 3 : 4;
-		p = msg;
+		const char *p = msg;
 		while (p < end) {
-			const char *q = memmem(p, (size_t)(end - p), key, kl);
+			const char *q = memchr(p, '=', (size_t)(end - p));
 			if (!q)
 				break;
-			p = q + kl;
-			if (q > msg && is_word_char((unsigned char)q[-1]))
+			p = q + 1;
+			const char *key;
+			if (pass == 0 && q - msg >= 2 && q[-2] == 'I' && q[-1] == 'N')
+				key = q - 2;
+			else if (pass == 1 && q - msg >= 3 && q[-3] == 'O' && q[-2] == 'U' &&
+				 q[-1] == 'T')
+				key = q - 3;
+			else
+				continue;
+			if (key > msg && is_word_char((unsigned char)key[-1]))
 				continue; /* PHYSIN=, LOGIN= … */
 			const char *sp = memchr(p, ' ', (size_t)(end - p));
 			if (!sp || !skeleton_follows(sp + 1, (size_t)(end - sp - 1)))
 				continue;
-			if (pass == 1 && q > msg) {
+			if (pass == 1 && key > msg) {
 				/* A lone OUT= right after a key=value token means the line lost
 				 * its IN= (e.g. "XX=eth0 OUT="): not a firewall line we trust. */
-				const char *t = q - 1;
+				const char *t = key - 1;
 				while (t > msg && *t == ' ')
 					t--;
 				const char *ts = t;
@@ -230,7 +233,7 @@ static long find_anchor(const char *msg, size_t len)
 				if (memchr(ts, '=', (size_t)(t - ts + 1)))
 					continue;
 			}
-			return q - msg;
+			return key - msg;
 		}
 	}
 	return -1;
@@ -299,48 +302,55 @@ static uint8_t action_of(struct tw_span pfx)
 
 static int proto_of(struct tw_span v, uint8_t *out)
 {
-	static const struct {
-		const char *s;
-		uint8_t n;
-	} names[] = {
-	    {"TCP", TW_IPPROTO_TCP},	     {"UDP", TW_IPPROTO_UDP},
-	    {"ICMP", TW_IPPROTO_ICMP},	     {"ICMPv6", TW_IPPROTO_ICMPV6},
-	    {"UDPLITE", TW_IPPROTO_UDPLITE}, {"ESP", TW_IPPROTO_ESP},
-	    {"AH", TW_IPPROTO_AH},	     {"SCTP", TW_IPPROTO_SCTP},
-	    {"GRE", TW_IPPROTO_GRE},	     {"IGMP", TW_IPPROTO_IGMP},
-	};
 	uint32_t n;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (tw_span_eq(v, names[i].s, strlen(names[i].s))) {
-			*out = names[i].n;
-			return TW_OK;
-		}
-	if (tw_span_u32(v, 255, &n) == TW_OK) {
+#define IS(lit) (v.len == sizeof(lit) - 1 && tw_bytes_eq(v.p, lit, sizeof(lit) - 1))
+	if (IS("TCP"))
+		*out = TW_IPPROTO_TCP;
+	else if (IS("UDP"))
+		*out = TW_IPPROTO_UDP;
+	else if (IS("ICMP"))
+		*out = TW_IPPROTO_ICMP;
+	else if (IS("ICMPv6"))
+		*out = TW_IPPROTO_ICMPV6;
+	else if (IS("UDPLITE"))
+		*out = TW_IPPROTO_UDPLITE;
+	else if (IS("ESP"))
+		*out = TW_IPPROTO_ESP;
+	else if (IS("AH"))
+		*out = TW_IPPROTO_AH;
+	else if (IS("SCTP"))
+		*out = TW_IPPROTO_SCTP;
+	else if (IS("GRE"))
+		*out = TW_IPPROTO_GRE;
+	else if (IS("IGMP"))
+		*out = TW_IPPROTO_IGMP;
+	else if (tw_span_u32(v, 255, &n) == TW_OK)
 		*out = (uint8_t)n;
-		return TW_OK;
-	}
-	return TW_E_INVALID;
+	else
+		return TW_E_INVALID;
+#undef IS
+	return TW_OK;
 }
 
 static uint8_t flag_of(struct tw_span w)
 {
 	if (w.len == 3) {
-		if (!memcmp(w.p, "SYN", 3))
+		if (tw_bytes_eq(w.p, "SYN", 3))
 			return TW_TCP_SYN;
-		if (!memcmp(w.p, "ACK", 3))
+		if (tw_bytes_eq(w.p, "ACK", 3))
 			return TW_TCP_ACK;
-		if (!memcmp(w.p, "FIN", 3))
+		if (tw_bytes_eq(w.p, "FIN", 3))
 			return TW_TCP_FIN;
-		if (!memcmp(w.p, "RST", 3))
+		if (tw_bytes_eq(w.p, "RST", 3))
 			return TW_TCP_RST;
-		if (!memcmp(w.p, "PSH", 3))
+		if (tw_bytes_eq(w.p, "PSH", 3))
 			return TW_TCP_PSH;
-		if (!memcmp(w.p, "URG", 3))
+		if (tw_bytes_eq(w.p, "URG", 3))
 			return TW_TCP_URG;
-		if (!memcmp(w.p, "ECE", 3))
+		if (tw_bytes_eq(w.p, "ECE", 3))
 			return TW_TCP_ECE;
-		if (!memcmp(w.p, "CWR", 3))
+		if (tw_bytes_eq(w.p, "CWR", 3))
 			return TW_TCP_CWR;
 	}
 	return 0;
@@ -411,9 +421,9 @@ static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, 
 
 	switch (k.len) {
 	case 2:
-		if (!memcmp(k.p, "IN", 2))
+		if (tw_bytes_eq(k.p, "IN", 2))
 			ev->iface_in = v;
-		else if (!memcmp(k.p, "ID", 2) && !f->after_proto) {
+		else if (tw_bytes_eq(k.p, "ID", 2) && !f->after_proto) {
 			if (num(v, 65535, &n, ctx, "bad ID"))
 				return TW_E_INVALID;
 			ev->ip_id = (uint16_t)n;
@@ -421,21 +431,21 @@ static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, 
 		}
 		break;
 	case 3:
-		if (!memcmp(k.p, "OUT", 3)) {
+		if (tw_bytes_eq(k.p, "OUT", 3)) {
 			ev->iface_out = v;
-		} else if (!memcmp(k.p, "SRC", 3)) {
+		} else if (tw_bytes_eq(k.p, "SRC", 3)) {
 			if (f->have_src)
 				break;
 			if (tw_addr_parse(v.p, v.len, &ev->src))
 				BAD("bad SRC address");
 			f->have_src = true;
-		} else if (!memcmp(k.p, "DST", 3)) {
+		} else if (tw_bytes_eq(k.p, "DST", 3)) {
 			if (f->have_dst)
 				break;
 			if (tw_addr_parse(v.p, v.len, &ev->dst))
 				BAD("bad DST address");
 			f->have_dst = true;
-		} else if (!memcmp(k.p, "LEN", 3)) {
+		} else if (tw_bytes_eq(k.p, "LEN", 3)) {
 			if (num(v, 65535, &n, ctx, "bad LEN"))
 				return TW_E_INVALID;
 			if (!f->after_proto) {
@@ -448,39 +458,39 @@ static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, 
 				ev->payload_len = (uint16_t)(n - 8);
 				ev->has |= TW_EV_HAS_PAYLEN;
 			}
-		} else if (!memcmp(k.p, "TTL", 3)) {
+		} else if (tw_bytes_eq(k.p, "TTL", 3)) {
 			if (num(v, 255, &n, ctx, "bad TTL"))
 				return TW_E_INVALID;
 			ev->ttl = (uint8_t)n;
 			ev->has |= TW_EV_HAS_TTL;
-		} else if (!memcmp(k.p, "SPT", 3) && f->after_proto) {
+		} else if (tw_bytes_eq(k.p, "SPT", 3) && f->after_proto) {
 			if (num(v, 65535, &n, ctx, "bad SPT"))
 				return TW_E_INVALID;
 			ev->sport = (uint16_t)n;
 			f->have_spt = true;
-		} else if (!memcmp(k.p, "DPT", 3) && f->after_proto) {
+		} else if (tw_bytes_eq(k.p, "DPT", 3) && f->after_proto) {
 			if (num(v, 65535, &n, ctx, "bad DPT"))
 				return TW_E_INVALID;
 			ev->dport = (uint16_t)n;
 			f->have_dpt = true;
-		} else if (!memcmp(k.p, "MAC", 3)) {
+		} else if (tw_bytes_eq(k.p, "MAC", 3)) {
 			ev->mac = v;
 		}
 		break;
 	case 4:
-		if (!memcmp(k.p, "TYPE", 4) && f->after_proto) {
+		if (tw_bytes_eq(k.p, "TYPE", 4) && f->after_proto) {
 			if (num(v, 255, &n, ctx, "bad ICMP TYPE"))
 				return TW_E_INVALID;
 			ev->icmp_type = (uint8_t)n;
 			ev->has |= TW_EV_HAS_ICMP;
-		} else if (!memcmp(k.p, "CODE", 4) && f->after_proto) {
+		} else if (tw_bytes_eq(k.p, "CODE", 4) && f->after_proto) {
 			if (num(v, 255, &n, ctx, "bad ICMP CODE"))
 				return TW_E_INVALID;
 			ev->icmp_code = (uint8_t)n;
 		}
 		break;
 	case 5:
-		if (!memcmp(k.p, "PROTO", 5)) {
+		if (tw_bytes_eq(k.p, "PROTO", 5)) {
 			if (f->have_proto)
 				break;
 			if (proto_of(v, &ev->proto))
@@ -489,7 +499,7 @@ static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, 
 		}
 		break;
 	case 8:
-		if (!memcmp(k.p, "HOPLIMIT", 8)) {
+		if (tw_bytes_eq(k.p, "HOPLIMIT", 8)) {
 			if (num(v, 255, &n, ctx, "bad HOPLIMIT"))
 				return TW_E_INVALID;
 			ev->ttl = (uint8_t)n;
@@ -511,7 +521,7 @@ static void outer_word(struct tw_span w, struct tw_event *ev, struct fields *f)
 			return;
 		}
 	}
-	if (w.len > 5 && !memcmp(w.p, "FRAG:", 5)) {
+	if (w.len > 5 && tw_bytes_eq(w.p, "FRAG:", 5)) {
 		uint32_t off;
 		if (tw_span_u32((struct tw_span){w.p + 5, w.len - 5}, 65535, &off) == TW_OK && off)
 			ev->has |= TW_EV_HAS_FRAG;
@@ -552,8 +562,8 @@ int tw_in_netfilter_message(const char *msg, size_t len, struct tw_event *ev,
 
 	tw_cursor_init(&c, msg + a, len - (size_t)a);
 	while (!tw_cursor_eof(&c)) {
-		struct tw_span tok = tw_cursor_until(&c, ' ');
-		tw_cursor_accept_ch(&c, ' ');
+		long eq;
+		struct tw_span tok = tw_cursor_token(&c, &eq);
 		if (!tok.len)
 			continue;
 		bool close = false;
@@ -561,26 +571,25 @@ int tw_in_netfilter_message(const char *msg, size_t len, struct tw_event *ev,
 			f.depth++;
 			tok.p++;
 			tok.len--;
+			eq--;
 		}
 		while (tok.len && tok.p[tok.len - 1] == ']' && f.depth > 0) {
 			tok.len--;
 			close = true;
 		}
-		if (tok.len) {
-			const char *eq = memchr(tok.p, '=', tok.len);
-			if (eq) {
-				struct tw_span k = {tok.p, (size_t)(eq - tok.p)};
-				struct tw_span v = {eq + 1, tok.len - k.len - 1};
-				int r = f.depth ? inner_field(k, v, &f, ctx)
-						: outer_field(k, v, ev, &f, ctx);
-				if (r)
-					return r;
-			} else if (tw_span_eq(tok, "OPT", 3) && tw_cursor_peek(&c) == '(') {
-				tw_cursor_until(&c, ')'); /* "OPT (0204…)" */
-				tw_cursor_accept_ch(&c, ')');
-			} else if (!f.depth) {
-				outer_word(tok, ev, &f);
-			}
+		if (eq >= 0 && (size_t)eq < tok.len) {
+			struct tw_span k = {tok.p, (size_t)eq};
+			struct tw_span v = {tok.p + eq + 1, tok.len - (size_t)eq - 1};
+			int r =
+			    f.depth ? inner_field(k, v, &f, ctx) : outer_field(k, v, ev, &f, ctx);
+			if (r)
+				return r;
+		} else if (tok.len == 3 && tw_bytes_eq(tok.p, "OPT", 3) &&
+			   tw_cursor_peek(&c) == '(') {
+			tw_cursor_until(&c, ')'); /* "OPT (0204…)" */
+			tw_cursor_accept_ch(&c, ')');
+		} else if (tok.len && !f.depth) {
+			outer_word(tok, ev, &f);
 		}
 		if (close)
 			f.depth = f.depth > 0 ? f.depth - 1 : 0;
@@ -676,7 +685,7 @@ static int parse_line(const char *line, size_t len, struct tw_event *ev, struct 
 		return TW_IN_REPEAT;
 	}
 	/* rsyslog "message repeated N times: [ original ]". */
-	if (m.len > 30 && m.p[0] == 'm' && !memcmp(m.p, "message repeated ", 17)) {
+	if (m.len > 30 && m.p[0] == 'm' && tw_bytes_eq(m.p, "message repeated ", 17)) {
 		struct tw_cursor r;
 		tw_cursor_init(&r, m.p + 17, m.len - 17);
 		struct tw_span d = tw_cursor_digits(&r);
