@@ -119,6 +119,66 @@ static void t_merge_equals_single(void)
 	tw_agg_fini(&p2);
 }
 
+static void t_ports_beyond_table(void)
+{
+	struct tw_agg one, p1, p2;
+	struct tw_event ev;
+	struct tw_verdict v = {TW_CLS_OTHER, "x"};
+	tw_agg_init(&one);
+	tw_agg_init(&p1);
+	tw_agg_init(&p2);
+	/* A full TCP port scan (65535 ports) plus 100 UDP ports, split in two parts whose
+	 * port sets overlap: distinct ports stay exact beyond the counted-port table. */
+	for (uint32_t p = 1; p <= 65535; p++) {
+		ev_make(&ev, "7.7.7.7", 1, TW_IPPROTO_TCP, (uint16_t)p, p, TW_TCP_SYN);
+		tw_agg_add(&one, &ev, &v);
+		tw_agg_add(p <= 40000 ? &p1 : &p2, &ev, &v);
+		if (p % 3 == 0)
+			tw_agg_add(&p2, &ev, &v); /* seen by both parts */
+	}
+	for (uint32_t p = 1; p <= 100; p++) {
+		ev_make(&ev, "7.7.7.7", 1, TW_IPPROTO_UDP, (uint16_t)p, 1, 0);
+		tw_agg_add(&one, &ev, &v);
+		tw_agg_add(&p1, &ev, &v);
+	}
+	size_t n;
+	struct tw_srcsum *s = tw_agg_summarise(&one, 2, &n);
+	CHECK_EQ_U(s[0].ports, 65635);
+	CHECK(!s[0].ports_est);
+	free(s);
+	CHECK_EQ_I(tw_agg_merge(&p1, &p2), TW_OK);
+	s = tw_agg_summarise(&p1, 2, &n);
+	CHECK_EQ_U(s[0].ports, 65635);
+	CHECK_EQ_U(s[0].s->packets, 65535 + 100 + 21845);
+	free(s);
+	tw_agg_fini(&one);
+	tw_agg_fini(&p1);
+	tw_agg_fini(&p2);
+}
+
+static void t_dsts_exact_below_bound(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {TW_CLS_OTHER, "x"};
+	tw_agg_init(&a);
+	/* 1023 distinct destinations (0.0.0.0 included), each twice: exact. */
+	for (int rep = 0; rep < 2; rep++)
+		for (uint32_t i = 0; i < TW_KMV_K - 1; i++) {
+			ev_make(&ev, "9.9.9.9", i * 2654435761u, TW_IPPROTO_TCP, 80, 1, TW_TCP_SYN);
+			tw_agg_add(&a, &ev, &v);
+		}
+	size_t n;
+	struct tw_srcsum *s = tw_agg_summarise(&a, 0, &n);
+	CHECK(!s[0].dsts_est);
+	CHECK_EQ_U(s[0].dsts, TW_KMV_K - 1);
+	CHECK_EQ_U(s[0].ntop, 0);
+	free(s);
+	tw_agg_fini(&a);
+}
+
 TW_SUITE(agg, {"counts_and_order", t_counts_and_order},
 	 {"estimate_beyond_bound", t_estimate_beyond_bound},
-	 {"merge_equals_single", t_merge_equals_single});
+	 {"merge_equals_single", t_merge_equals_single},
+	 {"ports_beyond_table", t_ports_beyond_table},
+	 {"dsts_exact_below_bound", t_dsts_exact_below_bound});

@@ -79,6 +79,47 @@ static void t_span_numbers(void)
 	CHECK_EQ_U(v, 0x1a0000);
 }
 
+static void t_token_swar(void)
+{
+	/* Tokens shorter and longer than the 8-byte blocks, '=' before and after position 8,
+	 * a '=' in the next token that must not count, and a last token without a space. */
+	const char *s = "IN=eth0 OUT= MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SYN "
+			"ABCDEFGHIJKLMNOP=1 x LONGKEYNAME12=v tail";
+	struct tw_cursor c;
+	long eq;
+	tw_cursor_init(&c, s, strlen(s));
+	CHECK_SPAN(tw_cursor_token(&c, &eq), "IN=eth0");
+	CHECK_EQ_I(eq, 2);
+	CHECK_SPAN(tw_cursor_token(&c, &eq), "OUT=");
+	CHECK_EQ_I(eq, 3);
+	CHECK_SPAN(tw_cursor_token(&c, &eq), "MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00");
+	CHECK_EQ_I(eq, 3);
+	CHECK_SPAN(tw_cursor_token(&c, &eq), "SYN");
+	CHECK_EQ_I(eq, -1);
+	CHECK_SPAN(tw_cursor_token(&c, &eq), "ABCDEFGHIJKLMNOP=1");
+	CHECK_EQ_I(eq, 16);
+	CHECK_SPAN(tw_cursor_token(&c, &eq), "x");
+	CHECK_EQ_I(eq, -1);
+	CHECK_SPAN(tw_cursor_token(&c, &eq), "LONGKEYNAME12=v");
+	CHECK_EQ_I(eq, 13);
+	CHECK_SPAN(tw_cursor_token(&c, &eq), "tail");
+	CHECK(tw_cursor_eof(&c));
+}
+
+static void t_bytes_eq(void)
+{
+	CHECK(tw_bytes_eq("SRC=", "SRC=", 4));
+	CHECK(!tw_bytes_eq("SRD=", "SRC=", 4));
+	CHECK(tw_bytes_eq("PROTO", "PROTO", 5));
+	CHECK(!tw_bytes_eq("PROTX", "PROTO", 5));
+	CHECK(!tw_bytes_eq("XROTO", "PROTO", 5));
+	CHECK(tw_bytes_eq("TTL", "TTL", 3));
+	CHECK(!tw_bytes_eq("TTX", "TTL", 3));
+	CHECK(tw_bytes_eq("HOPLIMIT", "HOPLIMIT", 8));
+	CHECK(!tw_bytes_eq("HOPLIMIX", "HOPLIMIT", 8));
+	CHECK(tw_bytes_eq("PHYSOUT=X", "PHYSOUT=X", 9));
+}
+
 TW_SUITE(cursor, {"be16_short", t_be16_short}, {"endianness", t_endianness},
 	 {"bytes_skip_bounds", t_bytes_skip_bounds}, {"text_helpers", t_text_helpers},
-	 {"span_numbers", t_span_numbers});
+	 {"span_numbers", t_span_numbers}, {"token_swar", t_token_swar}, {"bytes_eq", t_bytes_eq});

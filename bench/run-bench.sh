@@ -1,0 +1,97 @@
+#!/bin/bash
+# make bench: tracewall analyze side by side with `wc -l`, fwlogwatch and psad on the same
+# generated netfilter logs, in one run; medians of several runs (this machine is noisy).
+# Not a test: it prints figures and ratios, it asserts nothing.
+#   BENCH_RUNS (default 5)   runs of the fast commands (tracewall, wc -l)
+#   BENCH_SLOW_RUNS (3)      runs of fwlogwatch;  BENCH_PSAD_RUNS (1) runs of psad
+#   BENCH_SKIP_10M=1         skip the 10M-line memory check
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+TW=$BUILD/tracewall
+GEN=$BUILD/bench/gen-netfilter
+RUNS=${BENCH_RUNS:-5}
+SLOW=${BENCH_SLOW_RUNS:-3}
+PSADRUNS=${BENCH_PSAD_RUNS:-1}
+D=bench/data
+mkdir -p "$D"
+
+scripts/install-deps bench || echo "bench: continuing without the comparison tools" >&2
+
+# Reproducible input; regenerated when the generator changes.
+stamp=$(md5sum bench/gen-netfilter.c | cut -c1-12)
+for n in 1000000 10000000; do
+	f=$D/netfilter-$n-$stamp.log
+	[ "$n" = 10000000 ] && [ "${BENCH_SKIP_10M:-0}" = 1 ] && continue
+	[ -s "$f" ] || { echo "generating $f" >&2; "$GEN" "$n" 42 >"$f"; }
+done
+F1=$D/netfilter-1000000-$stamp.log
+F10=$D/netfilter-10000000-$stamp.log
+
+# psad needs a configuration with its lookups off and a host name set.
+PSADCONF=$(mktemp /tmp/tw-psad-XXXXXX.conf)
+if [ -r /etc/psad/psad.conf ]; then
+	sed -e 's/^HOSTNAME .*/HOSTNAME benchhost;/' -e 's/^ENABLE_WHOIS_LOOKUPS .*/ENABLE_WHOIS_LOOKUPS N;/' \
+		-e 's/^ENABLE_DNS_LOOKUPS .*/ENABLE_DNS_LOOKUPS N;/' /etc/psad/psad.conf >"$PSADCONF"
+fi
+
+# measure NAME RUNS CMD...: median wall seconds and median peak RSS (KiB) into $WALL $RSS.
+measure() {
+	local name=$1 runs=$2
+	shift 2
+	local walls=() rsss=() i out
+	for ((i = 0; i < runs; i++)); do
+		out=$( { /usr/bin/time -f "TWTIME %e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | grep TWTIME)
+		walls+=("$(echo "$out" | cut -d' ' -f2)")
+		rsss+=("$(echo "$out" | cut -d' ' -f3)")
+	done
+	WALL=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	RSS=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+	echo "  $name: runs ${walls[*]} s" >&2
+}
+
+declare -A W R
+row_names=()
+run() { # key runs cmd...
+	local key=$1
+	measure "$@"
+	W[$key]=$WALL
+	R[$key]=$RSS
+	row_names+=("$key")
+}
+
+lines1=$(wc -l <"$F1")
+bytes1=$(stat -c %s "$F1")
+echo "input: $F1 ($lines1 lines, $((bytes1 / 1000000)) MB)"
+cat "$F1" >/dev/null # warm the page cache: every tool reads from memory
+run "tracewall analyze" "$RUNS" "$TW" analyze "$F1"
+run "tracewall analyze --threads 1" "$RUNS" "$TW" analyze --threads 1 "$F1"
+run "tracewall analyze --json" "$RUNS" "$TW" analyze --json "$F1"
+run "wc -l" "$RUNS" wc -l "$F1"
+if command -v fwlogwatch >/dev/null; then
+	run "fwlogwatch -P n" "$SLOW" fwlogwatch -P n "$F1"
+fi
+if command -v psad >/dev/null && [ -s "$PSADCONF" ]; then
+	run "psad -A" "$PSADRUNS" psad -A -m "$F1" -c "$PSADCONF"
+fi
+
+base=${W["tracewall analyze"]}
+echo
+printf '%-32s %9s %12s %9s %10s %14s\n' "command (1M lines)" "wall s" "lines/s" "MB/s" "peak RSS" "vs tracewall"
+for k in "${row_names[@]}"; do
+	awk -v k="$k" -v w="${W[$k]}" -v r="${R[$k]}" -v l="$lines1" -v b="$bytes1" -v base="$base" 'BEGIN {
+		w2 = (w > 0 ? w : 0.005)
+		printf "%-32s %9.3f %12.0f %9.0f %8.1f MB %13.1fx\n", k, w, l / w2, b / 1e6 / w2, r / 1024, w2 / (base > 0 ? base : 0.005)
+	}'
+done
+echo
+awk -v t="$base" -v wc="${W["wc -l"]}" 'BEGIN { printf "tracewall / wc -l: %.1fx the wall time of wc -l (target: at most 10x)\n", t / (wc > 0 ? wc : 0.005) }'
+[ -n "${W["fwlogwatch -P n"]:-}" ] && awk -v t="$base" -v f="${W["fwlogwatch -P n"]}" 'BEGIN { printf "fwlogwatch / tracewall: tracewall is %.0fx faster (target: at least 100x)\n", f / t }'
+[ -n "${W["psad -A"]:-}" ] && awk -v t="$base" -v f="${W["psad -A"]}" 'BEGIN { printf "psad / tracewall: tracewall is %.0fx faster\n", f / t }'
+
+if [ -s "$F10" ]; then
+	echo
+	measure "tracewall 10M" 3 "$TW" analyze "$F10"
+	echo "memory grows with sources, not lines: 1M lines ${R["tracewall analyze"]} KiB, 10M lines $RSS KiB peak RSS (same 2000 sources; 10M wall $WALL s)"
+fi
+rm -f "$PSADCONF"
