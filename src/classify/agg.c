@@ -10,15 +10,6 @@
 #include "core/err.h"
 #include "core/special.h"
 
-static inline uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	return x ^ (x >> 31);
-}
-
 /* ---- distinct counters (exact set, then KMV sketch) ------------------------------------ */
 
 /* A bijection on 32 bits (invertible multiply-xorshift), so that distinct values keep
