@@ -32,6 +32,9 @@ report "library never prints or exits" "$(grep -nE '\b(printf|fprintf|puts|fputs
 if command -v clang-format >/dev/null; then
 	report "clang-format clean" "$(clang-format --dry-run $src 2>&1 | grep -o '^[^:]*:[0-9]*' | sort -u)"
 fi
+if command -v groff >/dev/null; then
+	report "man page renders without warnings" "$(groff -man -Tutf8 -ww doc/tracewall.1 2>&1 >/dev/null)"
+fi
 echo "1..$n"
 echo "# $pass passed, $fail failed, 0 skipped"
 [ "$fail" = 0 ]
