@@ -2,7 +2,8 @@
 # Every test of tracewall, as `make test` runs it:
 #   1. source rules (scripts/checksrc.sh)
 #   2. with the normal build (gcc -O3): unit tests, golden end-to-end cases, the corpus
-#      conformance test (skipped without ../shared/corpus), the fuzz corpora replayed
+#      conformance test (skipped without ../shared/corpus), consistency checks on a
+#      generated 72 MB log (threads, gzip, stdin, progress bar), the fuzz corpora replayed
 #   3. the same suites again in build-asan/ under AddressSanitizer + UndefinedBehaviorSanitizer
 # Each suite prints TAP; the totals end the run as "tests: N passed, N failed, N skipped".
 set -u
@@ -48,6 +49,7 @@ all_suites() { # build-dir label
 	suite "unit$tag" env TZ=UTC "$b/tests/unit-tests"
 	suite "golden$tag" tests/golden/run-golden.sh "$b"
 	suite "corpus$tag" "$PY" tests/corpus/check-corpus.py "$b"
+	suite "consistency$tag" tests/integration/run-consistency.sh "$b"
 	suite "fuzz replay$tag" replay "$b"
 }
 
