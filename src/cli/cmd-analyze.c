@@ -501,6 +501,9 @@ int tw_cmd_analyze(int argc, char **argv)
 		}
 	}
 	tzset();
+	if (optind >= argc && isatty(STDIN_FILENO))
+		fprintf(stderr, "tracewall: reading standard input (end with Ctrl-D); "
+				"give FILE arguments or pipe a log in, see --help\n");
 	char *dash[] = {(char *)"-"};
 	char **files = optind < argc ? argv + optind : dash;
 	int nfiles = optind < argc ? argc - optind : 1;
