@@ -414,97 +414,120 @@ static int inner_field(struct tw_span k, struct tw_span v, struct fields *f,
 	return TW_OK;
 }
 
+/* A key of at most 8 bytes packed into an integer (little-endian byte order), so that one
+ * switch dispatches every field; K2()..K8() build the same value from characters. */
+static inline uint64_t key_pack(struct tw_span k)
+{
+	uint16_t a;
+	uint32_t b;
+	uint64_t c;
+
+	/* Fixed-size loads only: a variable-length memcpy would be a library call. */
+	switch (k.len) {
+	case 2: memcpy(&a, k.p, 2); return a;
+	case 3: memcpy(&a, k.p, 2); return a | (uint64_t)(unsigned char)k.p[2] << 16;
+	case 4: memcpy(&b, k.p, 4); return b;
+	case 5: memcpy(&b, k.p, 4); return b | (uint64_t)(unsigned char)k.p[4] << 32;
+	case 8: memcpy(&c, k.p, 8); return c;
+	}
+	return UINT64_MAX; /* no key of ours has another length */
+}
+#define KB(c, i)		   ((uint64_t)(unsigned char)(c) << (8 * (i)))
+#define K2(a, b)		   (KB(a, 0) | KB(b, 1))
+#define K3(a, b, c)		   (K2(a, b) | KB(c, 2))
+#define K4(a, b, c, d)		   (K3(a, b, c) | KB(d, 3))
+#define K5(a, b, c, d, e)	   (K4(a, b, c, d) | KB(e, 4))
+#define K8(a, b, c, d, e, f, g, h) (K5(a, b, c, d, e) | KB(f, 5) | KB(g, 6) | KB(h, 7))
+
 static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, struct fields *f,
 		       struct tw_parse_ctx *ctx)
 {
 	uint32_t n;
 
-	switch (k.len) {
-	case 2:
-		if (tw_bytes_eq(k.p, "IN", 2))
-			ev->iface_in = v;
-		else if (tw_bytes_eq(k.p, "ID", 2) && !f->after_proto) {
-			if (num(v, 65535, &n, ctx, "bad ID"))
-				return TW_E_INVALID;
-			ev->ip_id = (uint16_t)n;
-			ev->has |= TW_EV_HAS_IPID;
+	switch (key_pack(k)) {
+	case K2('I', 'N'): ev->iface_in = v; break;
+	case K3('O', 'U', 'T'): ev->iface_out = v; break;
+	case K3('M', 'A', 'C'): ev->mac = v; break;
+	case K2('I', 'D'):
+		if (f->after_proto)
+			break; /* the ICMP echo id */
+		if (num(v, 65535, &n, ctx, "bad ID"))
+			return TW_E_INVALID;
+		ev->ip_id = (uint16_t)n;
+		ev->has |= TW_EV_HAS_IPID;
+		break;
+	case K3('S', 'R', 'C'):
+		if (f->have_src)
+			break;
+		if (tw_addr_parse(v.p, v.len, &ev->src))
+			BAD("bad SRC address");
+		f->have_src = true;
+		break;
+	case K3('D', 'S', 'T'):
+		if (f->have_dst)
+			break;
+		if (tw_addr_parse(v.p, v.len, &ev->dst))
+			BAD("bad DST address");
+		f->have_dst = true;
+		break;
+	case K3('L', 'E', 'N'):
+		if (num(v, 65535, &n, ctx, "bad LEN"))
+			return TW_E_INVALID;
+		if (!f->after_proto) {
+			ev->ip_len = (uint16_t)n;
+			ev->has |= TW_EV_HAS_IPLEN;
+		} else if (ev->proto == TW_IPPROTO_UDP || ev->proto == TW_IPPROTO_UDPLITE) {
+			/* The second LEN= is the UDP length: header (8) + payload. */
+			if (n < 8)
+				BAD("UDP LEN below 8");
+			ev->payload_len = (uint16_t)(n - 8);
+			ev->has |= TW_EV_HAS_PAYLEN;
 		}
 		break;
-	case 3:
-		if (tw_bytes_eq(k.p, "OUT", 3)) {
-			ev->iface_out = v;
-		} else if (tw_bytes_eq(k.p, "SRC", 3)) {
-			if (f->have_src)
-				break;
-			if (tw_addr_parse(v.p, v.len, &ev->src))
-				BAD("bad SRC address");
-			f->have_src = true;
-		} else if (tw_bytes_eq(k.p, "DST", 3)) {
-			if (f->have_dst)
-				break;
-			if (tw_addr_parse(v.p, v.len, &ev->dst))
-				BAD("bad DST address");
-			f->have_dst = true;
-		} else if (tw_bytes_eq(k.p, "LEN", 3)) {
-			if (num(v, 65535, &n, ctx, "bad LEN"))
-				return TW_E_INVALID;
-			if (!f->after_proto) {
-				ev->ip_len = (uint16_t)n;
-				ev->has |= TW_EV_HAS_IPLEN;
-			} else if (ev->proto == TW_IPPROTO_UDP || ev->proto == TW_IPPROTO_UDPLITE) {
-				/* The second LEN= is the UDP length: header (8) + payload. */
-				if (n < 8)
-					BAD("UDP LEN below 8");
-				ev->payload_len = (uint16_t)(n - 8);
-				ev->has |= TW_EV_HAS_PAYLEN;
-			}
-		} else if (tw_bytes_eq(k.p, "TTL", 3)) {
-			if (num(v, 255, &n, ctx, "bad TTL"))
-				return TW_E_INVALID;
-			ev->ttl = (uint8_t)n;
-			ev->has |= TW_EV_HAS_TTL;
-		} else if (tw_bytes_eq(k.p, "SPT", 3) && f->after_proto) {
-			if (num(v, 65535, &n, ctx, "bad SPT"))
-				return TW_E_INVALID;
-			ev->sport = (uint16_t)n;
-			f->have_spt = true;
-		} else if (tw_bytes_eq(k.p, "DPT", 3) && f->after_proto) {
-			if (num(v, 65535, &n, ctx, "bad DPT"))
-				return TW_E_INVALID;
-			ev->dport = (uint16_t)n;
-			f->have_dpt = true;
-		} else if (tw_bytes_eq(k.p, "MAC", 3)) {
-			ev->mac = v;
-		}
+	case K3('T', 'T', 'L'):
+	case K8('H', 'O', 'P', 'L', 'I', 'M', 'I', 'T'):
+		if (num(v, 255, &n, ctx, k.len == 3 ? "bad TTL" : "bad HOPLIMIT"))
+			return TW_E_INVALID;
+		ev->ttl = (uint8_t)n;
+		ev->has |= TW_EV_HAS_TTL;
 		break;
-	case 4:
-		if (tw_bytes_eq(k.p, "TYPE", 4) && f->after_proto) {
-			if (num(v, 255, &n, ctx, "bad ICMP TYPE"))
-				return TW_E_INVALID;
-			ev->icmp_type = (uint8_t)n;
-			ev->has |= TW_EV_HAS_ICMP;
-		} else if (tw_bytes_eq(k.p, "CODE", 4) && f->after_proto) {
-			if (num(v, 255, &n, ctx, "bad ICMP CODE"))
-				return TW_E_INVALID;
-			ev->icmp_code = (uint8_t)n;
-		}
+	case K3('S', 'P', 'T'):
+		if (!f->after_proto)
+			break;
+		if (num(v, 65535, &n, ctx, "bad SPT"))
+			return TW_E_INVALID;
+		ev->sport = (uint16_t)n;
+		f->have_spt = true;
 		break;
-	case 5:
-		if (tw_bytes_eq(k.p, "PROTO", 5)) {
-			if (f->have_proto)
-				break;
-			if (proto_of(v, &ev->proto))
-				BAD("bad PROTO");
-			f->have_proto = f->after_proto = true;
-		}
+	case K3('D', 'P', 'T'):
+		if (!f->after_proto)
+			break;
+		if (num(v, 65535, &n, ctx, "bad DPT"))
+			return TW_E_INVALID;
+		ev->dport = (uint16_t)n;
+		f->have_dpt = true;
 		break;
-	case 8:
-		if (tw_bytes_eq(k.p, "HOPLIMIT", 8)) {
-			if (num(v, 255, &n, ctx, "bad HOPLIMIT"))
-				return TW_E_INVALID;
-			ev->ttl = (uint8_t)n;
-			ev->has |= TW_EV_HAS_TTL;
-		}
+	case K4('T', 'Y', 'P', 'E'):
+		if (!f->after_proto)
+			break;
+		if (num(v, 255, &n, ctx, "bad ICMP TYPE"))
+			return TW_E_INVALID;
+		ev->icmp_type = (uint8_t)n;
+		ev->has |= TW_EV_HAS_ICMP;
+		break;
+	case K4('C', 'O', 'D', 'E'):
+		if (!f->after_proto)
+			break;
+		if (num(v, 255, &n, ctx, "bad ICMP CODE"))
+			return TW_E_INVALID;
+		ev->icmp_code = (uint8_t)n;
+		break;
+	case K5('P', 'R', 'O', 'T', 'O'):
+		if (f->have_proto)
+			break;
+		if (proto_of(v, &ev->proto))
+			BAD("bad PROTO");
+		f->have_proto = f->after_proto = true;
 		break;
 	}
 	return TW_OK;
