@@ -39,12 +39,15 @@ fi
 measure() {
 	local name=$1 runs=$2
 	shift 2
-	local walls=() rsss=() i out
+	local walls=() rsss=() i out tf
+	tf=$(mktemp)
 	for ((i = 0; i < runs; i++)); do
-		out=$( { /usr/bin/time -f "TWTIME %e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | grep TWTIME)
+		/usr/bin/time -o "$tf" -f "TWTIME %e %M" "$@" >/dev/null 2>&1
+		out=$(grep TWTIME "$tf")
 		walls+=("$(echo "$out" | cut -d' ' -f2)")
 		rsss+=("$(echo "$out" | cut -d' ' -f3)")
 	done
+	rm -f "$tf"
 	WALL=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 	RSS=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 	echo "  $name: runs ${walls[*]} s" >&2
@@ -68,10 +71,10 @@ run "tracewall analyze" "$RUNS" "$TW" analyze "$F1"
 run "tracewall analyze --threads 1" "$RUNS" "$TW" analyze --threads 1 "$F1"
 run "tracewall analyze --json" "$RUNS" "$TW" analyze --json "$F1"
 run "wc -l" "$RUNS" wc -l "$F1"
-if command -v fwlogwatch >/dev/null; then
+if command -v fwlogwatch >/dev/null && [ "$SLOW" -gt 0 ]; then
 	run "fwlogwatch -P n" "$SLOW" fwlogwatch -P n "$F1"
 fi
-if command -v psad >/dev/null && [ -s "$PSADCONF" ]; then
+if command -v psad >/dev/null && [ -s "$PSADCONF" ] && [ "$PSADRUNS" -gt 0 ]; then
 	run "psad -A" "$PSADRUNS" psad -A -m "$F1" -c "$PSADCONF"
 fi
 
