@@ -477,7 +477,7 @@ int tw_cmd_analyze(int argc, char **argv)
 			break;
 		case O_LIST: list_formats(); return TW_EXIT_OK;
 		case O_YEAR:
-			if (parse_num(optarg, 1970, 9999, &v))
+			if (parse_num(optarg, 1970, TW_TIME_MAX_YEAR, &v))
 				goto bad_num;
 			o.year = (int)v;
 			break;

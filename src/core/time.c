@@ -56,7 +56,7 @@ static int days_in_month(int y, int m)
 
 static bool valid_dt(int y, int mo, int d, int h, int mi, int s)
 {
-	return y >= 1970 && y <= 9999 && mo >= 1 && mo <= 12 && d >= 1 &&
+	return y >= 1970 && y <= TW_TIME_MAX_YEAR && mo >= 1 && mo <= 12 && d >= 1 &&
 	       d <= days_in_month(y, mo) && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && s >= 0 &&
 	       s <= 60;
 }
@@ -209,7 +209,7 @@ size_t tw_time_parse_syslog(const char *s, size_t len, struct tw_yearctx *yc, in
 		    yc->ref_s + 86400)
 			y--;
 	}
-	if (d > days_in_month(y, mo))
+	if (y < 1970 || y > TW_TIME_MAX_YEAR || d > days_in_month(y, mo))
 		return 0;
 	yc->hour_utc = tw_time_local_to_utc(yc, y, mo, d, h, 0, 0);
 	memcpy(yc->hour_key, s, 9);
@@ -228,7 +228,7 @@ size_t tw_time_parse_uptime(const char *s, size_t len, int64_t *ns)
 	while (i < len && s[i] == ' ')
 		i++;
 	while (i < len && s[i] >= '0' && s[i] <= '9') {
-		if (++digits > 12)
+		if (++digits > 9) /* 31 years of uptime: more is not a stamp (nor fits as ns) */
 			return 0;
 		secs = secs * 10 + (s[i++] - '0');
 	}

@@ -10,6 +10,9 @@
 
 #define TW_NS	       1000000000LL
 #define TW_TIME_STRLEN 40
+/* The last whole year that int64 nanoseconds since 1970 can hold (they end in April 2262);
+ * stamps beyond it are not stamps. */
+#define TW_TIME_MAX_YEAR 2261
 
 /* Seconds since the epoch of a proleptic Gregorian UTC date (no range checks beyond sanity). */
 int64_t tw_time_from_civil(int y, int mon, int d, int h, int mi, int s);

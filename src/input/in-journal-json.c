@@ -5,10 +5,12 @@
  * since boot; _HOSTNAME the host. Parsed with jansson; the strings are copied into the
  * record's arena because the JSON tree is freed before the event is used. */
 #include <jansson.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "input/input.h"
 
+/* A string of decimal microseconds; *ok only when it is one and fits in int64 nanoseconds. */
 static int64_t us_field(json_t *o, const char *key, bool *ok)
 {
 	json_t *v = json_object_get(o, key);
@@ -19,12 +21,12 @@ static int64_t us_field(json_t *o, const char *key, bool *ok)
 	*ok = false;
 	if (!s)
 		return 0;
-	for (; s[i] && i < 19; i++) {
-		if (s[i] < '0' || s[i] > '9')
+	for (; s[i]; i++) {
+		if (s[i] < '0' || s[i] > '9' || r > (INT64_MAX / 1000 - 9) / 10)
 			return 0;
 		r = r * 10 + (s[i] - '0');
 	}
-	*ok = i > 0 && !s[i];
+	*ok = i > 0;
 	return r;
 }
 

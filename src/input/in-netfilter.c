@@ -155,17 +155,18 @@ static void envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_c
 			tw_cursor_digits(&k);
 			if (tw_cursor_accept_ch(&k, ',')) {
 				struct tw_span us = tw_cursor_digits(&k);
-				uint32_t hi = 0;
 				if (us.len && tw_cursor_accept_ch(&k, ',')) {
 					tw_cursor_until(&k, ';');
 					if (tw_cursor_accept_ch(&k, ';')) {
-						/* µs since boot may exceed 32 bits: split. */
+						/* µs since boot; more than 15 digits (31 years)
+						 * is no uptime, and would overflow as ns. */
 						int64_t v = 0;
-						for (size_t i = 0; i < us.len && i < 18; i++)
+						for (size_t i = 0; i < us.len && us.len <= 15; i++)
 							v = v * 10 + (us.p[i] - '0');
-						(void)hi;
-						ev->uptime = v * 1000;
-						ev->has |= TW_EV_HAS_UPTIME;
+						if (us.len <= 15) {
+							ev->uptime = v * 1000;
+							ev->has |= TW_EV_HAS_UPTIME;
+						}
 						*c = k;
 					}
 				}
@@ -672,7 +673,8 @@ static void proxmox_stamp(struct tw_event *ev)
 				v[k] = v[k] * 10 + (int)dg;
 			}
 		}
-		if (!ok || v[0] < 1 || v[0] > 31 || v[2] > 23 || v[3] > 59 || v[4] > 60)
+		if (!ok || v[0] < 1 || v[0] > 31 || v[2] > 23 || v[3] > 59 || v[4] > 60 ||
+		    v[1] < 1970 || v[1] > TW_TIME_MAX_YEAR)
 			continue;
 		int mon = (int)((m - mons) / 3) + 1;
 		int off = (v[5] * 3600 + v[6] * 60) * (s[21] == '-' ? -1 : 1);

@@ -5,9 +5,12 @@
 set -eu
 cd "$(dirname "$0")/../.."
 SECS=${FUZZ_SECONDS:-60}
+# UBSan findings must stop the run like a crash, not scroll past in the log.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
-		-Db_lundef=false --buildtype=debugoptimized >/dev/null
+		-Dc_args=-fno-sanitize-recover=all -Db_lundef=false --buildtype=debugoptimized \
+		>/dev/null
 fi
 ninja -C build-fuzz >/dev/null
 mkdir -p build-fuzz/crashes

@@ -59,6 +59,20 @@ static void t_byte_array_message(void)
 	tw_arena_fini(&a);
 }
 
+static void t_overflowing_timestamp(void)
+{
+	struct tw_arena a;
+	struct tw_event ev;
+	tw_arena_init(&a, 0, 0);
+	CHECK_EQ_I(
+	    parse("{\"__REALTIME_TIMESTAMP\":\"99999999999999999999\",\"MESSAGE\":\"IN=e OUT= "
+		  "SRC=1.2.3.4 DST=5.6.7.8 LEN=20 PROTO=2\"}",
+		  &ev, &a),
+	    TW_OK);
+	CHECK(!(ev.has & TW_EV_HAS_TS));
+	tw_arena_fini(&a);
+}
+
 static void t_not_ours(void)
 {
 	struct tw_arena a;
@@ -73,4 +87,5 @@ static void t_not_ours(void)
 }
 
 TW_SUITE(in_journal_json, {"string_message", t_string_message},
-	 {"byte_array_message", t_byte_array_message}, {"not_ours", t_not_ours});
+	 {"byte_array_message", t_byte_array_message}, {"not_ours", t_not_ours},
+	 {"overflowing_timestamp", t_overflowing_timestamp});

@@ -259,6 +259,26 @@ static void t_envelopes(void)
 	CHECK_EQ_I(ev.uptime, 5678901000LL);
 }
 
+static void t_overflowing_stamps(void)
+{
+	struct tw_event ev;
+	/* Found by fuzzing (UBSan, signed overflow): absurd stamps are ignored, the packet
+	 * is still an event. */
+	CHECK_EQ_I(
+	    parse("4,1,6666667666222222223,-;IN=e OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=20 PROTO=2",
+		  &ev),
+	    TW_OK);
+	CHECK(!(ev.has & TW_EV_HAS_UPTIME));
+	CHECK_EQ_I(parse("0 1 X 20/Jun/9999:13:16:23 +0200 REJECT: IN=e OUT= SRC=1.2.3.4 "
+			 "DST=5.6.7.8 LEN=20 PROTO=2",
+			 &ev),
+		   TW_OK);
+	CHECK_STR(ts(&ev), "none");
+	CHECK_EQ_I(parse("[42104461040.5] IN=e OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=20 PROTO=2", &ev),
+		   TW_OK);
+	CHECK(!(ev.has & TW_EV_HAS_UPTIME));
+}
+
 static void t_proxmox(void)
 {
 	struct tw_event ev;
@@ -350,6 +370,7 @@ static void t_repeat_notes(void)
 TW_SUITE(in_netfilter, {"syslog_tcp_syn", t_syslog_tcp_syn},
 	 {"lost_in_field_rejected", t_lost_in_field_rejected}, {"udp_two_lens", t_udp_two_lens},
 	 {"prefixes", t_prefixes}, {"icmp_error_inner", t_icmp_error_inner}, {"ipv6", t_ipv6},
-	 {"envelopes", t_envelopes}, {"proxmox", t_proxmox}, {"nft_flags_ether", t_nft_flags_ether},
+	 {"envelopes", t_envelopes}, {"proxmox", t_proxmox},
+	 {"overflowing_stamps", t_overflowing_stamps}, {"nft_flags_ether", t_nft_flags_ether},
 	 {"malformed", t_malformed}, {"not_firewall", t_not_firewall},
 	 {"repeat_notes", t_repeat_notes});

@@ -41,6 +41,12 @@ static void t_rfc3339(void)
 	CHECK_EQ_U(tw_time_parse_rfc3339(s, strlen(s), &ns, &off, &has), 0);
 	s = "2024-01-01T25:00:00Z";
 	CHECK_EQ_U(tw_time_parse_rfc3339(s, strlen(s), &ns, &off, &has), 0);
+	/* Found by fuzzing: years past 2261 overflowed int64 nanoseconds (UBSan). */
+	s = "9999-12-31T23:59:59Z";
+	CHECK_EQ_U(tw_time_parse_rfc3339(s, strlen(s), &ns, &off, &has), 0);
+	s = "2261-12-31T23:59:59-23:59";
+	CHECK_EQ_U(tw_time_parse_rfc3339(s, strlen(s), &ns, &off, &has), 25);
+	CHECK_STR(fmt(ns, false), "2262-01-01T23:58:59Z");
 }
 
 static void t_syslog_year_rollback(void)
@@ -64,6 +70,11 @@ static void t_syslog_year_rollback(void)
 	tw_yearctx_init(&yc, 2005, 0);
 	CHECK_EQ_U(tw_time_parse_syslog("Feb 29 00:00:00 x", 17, &yc, &ns), 0);
 	CHECK_EQ_U(tw_time_parse_syslog("Foo  1 00:00:00 x", 17, &yc, &ns), 0);
+	/* A year that nanoseconds cannot hold (a fixed year, or a file mtime far ahead). */
+	tw_yearctx_init(&yc, 9999, 0);
+	CHECK_EQ_U(tw_time_parse_syslog("Aug  6 12:34:56 x", 17, &yc, &ns), 0);
+	tw_yearctx_init(&yc, 0, tw_time_from_civil(3000, 1, 1, 0, 0, 0));
+	CHECK_EQ_U(tw_time_parse_syslog("Aug  6 12:34:56 x", 17, &yc, &ns), 0);
 }
 
 static void t_syslog_local_zone(void)
@@ -91,6 +102,10 @@ static void t_uptime(void)
 	CHECK_EQ_U(tw_time_parse_uptime("[50028442.088484]", 17, &ns), 17);
 	CHECK_EQ_U(tw_time_parse_uptime("[UFW BLOCK]", 11, &ns), 0);
 	CHECK_EQ_U(tw_time_parse_uptime("[123", 4, &ns), 0);
+	/* Found by fuzzing: 12 digits of seconds overflowed as nanoseconds. */
+	CHECK_EQ_U(tw_time_parse_uptime("[42104461040.5]", 15, &ns), 0);
+	CHECK_EQ_U(tw_time_parse_uptime("[9999999999.999999]", 19, &ns), 0);
+	CHECK_EQ_U(tw_time_parse_uptime("[999999999.999999]", 18, &ns), 18);
 }
 
 static void t_user(void)
