@@ -11,27 +11,33 @@
 
 int tw_addr_parse4(const char *s, size_t len, struct tw_addr *out)
 {
-	unsigned part = 0, digits = 0, dots = 0;
 	uint8_t b[4];
+	size_t i = 0;
 
 	if (len < 7 || len > 15)
 		return TW_E_INVALID;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch >= '0' && ch <= '9') {
-			part = part * 10 + (ch - '0');
-			if (++digits > 3 || part > 255)
-				return TW_E_INVALID;
-		} else if (ch == '.' && digits && dots < 3) {
-			b[dots++] = (uint8_t)part;
-			part = digits = 0;
-		} else {
+	/* Octet by octet: 1 to 3 digits, at most 255, then a dot (but after the last). */
+	for (int k = 0; k < 4; k++) {
+		unsigned v = 0, nd = 0;
+		while (i < len && nd < 3) {
+			unsigned d = (unsigned char)s[i] - '0';
+			if (d > 9)
+				break;
+			v = v * 10 + d;
+			nd++;
+			i++;
+		}
+		if (!nd || v > 255)
 			return TW_E_INVALID;
+		b[k] = (uint8_t)v;
+		if (k < 3) {
+			if (i >= len || s[i] != '.')
+				return TW_E_INVALID;
+			i++;
 		}
 	}
-	if (dots != 3 || !digits)
+	if (i != len)
 		return TW_E_INVALID;
-	b[3] = (uint8_t)part;
 	memset(out, 0, sizeof(*out));
 	out->family = TW_AF_INET;
 	memcpy(out->b, b, 4);

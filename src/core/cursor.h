@@ -128,8 +128,8 @@ static inline struct tw_span tw_cursor_until(struct tw_cursor *c, int ch)
 }
 
 /* Consumes one space-separated token and the space after it; returns the token, and in
- * *eq the offset of its first '=' (or -1). Scans byte by byte: tokens are short, and one
- * pass finds both the end and the '='. */
+ * *eq the offset of its first '=' if that is within its first 16 bytes (or -1). Scans byte by byte:
+ * tokens are short, and one pass finds both the end and the '='. */
 static inline struct tw_span tw_cursor_token(struct tw_cursor *c, long *eq)
 {
 	struct tw_span s = {(const char *)c->p, 0};
@@ -138,7 +138,9 @@ static inline struct tw_span tw_cursor_token(struct tw_cursor *c, long *eq)
 
 	*eq = -1;
 	/* Eight bytes at a time: a byte equal to ' ' or '=' becomes zero after the xor,
-	 * and (x - ones) & ~x & highs marks the first such byte exactly. */
+	 * and (x - ones) & ~x & highs marks the first such byte exactly. A '=' is looked for
+	 * in the first 16 bytes only: keys are short (at most 8 bytes in every format), so a
+	 * '=' further on belongs to the value. */
 	while (i + 8 <= left) {
 		uint64_t w, sp, e;
 		memcpy(&w, c->p + i, 8);
@@ -146,9 +148,9 @@ static inline struct tw_span tw_cursor_token(struct tw_cursor *c, long *eq)
 		e = w ^ (ones * '=');
 		sp = (sp - ones) & ~sp & highs;
 		e = (e - ones) & ~e & highs;
-		if (*eq < 0 && e) {
+		if (*eq < 0 && e && i < 16) {
 			size_t at = i + (size_t)__builtin_ctzll(e) / 8;
-			if (!sp || at < i + (size_t)__builtin_ctzll(sp) / 8)
+			if (at < 16 && (!sp || at < i + (size_t)__builtin_ctzll(sp) / 8))
 				*eq = (long)at;
 		}
 		if (sp) {
@@ -161,7 +163,7 @@ static inline struct tw_span tw_cursor_token(struct tw_cursor *c, long *eq)
 		uint8_t ch = c->p[i];
 		if (ch == ' ')
 			break;
-		if (ch == '=' && *eq < 0)
+		if (ch == '=' && *eq < 0 && i < 16)
 			*eq = (long)i;
 	}
 found:

@@ -108,8 +108,9 @@ static void emit(struct tw_lines *lr, const char *p, size_t len, size_t consumed
 
 /* Bytes kept mapped behind the read position: covers the previous line (64 KiB at most),
  * which a syslog repeat note refers to. */
-#define KEEP_BEHIND (1u << 20)
-#define DROP_EVERY  (8u << 20)
+#define KEEP_BEHIND    (1u << 20)
+#define DROP_EVERY     (8u << 20)
+#define PREFETCH_AHEAD 4096
 
 /* Releases the pages already read, so that resident memory stays small however large the
  * file: they are clean file pages, and the page cache keeps them for other readers. */
@@ -136,6 +137,10 @@ static int next_mapped(struct tw_lines *lr, struct tw_line *out)
 	size_t used = nl ? len + 1 : len;
 
 	lr->pos += used;
+	/* The parse of one line takes long enough that the hardware prefetcher stops running
+	 * ahead of the line splitter; ask for the bytes a few lines ahead explicitly. */
+	for (size_t o = PREFETCH_AHEAD; o < PREFETCH_AHEAD + used && lr->pos + o < lr->end; o += 64)
+		__builtin_prefetch(lr->map + lr->pos + o);
 	emit(lr, p, len, used, nl ? 0 : TW_LINE_NO_NL, out);
 	return TW_OK;
 }

@@ -48,6 +48,13 @@ static void host_and_tag(struct tw_cursor *c, struct tw_event *ev)
 	struct tw_cursor save = *c;
 	struct tw_span first = tw_cursor_until(c, ' ');
 
+	/* The common case first: "host kernel: ". */
+	if (first.len && tw_cursor_accept(c, " kernel: ", 9)) {
+		ev->host = first;
+		tw_cursor_skip_spaces(c);
+		return;
+	}
+
 	if (tag_len(first)) { /* "kernel: …" with no host */
 		tw_cursor_skip_spaces(c);
 		return;
