@@ -42,7 +42,7 @@ split -l 123457 "$tmp/big.log" "$tmp/part."
 check "two halves on one command line give the same JSON" same "$tmp/parts.json"
 # The progress bar: shown on a terminal for large input, erased at the end.
 if command -v script >/dev/null; then
-	script -qec "$TW analyze --threads 1 $tmp/big.log >/dev/null" /dev/null >"$tmp/tty" 2>&1
+	script -qec "$TW analyze --threads 1 $tmp/big.log >/dev/null" /dev/null </dev/null >"$tmp/tty" 2>&1
 	check "progress bar on a terminal" grep -q '%.*MB/s' "$tmp/tty"
 fi
 "$TW" analyze "$tmp/big.log" 2>"$tmp/err" >/dev/null
