@@ -92,24 +92,6 @@ long tw_cursor_find(const struct tw_cursor *c, const char *needle, size_t n)
 	return q ? (long)(q - c->p) : -1;
 }
 
-int tw_span_u32(struct tw_span s, uint32_t max, uint32_t *out)
-{
-	uint64_t v = 0;
-
-	if (s.len == 0 || s.len > 10)
-		return TW_E_INVALID;
-	for (size_t i = 0; i < s.len; i++) {
-		unsigned d = (unsigned char)s.p[i] - '0';
-		if (d > 9)
-			return TW_E_INVALID;
-		v = v * 10 + d;
-	}
-	if (v > max)
-		return TW_E_RANGE;
-	*out = (uint32_t)v;
-	return TW_OK;
-}
-
 static int hexval(int ch)
 {
 	if (ch >= '0' && ch <= '9')

@@ -141,18 +141,31 @@ static inline struct tw_span tw_cursor_token(struct tw_cursor *c, long *eq)
 	 * and (x - ones) & ~x & highs marks the first such byte exactly. A '=' is looked for
 	 * in the first 16 bytes only: keys are short (at most 8 bytes in every format), so a
 	 * '=' further on belongs to the value. */
-	while (i + 8 <= left) {
+	/* The first two blocks, where a key's '=' can be. */
+	while (i < 16 && i + 8 <= left) {
 		uint64_t w, sp, e;
 		memcpy(&w, c->p + i, 8);
 		sp = w ^ (ones * ' ');
 		e = w ^ (ones * '=');
 		sp = (sp - ones) & ~sp & highs;
 		e = (e - ones) & ~e & highs;
-		if (*eq < 0 && e && i < 16) {
+		if (*eq < 0 && e) {
 			size_t at = i + (size_t)__builtin_ctzll(e) / 8;
 			if (at < 16 && (!sp || at < i + (size_t)__builtin_ctzll(sp) / 8))
 				*eq = (long)at;
 		}
+		if (sp) {
+			i += (size_t)__builtin_ctzll(sp) / 8;
+			goto found;
+		}
+		i += 8;
+	}
+	/* Then the rest of a long value: spaces only. */
+	while (i + 8 <= left) {
+		uint64_t w, sp;
+		memcpy(&w, c->p + i, 8);
+		sp = w ^ (ones * ' ');
+		sp = (sp - ones) & ~sp & highs;
 		if (sp) {
 			i += (size_t)__builtin_ctzll(sp) / 8;
 			goto found;
@@ -191,8 +204,25 @@ static inline bool tw_span_eq(struct tw_span s, const char *lit, size_t n)
 	return s.len == n && tw_bytes_eq(s.p, lit, n);
 }
 
-/* Parses an unsigned decimal span of 1..10 digits into *out if it is <= max. */
-int tw_span_u32(struct tw_span s, uint32_t max, uint32_t *out);
+/* Parses an unsigned decimal span of 1..10 digits into *out if it is <= max: TW_OK,
+ * TW_E_RANGE (too large) or TW_E_INVALID. Inline: every log field goes through it. */
+static inline int tw_span_u32(struct tw_span s, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (s.len == 0 || s.len > 10)
+		return TW_E_INVALID;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned d = (unsigned char)s.p[i] - '0';
+		if (d > 9)
+			return TW_E_INVALID;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return TW_E_RANGE;
+	*out = (uint32_t)v;
+	return TW_OK;
+}
 /* Parses "0x" followed by 1..8 hex digits (or bare hex digits when 'need_0x' is false). */
 int tw_span_hex32(struct tw_span s, bool need_0x, uint32_t *out);
 
