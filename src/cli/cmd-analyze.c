@@ -316,6 +316,9 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			total += (uint64_t)sb.st_size;
 	}
 	tw_progress_start(&prog, total);
+	/* Events streaming to the same terminal would be torn by the redraws. */
+	if (o->events && isatty(STDOUT_FILENO))
+		prog.on = false;
 
 	for (int i = 0; i < nfiles; i++) {
 		struct job j;
