@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,37 @@ struct job {
 	size_t begin;		    /* first byte of a part */
 	_Atomic unsigned *finished; /* counts workers that are done */
 };
+
+/* A mapped file that shrinks between the reader's size checks raises SIGBUS: end with a
+ * message naming it instead of a crash. The name is escaped beforehand, as the handler may
+ * only call write(). */
+static char sigbus_msg[600];
+static size_t sigbus_len;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	if (write(STDERR_FILENO, sigbus_msg, sigbus_len) < 0) {
+		/* nothing more can be done in a signal handler */
+	}
+	_exit(TW_EXIT_INPUT);
+}
+
+static void set_sigbus_name(const char *file)
+{
+	struct tw_buf b;
+
+	tw_buf_init(&b);
+	tw_buf_adds(&b, "tracewall: ");
+	tw_esc_term(&b, file, strlen(file));
+	tw_buf_adds(&b,
+		    ": the file shrank under the reader (rotated with copytruncate?); stopped\n");
+	sigbus_len = b.p && b.len < sizeof(sigbus_msg) ? b.len : 0;
+	if (sigbus_len)
+		memcpy(sigbus_msg, b.p, sigbus_len);
+	tw_buf_fini(&b);
+	signal(SIGBUS, on_sigbus);
+}
 
 static void usage(FILE *f)
 {
@@ -235,7 +267,7 @@ static size_t skip_repeat_notes(const struct tw_lines *lr, size_t off)
 /* Splits a mapped file into parts and runs them in threads; merges into 'agg'. */
 static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, const char *name,
 		     struct tw_agg *agg, struct tw_run_stats *st, struct tw_progress *prog,
-		     uint64_t prog_base)
+		     uint64_t prog_base, bool *truncated)
 {
 	unsigned n = o->threads;
 	struct job *jobs = calloc(n, sizeof(*jobs));
@@ -291,6 +323,7 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 			if (ret == TW_OK && tw_agg_merge(agg, &jobs[i].agg))
 				ret = TW_E_NOMEM;
 			add_stats(st, &jobs[i].st);
+			*truncated |= jobs[i].lines.truncated;
 		}
 		tw_agg_fini(&jobs[i].agg);
 	}
@@ -336,15 +369,27 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			continue;
 		}
 		int err;
+		bool truncated = false;
+		set_sigbus_name(files[i]);
 		if (!o->events && !o->verbose && o->threads > 1 && tw_lines_is_mapped(&j.lines) &&
 		    j.lines.map_size >= SPLIT_MIN_BYTES) {
-			err = run_split(o, &j.lines, (uint32_t)i, files[i], &agg, &st, &prog, base);
+			err = run_split(o, &j.lines, (uint32_t)i, files[i], &agg, &st, &prog, base,
+					&truncated);
 		} else {
 			j.agg = agg; /* single job: aggregate straight into the run's tables */
 			run_job(&j, o->events ? &out : NULL, &prog);
 			agg = j.agg;
 			add_stats(&st, &j.st);
 			err = j.err;
+			truncated = j.lines.truncated;
+		}
+		if (truncated) {
+			fputs("tracewall: ", stderr);
+			tw_cli_puts_safe(stderr, files[i]);
+			fputs(": warning: the file shrank while being read (rotated with "
+			      "copytruncate?);"
+			      " read up to its new end\n",
+			      stderr);
 		}
 		base += j.lines.total_size;
 		if (err) {

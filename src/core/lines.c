@@ -32,6 +32,7 @@ int tw_lines_open(struct tw_lines *lr, const char *path, size_t max_line, struct
 
 	reset(lr, path, max_line);
 	lr->fd = is_stdin ? dup(0) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	lr->owns_fd = lr->fd >= 0;
 	if (lr->fd < 0) {
 		ret = tw_err_set(ec, TW_E_IO, errno, "cannot open");
 		goto out;
@@ -124,8 +125,25 @@ static void drop_behind(struct tw_lines *lr)
 	lr->dropped = upto;
 }
 
+/* A mapped file that shrinks (logrotate's copytruncate) would raise SIGBUS on the pages
+ * past its new end: look at its size every CHECK_EVERY bytes and stop reading there. */
+#define CHECK_EVERY (256u << 10)
+
+static void check_size(struct tw_lines *lr)
+{
+	struct stat st;
+
+	lr->next_check = lr->pos + CHECK_EVERY;
+	if (fstat(lr->fd, &st) == 0 && (uint64_t)st.st_size < lr->end) {
+		lr->end = (size_t)st.st_size > lr->pos ? (size_t)st.st_size : lr->pos;
+		lr->truncated = true;
+	}
+}
+
 static int next_mapped(struct tw_lines *lr, struct tw_line *out)
 {
+	if (lr->pos >= lr->next_check)
+		check_size(lr);
 	if (lr->pos >= lr->end)
 		return TW_EOF;
 	if (lr->pos - lr->dropped >= DROP_EVERY + KEEP_BEHIND)
@@ -257,6 +275,8 @@ void tw_lines_sub(const struct tw_lines *lr, size_t from, size_t to, uint64_t li
 	sub->map_size = lr->map_size;
 	sub->pos = from;
 	sub->dropped = from;
+	sub->fd = lr->fd; /* borrowed, for the size checks; owns_fd stays false */
+	sub->next_check = from;
 	sub->end = to;
 	sub->offset = from;
 	sub->lineno = lineno_base;
@@ -270,7 +290,7 @@ void tw_lines_close(struct tw_lines *lr)
 		gzclose(lr->gz);
 	if (lr->map && lr->owns_map)
 		munmap((void *)lr->map, lr->map_size);
-	if (lr->fd >= 0)
+	if (lr->fd >= 0 && lr->owns_fd)
 		close(lr->fd);
 	free(lr->buf);
 	reset(lr, lr->name, lr->max_line);

@@ -35,7 +35,9 @@ struct tw_lines {
 	size_t dropped;		 /* mmap: pages before this were released (madvise) */
 	char *buf;		 /* streaming buffer */
 	size_t cap, start, fill; /* buffer window [start, fill) */
-	bool eof, skipping, owns_map, compressed;
+	bool eof, skipping, owns_map, owns_fd, compressed;
+	bool truncated;	   /* the file shrank while being read; reading stopped at its end */
+	size_t next_check; /* mmap: position of the next size check */
 	uint64_t lineno, offset;
 	size_t max_line;
 	int64_t mtime_s;     /* the file's mtime, or now for pipes */

@@ -137,6 +137,32 @@ static void t_split_align(void)
 	unlink(p);
 }
 
+static void t_shrinks_while_read(void)
+{
+	/* logrotate's copytruncate empties a file while it may be mapped: reading on must stop
+	 * at the new end, not die of SIGBUS on the vanished pages. */
+	size_t n = 4u << 20, line = 64;
+	char *d = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		d[i] = (i % line == line - 1) ? '\n' : 'a';
+	char *p = tmpfile_with(d, n, false);
+	struct tw_lines lr;
+	struct tw_line l;
+	struct tw_errctx ec;
+	uint64_t count = 0;
+	CHECK_EQ_I(tw_lines_open(&lr, p, 0, &ec), TW_OK);
+	CHECK(tw_lines_is_mapped(&lr));
+	CHECK_EQ_I(tw_lines_next(&lr, &l, &ec), TW_OK);
+	CHECK(truncate(p, (1u << 20) + 100) == 0);
+	while (tw_lines_next(&lr, &l, &ec) == TW_OK)
+		count++;
+	CHECK(lr.truncated);
+	CHECK_EQ_U(count + 1, ((1u << 20) + 100) / line + 1); /* whole lines + the cut one */
+	tw_lines_close(&lr);
+	unlink(p);
+	free(d);
+}
+
 TW_SUITE(lines, {"mmap_crlf_nonl", t_mmap_crlf_nonl}, {"gzip_and_long_line", t_gzip_and_long_line},
 	 {"pipe_stdin", t_pipe_stdin}, {"missing_file", t_missing_file},
-	 {"split_align", t_split_align});
+	 {"split_align", t_split_align}, {"shrinks_while_read", t_shrinks_while_read});
