@@ -4,7 +4,8 @@
 #   2. with the normal build (gcc -O3): unit tests, golden end-to-end cases, the corpus
 #      conformance test (skipped without ../shared/corpus), consistency checks on a
 #      generated 72 MB log (threads, gzip, stdin, progress bar), the fuzz corpora replayed
-#   3. the same suites again in build-asan/ under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. the same suites again in build-asan/ under AddressSanitizer + UndefinedBehaviorSanitizer,
+#      and the out-of-memory sweep (TW_FAULT_ALLOC=1..60) there
 # Each suite prints TAP; the totals end the run as "tests: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -65,6 +66,8 @@ if ninja -C build-asan >"$log/asan-build.log" 2>&1; then
 	export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1
 	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 	all_suites build-asan " (asan+ubsan)"
+	# Out-of-memory paths, walked by failing the Nth allocation (TW_FAULT_ALLOC).
+	suite "fault injection (asan+ubsan)" tests/integration/run-faults.sh build-asan 60
 else
 	tail -30 "$log/asan-build.log"
 	total_fail=$((total_fail + 1))

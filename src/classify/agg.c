@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Per-source aggregation: open-addressing tables keyed by address, KMV sketches for distinct
  * counts, a bounded per-port counter table, and the first danger/confidence verdict. */
+#include "core/alloc.h"
 #include "classify/agg.h"
 
 #include <stdio.h>
@@ -39,7 +40,7 @@ static int set_add(struct tw_kmv *k, uint32_t h)
 	}
 	if ((k->n + 1) * 4 > k->cap * 3) {
 		uint32_t nc = k->cap ? k->cap * 2 : 16;
-		uint32_t *nh = calloc(nc, sizeof(*nh));
+		uint32_t *nh = tw_calloc(nc, sizeof(*nh));
 		if (!nh)
 			return TW_E_NOMEM;
 		for (uint32_t i = 0; i < k->cap; i++) {
@@ -177,7 +178,7 @@ void tw_agg_fini(struct tw_agg *a)
 static int index_grow(struct tw_agg *a)
 {
 	size_t nc = a->index_cap ? a->index_cap * 2 : 1024;
-	uint32_t *ni = calloc(nc, sizeof(*ni));
+	uint32_t *ni = tw_calloc(nc, sizeof(*ni));
 
 	if (!ni)
 		return TW_E_NOMEM;
@@ -211,7 +212,7 @@ static long src_get(struct tw_agg *a, const struct tw_addr *addr)
 		return TW_E_NOMEM;
 	if (a->nsrcs == a->capsrcs) {
 		size_t nc = a->capsrcs ? a->capsrcs * 2 : 256;
-		struct tw_srcagg *ns = realloc(a->srcs, nc * sizeof(*ns));
+		struct tw_srcagg *ns = tw_realloc(a->srcs, nc * sizeof(*ns));
 		if (!ns)
 			return TW_E_NOMEM;
 		a->srcs = ns;
@@ -256,7 +257,7 @@ static int portbits_ensure(struct tw_srcagg *s)
 {
 	if (s->portbits)
 		return TW_OK;
-	s->portbits = calloc(PORTBITS_WORDS, sizeof(uint64_t));
+	s->portbits = tw_calloc(PORTBITS_WORDS, sizeof(uint64_t));
 	if (!s->portbits)
 		return TW_E_NOMEM;
 	for (uint32_t i = 0; i < s->pt_cap; i++)
@@ -268,7 +269,7 @@ static int portbits_ensure(struct tw_srcagg *s)
 static int pt_grow(struct tw_srcagg *s)
 {
 	uint32_t nc = s->pt_cap ? s->pt_cap * 2 : 8;
-	struct tw_portcount *np = calloc(nc, sizeof(*np));
+	struct tw_portcount *np = tw_calloc(nc, sizeof(*np));
 
 	if (!np)
 		return TW_E_NOMEM;
@@ -538,7 +539,7 @@ static void top_ports(const struct tw_srcagg *s, unsigned ntop, struct tw_srcsum
 
 struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t *n)
 {
-	struct tw_srcsum *out = calloc(a->nsrcs ? a->nsrcs : 1, sizeof(*out));
+	struct tw_srcsum *out = tw_calloc(a->nsrcs ? a->nsrcs : 1, sizeof(*out));
 
 	if (!out)
 		return NULL;

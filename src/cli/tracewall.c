@@ -17,15 +17,18 @@ static const struct subcmd subcmds[] = {
     {NULL, NULL, NULL},
 };
 
+/* Writes without allocating, so that it still works when memory has run out (the error
+ * being reported may be just that). */
 void tw_cli_puts_safe(FILE *f, const char *s)
 {
-	struct tw_buf b;
+	char tmp[512];
+	size_t n = strlen(s), i = 0, used;
 
-	tw_buf_init(&b);
-	tw_esc_term(&b, s, strlen(s));
-	if (b.p)
-		fputs(b.p, f);
-	tw_buf_fini(&b);
+	while (i < n) {
+		size_t k = tw_esc_term_into(s + i, n - i, &used, tmp, sizeof(tmp));
+		fwrite(tmp, 1, k, f);
+		i += used;
+	}
 }
 
 static void usage(FILE *f)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Bump allocator: a chain of blocks, reset per record. */
+#include "core/alloc.h"
 #include "core/arena.h"
 
 #include <stdint.h>
@@ -31,7 +32,7 @@ void *tw_arena_alloc(struct tw_arena *a, size_t n)
 		return NULL;
 	if (!b || b->size - b->used < need) {
 		size_t sz = need > a->block_size ? need : a->block_size;
-		b = malloc(sizeof(*b) + sz);
+		b = tw_malloc(sizeof(*b) + sz);
 		if (!b)
 			return NULL;
 		b->size = sz;

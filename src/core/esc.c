@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Output buffer and per-medium escaping (terminal, JSON). */
+#include "core/alloc.h"
 #include "core/esc.h"
 
 #include <stdarg.h>
@@ -40,7 +41,7 @@ static bool grow(struct tw_buf *b, size_t extra)
 		}
 		ncap *= 2;
 	}
-	char *np = realloc(b->p, ncap);
+	char *np = tw_realloc(b->p, ncap);
 	if (!np) {
 		b->oom = true;
 		return false;
@@ -183,33 +184,53 @@ void tw_esc_json(struct tw_buf *b, const char *s, size_t n)
 		tw_buf_add(b, u + i - run, run);
 }
 
-void tw_esc_term(struct tw_buf *b, const char *s, size_t n)
+size_t tw_esc_term_into(const char *s, size_t n, size_t *used, char *out, size_t cap)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
+	size_t i = 0, o = 0;
 
-	while (i < n) {
+	/* One unit (a byte or a UTF-8 sequence) at a time, while its worst case (16 bytes:
+	 * four escaped bytes) fits. */
+	while (i < n && cap - o >= 16) {
 		unsigned c = u[i];
 		size_t l = c < 0x80 ? 1 : tw_utf8_seq(u + i, n - i);
 		/* C1 controls U+0080..U+009F are encoded C2 80..C2 9F. */
 		bool c1 = l == 2 && c == 0xc2 && u[i + 1] < 0xa0;
 		if (c == '\\') {
-			tw_buf_add(b, "\\\\", 2);
+			out[o++] = '\\';
+			out[o++] = '\\';
 			i++;
 		} else if (l == 1 && c >= 0x20 && c < 0x7f) {
-			tw_buf_addc(b, (char)c);
+			out[o++] = (char)c;
 			i++;
 		} else if (l > 1 && !c1) {
-			tw_buf_add(b, u + i, l);
+			memcpy(out + o, u + i, l);
+			o += l;
 			i += l;
 		} else {
 			size_t k = l ? l : 1;
 			for (size_t j = 0; j < k; j++) {
-				char e[4] = {'\\', 'x', hex[u[i + j] >> 4], hex[u[i + j] & 15]};
-				tw_buf_add(b, e, 4);
+				out[o++] = '\\';
+				out[o++] = 'x';
+				out[o++] = hex[u[i + j] >> 4];
+				out[o++] = hex[u[i + j] & 15];
 			}
 			i += k;
 		}
+	}
+	*used = i;
+	return o;
+}
+
+void tw_esc_term(struct tw_buf *b, const char *s, size_t n)
+{
+	char tmp[512];
+	size_t i = 0, used;
+
+	while (i < n) {
+		size_t k = tw_esc_term_into(s + i, n - i, &used, tmp, sizeof(tmp));
+		tw_buf_add(b, tmp, k);
+		i += used;
 	}
 }

@@ -30,6 +30,10 @@ void tw_esc_json(struct tw_buf *b, const char *s, size_t n);
 /* Appends 's' safe for a terminal: control characters (C0, DEL, C1), escape sequences and
  * invalid UTF-8 are shown as \xHH, a backslash as \\; valid printable UTF-8 passes. */
 void tw_esc_term(struct tw_buf *b, const char *s, size_t n);
+/* The same escaping into a caller's buffer, without allocating: escapes as much of s as
+ * fits in out[0..cap) (cap >= 16), sets *used to the input bytes consumed, returns the
+ * output length. For writing messages when memory has run out. */
+size_t tw_esc_term_into(const char *s, size_t n, size_t *used, char *out, size_t cap);
 /* Returns the length of the valid UTF-8 sequence at s (1..4), or 0 if it is invalid. */
 size_t tw_utf8_seq(const unsigned char *s, size_t n);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Line reader over mmap (files), read() via zlib (pipes, stdin, gzip). Every line is bounded
  * by max_line: a longer line is returned cut and flagged, and the rest of it is skipped. */
+#include "core/alloc.h"
 #include "core/lines.h"
 
 #include <errno.h>
@@ -71,7 +72,7 @@ int tw_lines_open(struct tw_lines *lr, const char *path, size_t max_line, struct
 	/* Streaming: zlib reads gzip (also concatenated members) and passes plain data through. */
 	lr->compressed = magic[0] == 0x1f && magic[1] == 0x8b;
 	lr->cap = lr->max_line + CHUNK;
-	lr->buf = malloc(lr->cap + 1);
+	lr->buf = tw_malloc(lr->cap + 1);
 	if (!lr->buf) {
 		ret = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
 		goto out;

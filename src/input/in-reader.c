@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "input/input.h"
 
 int tw_reader_init(struct tw_reader *r, struct tw_lines *lines,
@@ -48,7 +49,7 @@ static void remember(struct tw_reader *r, const struct tw_event *ev, bool mapped
 	size_t need =
 	    e->prefix.len + e->host.len + e->iface_in.len + e->iface_out.len + e->mac.len + 1;
 	if (need > r->last_cap) {
-		char *n = realloc(r->last_line, need);
+		char *n = tw_realloc(r->last_line, need);
 		if (!n) {
 			r->have_last = false;
 			return;

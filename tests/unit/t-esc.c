@@ -25,6 +25,24 @@ static void t_term(void)
 	tw_buf_fini(&b);
 }
 
+static void t_term_into_small_buffer(void)
+{
+	/* Escaping into a fixed buffer in pieces gives the same as in one go (used when memory
+	 * has run out); a unit is never split. */
+	static const char in[] = "\x1b[31m\xc3\xbc\\\xff end";
+	char out[16], all[128];
+	size_t i = 0, used, o = 0;
+	while (i < sizeof(in) - 1) {
+		size_t k = tw_esc_term_into(in + i, sizeof(in) - 1 - i, &used, out, sizeof(out));
+		CHECK(used > 0);
+		memcpy(all + o, out, k);
+		o += k;
+		i += used;
+	}
+	all[o] = '\0';
+	CHECK_STR(all, "\\x1b[31m\xc3\xbc\\\\\\xff end");
+}
+
 static void t_utf8(void)
 {
 	/* a surrogate */
@@ -45,4 +63,5 @@ static void t_buf_printf_long(void)
 }
 
 TW_SUITE(esc, {"json", t_json}, {"term", t_term}, {"utf8", t_utf8},
+	 {"term_into_small_buffer", t_term_into_small_buffer},
 	 {"buf_printf_long", t_buf_printf_long});

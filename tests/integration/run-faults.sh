@@ -1,0 +1,46 @@
+#!/bin/bash
+# Out-of-memory paths: runs tracewall with TW_FAULT_ALLOC=N (the Nth allocation and all
+# later ones fail) for N = 1..MAX, and checks that every run ends cleanly: exit 0 or 3, a
+# message on stderr when it fails, no sanitizer report, no hang. Prints TAP.
+#   Usage: run-faults.sh BUILD_DIR [MAX]
+set -u
+BUILD=${1:-build}
+MAX=${2:-60}
+TW=$BUILD/tracewall
+EX=data/examples
+export TZ=UTC LC_ALL=C
+n=0 pass=0 fail=0
+sweep() { # name, stdin, args...
+	local name=$1 in=$2 bad="" rc out
+	shift 2
+	out=$(mktemp)
+	for ((k = 1; k <= MAX; k++)); do
+		TW_FAULT_ALLOC=$k timeout 30 "$TW" "$@" >"$out" 2>&1 <"$in"
+		rc=$?
+		if grep -qE 'runtime error|AddressSanitizer|LeakSanitizer' "$out"; then
+			bad="$bad N=$k: sanitizer report: $(grep -m1 -E 'runtime error|Sanitizer' "$out")"$'\n'
+		elif [ $rc -ne 0 ] && [ $rc -ne 3 ]; then
+			bad="$bad N=$k: exit $rc"$'\n'
+		elif [ $rc -eq 3 ] && ! grep -q 'tracewall: ' "$out"; then
+			bad="$bad N=$k: exit 3 without a message"$'\n'
+		elif grep -q 'tracewall: : ' "$out"; then
+			bad="$bad N=$k: a message lost the file name"$'\n'
+		fi
+	done
+	rm -f "$out"
+	n=$((n + 1))
+	if [ -z "$bad" ]; then
+		echo "ok $n - $name: TW_FAULT_ALLOC=1..$MAX all end cleanly"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - $name"
+		echo "$bad" | head -10 | sed 's/^/#   /'
+		fail=$((fail + 1))
+	fi
+}
+sweep "analyze --json" /dev/null analyze --json --year 2004 $EX/kern-2004.log $EX/kern-2004.log.1.gz $EX/journal-2004.json
+sweep "analyze --events" /dev/null analyze --events --year 2004 $EX/kern-2004.log $EX/journal-2004.json
+sweep "analyze (text) from stdin" $EX/kern-2004.log.1.gz analyze --year 2004 -
+echo "1..$n"
+echo "# $pass passed, $fail failed, 0 skipped"
+[ "$fail" = 0 ]
