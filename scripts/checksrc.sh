@@ -3,6 +3,7 @@
 #  1. no banned functions (B5.6)          2. every header compiles alone (B4)
 #  3. lines at most 100 columns (B10)     4. every source file starts with an SPDX line (B9)
 #  5. library code never prints or exits (B5.4)   6. clang-format clean (B8.4)
+#  7. the library allocates only through core/alloc.h (fault injection reaches every path)
 set -u
 cd "$(dirname "$0")/.."
 n=0 pass=0 fail=0
@@ -29,6 +30,7 @@ report "headers self-contained" "$hdr_fail"
 report "line length <= 100" "$(awk '{ gsub(/\t/, "        "); if (length($0) > 100) print FILENAME ":" FNR ": " length($0) " columns" }' $src)"
 report "SPDX first line" "$(for f in $src; do head -1 "$f" | grep -q SPDX-License-Identifier || echo "$f"; done)"
 report "library never prints or exits" "$(grep -nE '\b(printf|fprintf|puts|fputs|perror|exit|abort)[[:space:]]*\(' $lib | grep -v 'snprintf\|vsnprintf' || true)"
+report "library allocates through core/alloc.h" "$(grep -nE '\b(malloc|calloc|realloc)[[:space:]]*\(' $lib | grep -v '^src/core/alloc\.[ch]:' | grep -vE 'tw_(malloc|calloc|realloc)' || true)"
 if command -v clang-format >/dev/null; then
 	report "clang-format clean" "$(clang-format --dry-run $src 2>&1 | grep -o '^[^:]*:[0-9]*' | sort -u)"
 fi
