@@ -27,7 +27,7 @@ for h in $(find src -name '*.h' | sort); do
 done
 report "headers self-contained" "$hdr_fail"
 
-report "line length <= 100" "$(awk '{ gsub(/\t/, "        "); if (length($0) > 100) print FILENAME ":" FNR ": " length($0) " columns" }' $src)"
+report "line length <= 100" "$(for f in $src; do expand -t 8 "$f" | awk -v f="$f" 'length($0) > 100 { print f ":" FNR ": " length($0) " columns" }'; done)"
 report "SPDX first line" "$(for f in $src; do head -1 "$f" | grep -q SPDX-License-Identifier || echo "$f"; done)"
 report "library never prints or exits" "$(grep -nE '\b(printf|fprintf|puts|fputs|perror|exit|abort)[[:space:]]*\(' $lib | grep -v 'snprintf\|vsnprintf' || true)"
 report "library allocates through core/alloc.h" "$(grep -nE '\b(malloc|calloc|realloc)[[:space:]]*\(' $lib | grep -v '^src/core/alloc\.[ch]:' | grep -vE 'tw_(malloc|calloc|realloc)' || true)"

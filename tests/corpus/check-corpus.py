@@ -85,16 +85,32 @@ MUST_REJECT = {("crowdsec-iptables-logs.log", 3)}
 
 def check_crowdsec(logname, assert_path, evs):
     notes, ok = [], True
-    exp = {}
+    exp, raw = {}, {}
     for l in open(assert_path, encoding="utf-8"):
-        m = re.match(r'results\["s01-parse"\]\["([^"]+)"\]\[(\d+)\]\.(Success == (true|false)|Evt\.Parsed\["(\w+)"\] == "(.*)")$', l.strip())
-        if not m or m.group(1) not in ("crowdsecurity/iptables-logs", "aderumier/proxmox-iptables-logs"):
+        m = re.match(r'results\["(s00-raw|s01-parse)"\]\["([^"]+)"\]\[(\d+)\]\.(Success == (true|false)|Evt\.Parsed\["(\w+)"\] == "(.*)")$', l.strip())
+        if not m:
             continue
+        stage, parser, idx = m.group(1), m.group(2), int(m.group(3))
+        if stage == "s00-raw":
+            # Only the syslog layer: used when a file has no parser-level expectations.
+            if parser == "crowdsecurity/syslog-logs" and m.group(6) in ("timestamp8601", "program"):
+                e = raw.setdefault(idx, {"parser": parser, "fields": {}, "success": True})
+                if m.group(6) == "timestamp8601":
+                    e["fields"]["timestamp8601"] = m.group(7)
+                elif m.group(7) in ("filterlog", "kernel"):
+                    e["fields"]["@program"] = m.group(7)
+            continue
+        if parser not in ("crowdsecurity/iptables-logs", "aderumier/proxmox-iptables-logs",
+                          "firewallservices/pf-logs"):
+            continue
+        m = re.match(r'results\["s01-parse"\]\["([^"]+)"\]\[(\d+)\]\.(Success == (true|false)|Evt\.Parsed\["(\w+)"\] == "(.*)")$', l.strip())
         e = exp.setdefault(int(m.group(2)), {"parser": m.group(1), "fields": {}})
         if m.group(4):
             e["success"] = m.group(4) == "true"
         else:
             e["fields"][m.group(5)] = m.group(6)
+    if not exp:
+        exp = raw
     got = by_line(evs)
     checked = 0
     for idx, e in sorted(exp.items()):
@@ -123,15 +139,21 @@ def check_crowdsec(logname, assert_path, evs):
             elif k == "src_port": want["sport"] = int(v)
             elif k == "dst_port": want["dport"] = int(v)
             elif k == "proto": want["proto"] = v.lower()
-            elif k in ("int_eth", "iface") and not (k == "int_eth" and e["parser"].startswith("aderumier")): want["in"] = v
+            elif k in ("int_eth", "iface") and not (k == "int_eth" and e["parser"].startswith("aderumier")):
+                want["@iface"] = v
             elif k == "oface": want["out"] = v
             elif k == "ttl": want["ttl"] = int(v)
             elif k == "id": want["ip_id"] = int(v)
-            elif k == "tcp_flags": want["flags"] = flags_letters(v.split())
-            elif k == "data_length": want["payload_len"] = int(v) - 8
+            elif k == "tcp_flags":
+                want["flags"] = flags_letters(v.split()) if e["parser"].startswith("aderumier") else \
+                    "".join(sorted(v.replace("W", "C"), key="SAFRPUEC".index))
+            elif k == "data_length":
+                # proxmox logs the UDP length (header included); filterlog the data alone
+                want["payload_len"] = int(v) - (8 if e["parser"].startswith("aderumier") else 0)
             elif k == "action":
                 low = v.lower()
-                want["action"] = ({"d": "drop", "a": "accept", "r": "reject"}.get(low) or
+                want["action"] = ({"d": "drop", "a": "accept", "r": "reject", "block": "drop",
+                                   "pass": "accept"}.get(low) or
                                   next(a for a in ("reject", "drop", "accept") if a in low))
             elif k == "timestamp": want["@stamp"] = v
             elif k == "logdate":
@@ -139,11 +161,28 @@ def check_crowdsec(logname, assert_path, evs):
                 want["ts"] = t.strftime("%Y-%m-%dT%H:%M:%SZ")
             elif k == "length":
                 want["@length"] = int(v)
+            elif k == "direction": want["dir"] = v
+            elif k in ("ip4_ttl", "ip6_hop_limit"): want["ttl"] = int(v)
+            elif k == "ip4_id": want["ip_id"] = int(v)
+            elif k in ("ip4_proto_id", "ip6_proto_id"):
+                want["proto"] = {"6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp"}.get(v, v)
+            elif k == "@program":
+                want["format"] = {"kernel": "netfilter"}.get(v, v)
+            elif k == "timestamp8601":
+                t = datetime.datetime.fromisoformat(v).astimezone(datetime.timezone.utc)
+                want["@ts"] = t.strftime("%Y-%m-%dT%H:%M:%S")
         for k, v in want.items():
             if k == "@stamp":
                 g = syslog_stamp(ev["ts"]) if "ts" in ev else None
             elif k == "@length":   # CrowdSec's "length" is the last LEN= (UDP length for UDP)
-                g = ev["payload_len"] + 8 if "payload_len" in ev else ev.get("len")
+                if ev.get("format") == "filterlog":
+                    g = ev.get("len")   # filterlog's length is the IP packet's
+                else:
+                    g = ev["payload_len"] + 8 if "payload_len" in ev else ev.get("len")
+            elif k == "@iface":    # the interface the packet came in on, or went out of
+                g = ev.get("in") if ev.get("dir") != "out" else ev.get("out")
+            elif k == "@ts":
+                g = ev["ts"][:19] if "ts" in ev else None
             else:
                 g = ev.get(k)
             if g != v:
@@ -216,7 +255,7 @@ def main():
         return
     print("# %-48s %7s %7s %7s  %s" % ("file", "lines", "parsed", "skipped", "reasons"))
     files = []
-    for sub in ("netfilter", "ufw"):
+    for sub in ("netfilter", "ufw", "pfsense-filterlog"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):
@@ -252,6 +291,12 @@ def main():
         elif name == "csirtg-ufw_ubuntu16.log":
             ok = len(evs) == lines and [e["src"] for e in evs[:2]] == ["10.0.2.2", "61.7.190.140"]
             notes.append("first sources %s (expected 10.0.2.2, 61.7.190.140)" % [e["src"] for e in evs[:2]])
+        elif name == "wazuh-pfsense.ini":
+            # Wazuh's decoder test: every "log N pass|fail = <line>" is a filterlog line.
+            logs = [l.split(" = ", 1)[1] for l in open(path, encoding="utf-8") if re.match(r"log \d+ \w+ = ", l)]
+            got = events("-", stdin="".join(x if x.endswith("\n") else x + "\n" for x in logs).encode())
+            ok = len(got) == len(logs) and len(logs) > 0
+            notes.append("%d of %d Wazuh test lines parsed as filterlog events" % (len(got), len(logs)))
         elif name in ("ossec-docs-kernel-non-LOG-lines.log", "wazuh-firewalld-daemon.ini"):
             ok = len(evs) == 0
             notes.append("kernel/daemon lines that are not LOG output: expected no event")
