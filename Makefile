@@ -29,4 +29,4 @@ check:
 	@scripts/checksrc.sh
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-clang

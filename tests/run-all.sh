@@ -55,7 +55,26 @@ all_suites() { # build-dir label
 	suite "fuzz replay$tag" replay "$b"
 }
 
+# The library and the tools must also build warning-free with clang (the fuzz builds use it).
+clang_build() {
+	if ! command -v clang >/dev/null; then
+		echo "ok 1 - clang build # SKIP clang not installed"
+		return 0
+	fi
+	if [ ! -f build-clang/build.ninja ]; then
+		CC=clang meson setup build-clang >/dev/null 2>&1 || { echo "not ok 1 - clang setup"; return 1; }
+	fi
+	if ninja -C build-clang >build-clang/last.log 2>&1; then
+		echo "ok 1 - clang -Werror build"
+	else
+		echo "not ok 1 - clang -Werror build"
+		grep -E 'error' build-clang/last.log | head -10 | sed 's/^/#   /'
+		return 1
+	fi
+}
+
 suite "checksrc" scripts/checksrc.sh
+suite "clang build" clang_build
 all_suites "$BUILD" ""
 
 # Sanitizer build: ASan + UBSan, every finding fatal.

@@ -92,7 +92,8 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		for (int c = 0; c < TW_CLS_N; c++) {
 			if (!s->classes[c])
 				continue;
-			tw_buf_printf(b, "%s\"%s\":%llu", f2 ? "{" : ",", tw_class_name(c),
+			tw_buf_printf(b, "%s\"%s\":%llu", f2 ? "{" : ",",
+				      tw_class_name((enum tw_class)c),
 				      (unsigned long long)s->classes[c]);
 			f2 = false;
 		}

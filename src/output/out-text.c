@@ -47,7 +47,7 @@ static void write_header(struct tw_buf *b, const struct tw_run_stats *st, size_t
 			if (!st->skipped[i])
 				continue;
 			tw_buf_adds(b, sep);
-			tw_buf_adds(b, tw_skip_name(i));
+			tw_buf_adds(b, tw_skip_name((enum tw_skip)i));
 			tw_buf_addc(b, ' ');
 			grouped(b, st->skipped[i]);
 			sep = ", ";
@@ -104,7 +104,7 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		for (int c = 0; c < TW_CLS_N; c++) {
 			if (!s->classes[c])
 				continue;
-			tw_buf_printf(b, "%s%s:%llu", sep, tw_class_name(c),
+			tw_buf_printf(b, "%s%s:%llu", sep, tw_class_name((enum tw_class)c),
 				      (unsigned long long)s->classes[c]);
 			sep = ",";
 		}
