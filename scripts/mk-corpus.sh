@@ -26,4 +26,11 @@ while IFS= read -r line; do
 	k=$((k + 1))
 	printf '%s' "$line" >"$nl/seed-$(printf %03d $k)"
 done <tests/golden/inputs/mixed-filterlog.log
+np=tests/fuzz/corpus/in-pftcpdump
+mkdir -p "$np"
+k=0
+while IFS= read -r line; do
+	k=$((k + 1))
+	printf '%s' "$line" >"$np/seed-$(printf %03d $k)"
+done <tests/golden/inputs/pf-tcpdump.log
 printf '{"__REALTIME_TIMESTAMP":"1","MESSAGE":[73,78,61,101,32,79,85,84,61,32,83,82,67,61,49,46,50,46,51,46,52,32,68,83,84,61,53,46,54,46,55,46,56,32,76,69,78,61,50,48,32,80,82,79,84,79,61,50]}' >"$nj/seed-bytes"

@@ -43,7 +43,8 @@ replay() { # build-dir
 	local b=$1
 	"$b/tests/replay-in-netfilter" tests/fuzz/corpus/in-netfilter &&
 		"$b/tests/replay-in-journal-json" tests/fuzz/corpus/in-journal-json &&
-		"$b/tests/replay-in-filterlog" tests/fuzz/corpus/in-filterlog
+		"$b/tests/replay-in-filterlog" tests/fuzz/corpus/in-filterlog &&
+		"$b/tests/replay-in-pftcpdump" tests/fuzz/corpus/in-pftcpdump
 }
 
 all_suites() { # build-dir label

@@ -35,7 +35,8 @@ struct tw_input_format {
 	int (*parse)(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx);
 };
 
-extern const struct tw_input_format tw_in_netfilter, tw_in_journal_json, tw_in_filterlog;
+extern const struct tw_input_format tw_in_netfilter, tw_in_journal_json, tw_in_filterlog,
+    tw_in_pftcpdump;
 
 /* The registry, NULL-terminated, in detection order. */
 extern const struct tw_input_format *const tw_input_formats[];

@@ -246,6 +246,10 @@ PSAD = {
     "ipv4_igmp": dict(src="192.168.10.55", proto="igmp"),
     "syslog_time_fmt1.log": dict(host="servername", ts=lambda t: t is not None and t.startswith("2015-03-0")),
     "fwknop_spa_pkt": dict(src="192.168.10.55", proto="udp", dport=62201),
+    # SOURCES.md: no upstream expectation; by construction one source, TCP SYN, 1100-1500.
+    "psad-pf-syn_scan_1100_1500.log": dict(src="192.168.56.1", dst="192.168.56.101", proto="tcp",
+                                           flags="S", format="pf-tcpdump",
+                                           dport=lambda p: 1100 <= p <= 1500),
 }
 
 
@@ -255,7 +259,7 @@ def main():
         return
     print("# %-48s %7s %7s %7s  %s" % ("file", "lines", "parsed", "skipped", "reasons"))
     files = []
-    for sub in ("netfilter", "ufw", "pfsense-filterlog"):
+    for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):

@@ -11,7 +11,8 @@ const char *tw_t_skip;
 /* clang-format off */
 #define SUITES(X) \
 	X(cursor) X(arena) X(addr) X(special) X(time) X(esc) X(lines) \
-	X(in_netfilter) X(in_journal_json) X(in_filterlog) X(reader) X(classify) X(agg)
+	X(in_netfilter) X(in_journal_json) X(in_filterlog) X(in_pftcpdump) \
+	X(reader) X(classify) X(agg)
 /* clang-format on */
 
 #define DECL(n) extern const struct tw_suite tw_suite_##n;
