@@ -33,4 +33,11 @@ while IFS= read -r line; do
 	k=$((k + 1))
 	printf '%s' "$line" >"$np/seed-$(printf %03d $k)"
 done <tests/golden/inputs/pf-tcpdump.log
+ns=tests/fuzz/corpus/in-suricata-eve
+mkdir -p "$ns"
+k=0
+while IFS= read -r line; do
+	k=$((k + 1))
+	printf '%s' "$line" >"$ns/seed-$(printf %03d $k)"
+done <tests/golden/inputs/suricata-eve.json
 printf '{"__REALTIME_TIMESTAMP":"1","MESSAGE":[73,78,61,101,32,79,85,84,61,32,83,82,67,61,49,46,50,46,51,46,52,32,68,83,84,61,53,46,54,46,55,46,56,32,76,69,78,61,50,48,32,80,82,79,84,79,61,50]}' >"$nj/seed-bytes"

@@ -44,7 +44,8 @@ replay() { # build-dir
 	"$b/tests/replay-in-netfilter" tests/fuzz/corpus/in-netfilter &&
 		"$b/tests/replay-in-journal-json" tests/fuzz/corpus/in-journal-json &&
 		"$b/tests/replay-in-filterlog" tests/fuzz/corpus/in-filterlog &&
-		"$b/tests/replay-in-pftcpdump" tests/fuzz/corpus/in-pftcpdump
+		"$b/tests/replay-in-pftcpdump" tests/fuzz/corpus/in-pftcpdump &&
+		"$b/tests/replay-in-suricata-eve" tests/fuzz/corpus/in-suricata-eve
 }
 
 all_suites() { # build-dir label

@@ -101,7 +101,7 @@ def check_crowdsec(logname, assert_path, evs):
                     e["fields"]["@program"] = m.group(7)
             continue
         if parser not in ("crowdsecurity/iptables-logs", "aderumier/proxmox-iptables-logs",
-                          "firewallservices/pf-logs"):
+                          "firewallservices/pf-logs", "crowdsecurity/suricata-evelogs"):
             continue
         m = re.match(r'results\["s01-parse"\]\["([^"]+)"\]\[(\d+)\]\.(Success == (true|false)|Evt\.Parsed\["(\w+)"\] == "(.*)")$', l.strip())
         e = exp.setdefault(int(m.group(2)), {"parser": m.group(1), "fields": {}})
@@ -138,6 +138,9 @@ def check_crowdsec(logname, assert_path, evs):
             elif k == "dst_ip": want["dst"] = v
             elif k == "src_port": want["sport"] = int(v)
             elif k == "dst_port": want["dport"] = int(v)
+            elif k == "dest_ip": want["dst"] = v
+            elif k == "dest_port": want["dport"] = int(v)
+            elif k == "time": want["@ts"] = v[:19]
             elif k == "proto": want["proto"] = v.lower()
             elif k in ("int_eth", "iface") and not (k == "int_eth" and e["parser"].startswith("aderumier")):
                 want["@iface"] = v
@@ -259,7 +262,7 @@ def main():
         return
     print("# %-48s %7s %7s %7s  %s" % ("file", "lines", "parsed", "skipped", "reasons"))
     files = []
-    for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump"):
+    for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump", "suricata-eve"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):

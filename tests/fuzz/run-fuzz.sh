@@ -14,7 +14,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 ninja -C build-fuzz >/dev/null
 mkdir -p build-fuzz/crashes
-for t in ${FUZZ_TARGETS:-in-netfilter in-journal-json in-filterlog in-pftcpdump}; do
+for t in ${FUZZ_TARGETS:-in-netfilter in-journal-json in-filterlog in-pftcpdump in-suricata-eve}; do
 	work=$(mktemp -d "/tmp/tw-fuzz-$t-XXXXXX")
 	cp tests/fuzz/corpus/$t/* "$work/"
 	dict=()

@@ -12,6 +12,7 @@ const char *tw_t_skip;
 #define SUITES(X) \
 	X(cursor) X(arena) X(addr) X(special) X(time) X(esc) X(lines) \
 	X(in_netfilter) X(in_journal_json) X(in_filterlog) X(in_pftcpdump) \
+	X(in_suricata_eve) \
 	X(reader) X(classify) X(agg)
 /* clang-format on */
 

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Suricata EVE JSON (log-formats.md §13): one object per line; the event types that describe
+ * a packet or a flow (alert, drop, flow, anomaly) become events, others (stats, dns, http…)
+ * are not firewall lines. Parsed with jansson; strings the event keeps (interface, the alert
+ * signature as the prefix) are copied into the record's arena. */
+#include <jansson.h>
+#include <string.h>
+
+#include "core/time.h"
+#include "input/input.h"
+
+static const char *str(json_t *o, const char *key, size_t *len)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || !json_is_string(v))
+		return NULL;
+	*len = json_string_length(v);
+	return json_string_value(v);
+}
+
+/* Copies a JSON string into the arena as a span; false when out of memory. */
+static bool keep(struct tw_parse_ctx *ctx, const char *s, size_t n, struct tw_span *out)
+{
+	char *c = tw_arena_strndup(ctx->arena, s, n);
+	if (!c)
+		return false;
+	*out = (struct tw_span){c, n};
+	return true;
+}
+
+static int port(json_t *o, const char *key, uint16_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v)
+		return TW_E_NOTFOUND;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 65535)
+		return TW_E_INVALID;
+	*out = (uint16_t)json_integer_value(v);
+	return TW_OK;
+}
+
+static int proto_of(const char *p, size_t n, uint8_t *out)
+{
+	static const struct {
+		const char *name;
+		uint8_t num;
+	} names[] = {{"TCP", TW_IPPROTO_TCP},	       {"UDP", TW_IPPROTO_UDP},
+		     {"ICMP", TW_IPPROTO_ICMP},	       {"IPV6-ICMP", TW_IPPROTO_ICMPV6},
+		     {"IPv6-ICMP", TW_IPPROTO_ICMPV6}, {"SCTP", TW_IPPROTO_SCTP},
+		     {"GRE", TW_IPPROTO_GRE},	       {"IGMP", TW_IPPROTO_IGMP}};
+	uint32_t v;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i].name) == n && memcmp(names[i].name, p, n) == 0) {
+			*out = names[i].num;
+			return TW_OK;
+		}
+	if (tw_span_u32((struct tw_span){p, n}, 255, &v) == TW_OK) {
+		*out = (uint8_t)v;
+		return TW_OK;
+	}
+	return TW_E_INVALID;
+}
+
+static int parse_eve(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx)
+{
+	json_error_t jerr;
+	json_t *root = NULL;
+	const char *s;
+	size_t n;
+	int ret = TW_E_NOTFOUND;
+
+	if (len < 2 || line[0] != '{' || !memmem(line, len, "\"event_type\"", 12))
+		return TW_E_NOTFOUND;
+	root = json_loadb(line, len, 0, &jerr);
+	if (!root || !json_is_object(root))
+		goto out;
+	s = str(root, "event_type", &n);
+	if (!s || !((n == 5 && !memcmp(s, "alert", 5)) || (n == 4 && !memcmp(s, "drop", 4)) ||
+		    (n == 4 && !memcmp(s, "flow", 4)) || (n == 7 && !memcmp(s, "anomaly", 7))))
+		goto out; /* stats, dns, http…: not a packet event */
+	bool alert = n == 5, drop = n == 4 && s[0] == 'd';
+
+	ret = TW_E_INVALID;
+	if (!(s = str(root, "src_ip", &n)) || tw_addr_parse(s, n, &ev->src)) {
+		ctx->detail = "no valid src_ip";
+		goto out;
+	}
+	if (!(s = str(root, "dest_ip", &n)) || tw_addr_parse(s, n, &ev->dst)) {
+		ctx->detail = "no valid dest_ip";
+		goto out;
+	}
+	if (!(s = str(root, "proto", &n)) || proto_of(s, n, &ev->proto)) {
+		ctx->detail = "no valid proto";
+		goto out;
+	}
+	int a = port(root, "src_port", &ev->sport), b = port(root, "dest_port", &ev->dport);
+	if (a == TW_E_INVALID || b == TW_E_INVALID) {
+		ctx->detail = "bad port";
+		goto out;
+	}
+	if (a == TW_OK && b == TW_OK)
+		ev->has |= TW_EV_HAS_PORTS;
+	if ((s = str(root, "timestamp", &n))) {
+		int64_t ns;
+		int32_t off;
+		bool hoff;
+		if (tw_time_parse_rfc3339(s, n, &ns, &off, &hoff) == n) {
+			ev->ts = ns;
+			ev->tz_off_s = off;
+			ev->has |= TW_EV_HAS_TS | (hoff ? TW_EV_HAS_TZ : 0);
+		}
+	}
+	if ((s = str(root, "in_iface", &n)) && !keep(ctx, s, n, &ev->iface_in))
+		goto oom;
+	ev->dir = TW_DIR_IN;
+	ev->action = drop ? TW_ACT_DROP : TW_ACT_UNKNOWN;
+	json_t *al = json_object_get(root, "alert");
+	if (alert && al && json_is_object(al)) {
+		if ((s = str(al, "action", &n)))
+			ev->action = (n == 7 && !memcmp(s, "blocked", 7))   ? TW_ACT_DROP
+				     : (n == 7 && !memcmp(s, "allowed", 7)) ? TW_ACT_ACCEPT
+									    : ev->action;
+		if ((s = str(al, "signature", &n)) && !keep(ctx, s, n, &ev->prefix))
+			goto oom;
+	}
+	ret = TW_OK;
+	goto out;
+oom:
+	ctx->detail = "out of memory";
+	ret = TW_E_INVALID;
+out:
+	json_decref(root);
+	return ret;
+}
+
+const struct tw_input_format tw_in_suricata_eve = {
+    .name = "suricata-eve",
+    .summary = "Suricata EVE JSON: alert, drop, flow and anomaly events",
+    .parse = parse_eve,
+};
