@@ -265,7 +265,7 @@ int tw_time_parse_user(const char *s, int64_t *ns)
 	bool hoff;
 	char buf[40];
 
-	if (tw_time_parse_rfc3339(s, len, ns, &off, &hoff) == len && hoff)
+	if (len && tw_time_parse_rfc3339(s, len, ns, &off, &hoff) == len && hoff)
 		return TW_OK;
 	/* "YYYY-MM-DD", "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS": UTC. */
 	if (len == 10 || len == 16 || len == 19) {

@@ -105,7 +105,8 @@ static int parse_eve(const char *line, size_t len, struct tw_event *ev, struct t
 		int64_t ns;
 		int32_t off;
 		bool hoff;
-		if (tw_time_parse_rfc3339(s, n, &ns, &off, &hoff) == n) {
+		/* Found by fuzzing: an empty stamp "parsed" 0 of 0 bytes. */
+		if (n && tw_time_parse_rfc3339(s, n, &ns, &off, &hoff) == n) {
 			ev->ts = ns;
 			ev->tz_off_s = off;
 			ev->has |= TW_EV_HAS_TS | (hoff ? TW_EV_HAS_TZ : 0);

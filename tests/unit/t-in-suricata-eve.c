@@ -61,6 +61,12 @@ static void t_not_ours_and_bad(void)
 			 &ev, &ctx),
 		   TW_E_INVALID);
 	CHECK_EQ_I(parse("{\"event_type\":\"alert\"", &ev, &ctx), TW_E_NOTFOUND);
+	/* Found by fuzzing (UBSan): an empty timestamp was taken for a parsed one. */
+	CHECK_EQ_I(parse("{\"timestamp\":\"\",\"event_type\":\"drop\",\"src_ip\":\"198.51.100.23\","
+			 "\"dest_ip\":\"192.0.2.10\",\"proto\":\"UDP\"}",
+			 &ev, &ctx),
+		   TW_OK);
+	CHECK(!(ev.has & TW_EV_HAS_TS));
 }
 
 TW_SUITE(in_suricata_eve, {"alert_and_drop", t_alert_and_drop},

@@ -118,6 +118,7 @@ static void t_user(void)
 	CHECK_EQ_I(tw_time_parse_user("2004-08-06T12:30:00+02:00", &ns), TW_OK);
 	CHECK_STR(fmt(ns, false), "2004-08-06T10:30:00Z");
 	CHECK_EQ_I(tw_time_parse_user("yesterday", &ns), TW_E_INVALID);
+	CHECK_EQ_I(tw_time_parse_user("", &ns), TW_E_INVALID); /* same bug as the EVE stamp */
 }
 
 TW_SUITE(time, {"civil", t_civil}, {"rfc3339", t_rfc3339},
