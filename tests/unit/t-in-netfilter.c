@@ -4,23 +4,16 @@
 
 #include "core/time.h"
 #include "input/input.h"
+#include "t-input.h"
 #include "tap.h"
 
-static struct tw_arena arena;
 static struct tw_parse_ctx ctx;
 
-static int parse(const char *line, struct tw_event *ev)
-{
-	if (!arena.block_size)
-		tw_arena_init(&arena, 0, 0);
-	tw_arena_reset(&arena);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.arena = &arena;
-	/* Year-less stamps: reference 2026-11-27 (as if the file was written today). */
-	tw_yearctx_init(&ctx.year, 0, tw_time_from_civil(2026, 11, 27, 0, 0, 0));
-	memset(ev, 0, sizeof(*ev));
-	return tw_in_netfilter.parse(line, strlen(line), ev, &ctx);
-}
+/* Year-less stamps: reference 2026-11-27 (as if the file was written today). */
+#define parse(line, ev)                                                                            \
+	t_parse_line(&tw_in_netfilter, (line), (ev), &ctx, 0,                                      \
+		     tw_time_from_civil(2026, 11, 27, 0, 0, 0))
+#define ad(a) t_addr(a)
 
 static const char *ts(const struct tw_event *ev)
 {
@@ -29,15 +22,6 @@ static const char *ts(const struct tw_event *ev)
 		return "none";
 	tw_time_format(ev->ts, true, b);
 	return b;
-}
-
-static const char *ad(const struct tw_addr *a)
-{
-	static char b[2][TW_ADDR_STRLEN];
-	static int i;
-	i ^= 1;
-	tw_addr_format(a, b[i]);
-	return b[i];
 }
 
 static void t_syslog_tcp_syn(void)

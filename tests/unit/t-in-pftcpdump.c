@@ -2,30 +2,13 @@
 /* Unit tests: input/in-pftcpdump (pf log as tcpdump prints it), documentation addresses. */
 #include "core/time.h"
 #include "input/input.h"
+#include "t-input.h"
 #include "tap.h"
 
 static struct tw_parse_ctx ctx;
 
-static int parse(const char *line, struct tw_event *ev)
-{
-	static struct tw_arena arena;
-	if (!arena.block_size)
-		tw_arena_init(&arena, 0, 0);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.arena = &arena;
-	tw_yearctx_init(&ctx.year, 2004, 0);
-	memset(ev, 0, sizeof(*ev));
-	return tw_in_pftcpdump.parse(line, strlen(line), ev, &ctx);
-}
-
-static const char *ad(const struct tw_addr *a)
-{
-	static char b[2][TW_ADDR_STRLEN];
-	static int i;
-	i ^= 1;
-	tw_addr_format(a, b[i]);
-	return b[i];
-}
+#define parse(line, ev) t_parse_line(&tw_in_pftcpdump, (line), (ev), &ctx, 2004, 0)
+#define ad(a)		t_addr(a)
 
 static void t_openbsd_tcp(void)
 {
