@@ -397,14 +397,9 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			tw_cli_puts_safe(stderr, files[i]);
 			fprintf(stderr, ": %s\n",
 				err == TW_E_IO && j.ec.msg[0] ? j.ec.msg : tw_strerror(err));
-			if (err == TW_E_IO && !o->events) {
+			if (err == TW_E_IO && !o->events)
 				st.files_failed++;
-				rc = TW_EXIT_INPUT;
-			} else if (err == TW_E_IO) {
-				rc = TW_EXIT_INPUT;
-			} else {
-				rc = TW_EXIT_INPUT;
-			}
+			rc = TW_EXIT_INPUT;
 		}
 		tw_lines_close(&j.lines);
 	}

@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include "core/cursor.h"
+#include "core/err.h"
+
 const char *tw_proto_name(uint8_t proto)
 {
 	switch (proto) {
@@ -19,4 +22,39 @@ const char *tw_proto_name(uint8_t proto)
 	case TW_IPPROTO_UDPLITE: return "udplite";
 	}
 	return NULL;
+}
+
+int tw_proto_parse(const char *p, size_t n, uint8_t *out)
+{
+	struct tw_span v = {p, n};
+	uint32_t num;
+
+	/* Written out with word compares, not a table loop: every log line comes here. */
+#define IS(lit) (n == sizeof(lit) - 1 && tw_bytes_eq(p, lit, sizeof(lit) - 1))
+	if (IS("TCP"))
+		*out = TW_IPPROTO_TCP;
+	else if (IS("UDP"))
+		*out = TW_IPPROTO_UDP;
+	else if (IS("ICMP"))
+		*out = TW_IPPROTO_ICMP;
+	else if (IS("ICMPv6") || IS("IPv6-ICMP") || IS("IPV6-ICMP"))
+		*out = TW_IPPROTO_ICMPV6;
+	else if (IS("UDPLITE"))
+		*out = TW_IPPROTO_UDPLITE;
+	else if (IS("ESP"))
+		*out = TW_IPPROTO_ESP;
+	else if (IS("AH"))
+		*out = TW_IPPROTO_AH;
+	else if (IS("SCTP"))
+		*out = TW_IPPROTO_SCTP;
+	else if (IS("GRE"))
+		*out = TW_IPPROTO_GRE;
+	else if (IS("IGMP"))
+		*out = TW_IPPROTO_IGMP;
+	else if (tw_span_u32(v, 255, &num) == TW_OK)
+		*out = (uint8_t)num;
+	else
+		return TW_E_INVALID;
+#undef IS
+	return TW_OK;
 }

@@ -5,6 +5,7 @@
 #ifndef TW_CORE_EVENT_H
 #define TW_CORE_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/addr.h"
@@ -91,6 +92,9 @@ enum {
 	TW_IPPROTO_UDPLITE = 136
 };
 
+/* Parses a protocol as logs write it: a name (TCP, UDP, ICMP, ICMPv6 or IPv6-ICMP,
+ * UDPLITE, ESP, AH, SCTP, GRE, IGMP) or a number 0..255. TW_OK or TW_E_INVALID. */
+int tw_proto_parse(const char *p, size_t n, uint8_t *out);
 /* Lower-case protocol name ("tcp", "udp", "icmp", "ipv6-icmp", …) or NULL if unnamed. */
 const char *tw_proto_name(uint8_t proto);
 

@@ -140,39 +140,6 @@ static uint8_t action_of(struct tw_span pfx)
 	return TW_ACT_UNKNOWN;
 }
 
-static int proto_of(struct tw_span v, uint8_t *out)
-{
-	uint32_t n;
-
-#define IS(lit) (v.len == sizeof(lit) - 1 && tw_bytes_eq(v.p, lit, sizeof(lit) - 1))
-	if (IS("TCP"))
-		*out = TW_IPPROTO_TCP;
-	else if (IS("UDP"))
-		*out = TW_IPPROTO_UDP;
-	else if (IS("ICMP"))
-		*out = TW_IPPROTO_ICMP;
-	else if (IS("ICMPv6"))
-		*out = TW_IPPROTO_ICMPV6;
-	else if (IS("UDPLITE"))
-		*out = TW_IPPROTO_UDPLITE;
-	else if (IS("ESP"))
-		*out = TW_IPPROTO_ESP;
-	else if (IS("AH"))
-		*out = TW_IPPROTO_AH;
-	else if (IS("SCTP"))
-		*out = TW_IPPROTO_SCTP;
-	else if (IS("GRE"))
-		*out = TW_IPPROTO_GRE;
-	else if (IS("IGMP"))
-		*out = TW_IPPROTO_IGMP;
-	else if (tw_span_u32(v, 255, &n) == TW_OK)
-		*out = (uint8_t)n;
-	else
-		return TW_E_INVALID;
-#undef IS
-	return TW_OK;
-}
-
 static uint8_t flag_of(struct tw_span w)
 {
 	if (w.len == 3) {
@@ -237,7 +204,7 @@ static int inner_field(struct tw_span k, struct tw_span v, struct fields *f,
 			BAD("bad DST in quoted packet");
 		f->in_dst = true;
 	} else if (tw_span_eq(k, "PROTO", 5)) {
-		if (proto_of(v, &f->in.proto))
+		if (tw_proto_parse(v.p, v.len, &f->in.proto))
 			BAD("bad PROTO in quoted packet");
 		f->in_after_proto = true;
 	} else if (f->in_after_proto && tw_span_eq(k, "SPT", 3)) {
@@ -365,7 +332,7 @@ static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, 
 	case K5('P', 'R', 'O', 'T', 'O'):
 		if (f->have_proto)
 			break;
-		if (proto_of(v, &ev->proto))
+		if (tw_proto_parse(v.p, v.len, &ev->proto))
 			BAD("bad PROTO");
 		f->have_proto = f->after_proto = true;
 		break;

@@ -24,11 +24,10 @@ static int endpoint(struct tw_span s, struct tw_addr *a, uint16_t *port, bool *h
 	uint32_t v;
 
 	*has_port = false;
-	if (tw_addr_parse(s.p, s.len, a) == TW_OK && (a->family == TW_AF_INET6 || s.len <= 15)) {
-		/* An IPv6 address whose last group is all digits could be "addr.port": no,
-		 * IPv6 ports are joined with a dot, which inet_pton rejects. */
+	/* A whole address has no port: an IPv4 address with a port has five dot-parts, and an
+	 * IPv6 one ends in ".port", which inet_pton rejects. */
+	if (tw_addr_parse(s.p, s.len, a) == TW_OK)
 		return TW_OK;
-	}
 	const char *dot = NULL;
 	for (size_t i = s.len; i > 0; i--)
 		if (s.p[i - 1] == '.') {

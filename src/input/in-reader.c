@@ -137,16 +137,19 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 		if (!r->have_last)
 			return skip(r, &l, TW_SKIP_NOT_FIREWALL,
 				    "repeat note after a non-firewall line");
-		if (r->ctx.repeat == 0)
+		if (r->ctx.repeat == 0) {
+			/* "repeated 0 times" adds nothing, but its line is counted like any
+			 * other; the previous event stays available to a later note. */
+			r->skipped[TW_SKIP_NOT_FIREWALL]++;
+			r->skip_line = l.lineno;
+			r->skip_reason = TW_SKIP_NOT_FIREWALL;
+			r->skip_detail = "repeat note of zero copies";
 			return TW_READER_SKIPPED;
+		}
 		/* The copies happened by the time of the note: give them its stamp. */
 		r->owed = r->ctx.repeat - 1;
-		{
-			int64_t ts = r->last_ev.ts;
-			if (ev->has & TW_EV_HAS_TS)
-				ts = ev->ts;
-			r->last_ev.ts = ts;
-		}
+		if (ev->has & TW_EV_HAS_TS)
+			r->last_ev.ts = ev->ts;
 		/* The note is the evidence for the copies: point at it. */
 		r->last_ev.origin.line = l.lineno;
 		r->last_ev.origin.offset = l.offset;

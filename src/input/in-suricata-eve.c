@@ -39,29 +39,6 @@ static int port(json_t *o, const char *key, uint16_t *out)
 	return TW_OK;
 }
 
-static int proto_of(const char *p, size_t n, uint8_t *out)
-{
-	static const struct {
-		const char *name;
-		uint8_t num;
-	} names[] = {{"TCP", TW_IPPROTO_TCP},	       {"UDP", TW_IPPROTO_UDP},
-		     {"ICMP", TW_IPPROTO_ICMP},	       {"IPV6-ICMP", TW_IPPROTO_ICMPV6},
-		     {"IPv6-ICMP", TW_IPPROTO_ICMPV6}, {"SCTP", TW_IPPROTO_SCTP},
-		     {"GRE", TW_IPPROTO_GRE},	       {"IGMP", TW_IPPROTO_IGMP}};
-	uint32_t v;
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i].name) == n && memcmp(names[i].name, p, n) == 0) {
-			*out = names[i].num;
-			return TW_OK;
-		}
-	if (tw_span_u32((struct tw_span){p, n}, 255, &v) == TW_OK) {
-		*out = (uint8_t)v;
-		return TW_OK;
-	}
-	return TW_E_INVALID;
-}
-
 static int parse_eve(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx)
 {
 	json_error_t jerr;
@@ -90,7 +67,7 @@ static int parse_eve(const char *line, size_t len, struct tw_event *ev, struct t
 		ctx->detail = "no valid dest_ip";
 		goto out;
 	}
-	if (!(s = str(root, "proto", &n)) || proto_of(s, n, &ev->proto)) {
+	if (!(s = str(root, "proto", &n)) || tw_proto_parse(s, n, &ev->proto)) {
 		ctx->detail = "no valid proto";
 		goto out;
 	}

@@ -170,9 +170,9 @@ void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_pars
 						/* µs since boot; more than 15 digits (31 years)
 						 * is no uptime, and would overflow as ns. */
 						int64_t v = 0;
-						for (size_t i = 0; i < us.len && us.len <= 15; i++)
-							v = v * 10 + (us.p[i] - '0');
 						if (us.len <= 15) {
+							for (size_t i = 0; i < us.len; i++)
+								v = v * 10 + (us.p[i] - '0');
 							ev->uptime = v * 1000;
 							ev->has |= TW_EV_HAS_UPTIME;
 						}

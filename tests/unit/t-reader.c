@@ -71,4 +71,33 @@ static void t_mixed_file(void)
 	}
 }
 
-TW_SUITE(reader, {"mixed_file", t_mixed_file});
+static void t_zero_repeat_counted(void)
+{
+	/* Every line is accounted for: a "repeated 0 times" note counts as skipped and does
+	 * not stop a later note from copying the event. */
+	static const char d[] =
+	    "Nov 27 01:00:01 h kernel: DROP IN=eth0 OUT= SRC=203.0.113.1 DST=192.0.2.1 LEN=40 "
+	    "PROTO=TCP SPT=1 DPT=445 SYN\n"
+	    "Nov 27 01:00:02 h last message repeated 0 times\n"
+	    "Nov 27 01:00:03 h last message repeated 2 times\n";
+	char p[] = "/tmp/tw-reader0-XXXXXX";
+	int fd = mkstemp(p);
+	CHECK(write(fd, d, sizeof(d) - 1) == (ssize_t)(sizeof(d) - 1));
+	close(fd);
+	struct tw_lines lr;
+	struct tw_reader r;
+	struct tw_event ev;
+	struct tw_errctx ec;
+	CHECK_EQ_I(tw_lines_open(&lr, p, 0, &ec), TW_OK);
+	tw_reader_init(&r, &lr, NULL, 0, 2026);
+	while (tw_reader_next(&r, &ev, &ec) != TW_EOF)
+		;
+	CHECK_EQ_U(r.lines_read, 3);
+	CHECK_EQ_U(r.events, 3);
+	CHECK_EQ_U(r.skipped[TW_SKIP_NOT_FIREWALL], 1);
+	tw_reader_fini(&r);
+	tw_lines_close(&lr);
+	unlink(p);
+}
+
+TW_SUITE(reader, {"mixed_file", t_mixed_file}, {"zero_repeat_counted", t_zero_repeat_counted});
