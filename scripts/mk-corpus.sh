@@ -23,5 +23,10 @@ seed in-journal-json <data/examples/journal-2004.json
 seed in-filterlog <tests/golden/inputs/mixed-filterlog.log
 seed in-pftcpdump <tests/golden/inputs/pf-tcpdump.log
 seed in-suricata-eve <tests/golden/inputs/suricata-eve.json
+# Header-driven formats: each line alone, and the whole file as one input (the harness
+# parses an input's lines in order with one context, as the reader does).
+whole() { cp "$2" "tests/fuzz/corpus/$1/seed-whole"; }
+seed in-pfirewall <tests/golden/inputs/pfirewall.log
+whole in-pfirewall tests/golden/inputs/pfirewall.log
 printf '{"__REALTIME_TIMESTAMP":"1","MESSAGE":[73,78,61,101,32,79,85,84,61,32,83,82,67,61,49,46,50,46,51,46,52,32,68,83,84,61,53,46,54,46,55,46,56,32,76,69,78,61,50,48,32,80,82,79,84,79,61,50]}' \
 	>tests/fuzz/corpus/in-journal-json/seed-bytes

@@ -39,13 +39,12 @@ suite() {
 	total_skip=$((total_skip + s))
 }
 
-replay() { # build-dir
-	local b=$1
-	"$b/tests/replay-in-netfilter" tests/fuzz/corpus/in-netfilter &&
-		"$b/tests/replay-in-journal-json" tests/fuzz/corpus/in-journal-json &&
-		"$b/tests/replay-in-filterlog" tests/fuzz/corpus/in-filterlog &&
-		"$b/tests/replay-in-pftcpdump" tests/fuzz/corpus/in-pftcpdump &&
-		"$b/tests/replay-in-suricata-eve" tests/fuzz/corpus/in-suricata-eve
+replay() { # build-dir: every format's fuzz corpus through its harness
+	local b=$1 d
+	for d in tests/fuzz/corpus/*/; do
+		d=${d%/}
+		"$b/tests/replay-${d##*/}" "$d" || return 1
+	done
 }
 
 all_suites() { # build-dir label

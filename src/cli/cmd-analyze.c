@@ -48,6 +48,7 @@ struct job {
 	struct tw_errctx ec;
 	_Atomic uint64_t done;	    /* bytes processed, for the progress bar */
 	size_t begin;		    /* first byte of a part */
+	struct tw_span prime;	    /* header lines in force where a part starts */
 	_Atomic unsigned *finished; /* counts workers that are done */
 };
 
@@ -177,6 +178,8 @@ static void run_job(struct job *j, struct tw_buf *ev_out, struct tw_progress *pr
 	uint64_t n = 0;
 
 	tw_reader_init(&r, &j->lines, j->o->format, j->file_index, j->o->year);
+	if (j->prime.len)
+		tw_reader_prime(&r, j->prime.p, j->prime.len);
 	for (;;) {
 		int ret = tw_reader_next(&r, &ev, &j->ec);
 		if (ret == TW_EOF)
@@ -264,6 +267,39 @@ static size_t skip_repeat_notes(const struct tw_lines *lr, size_t off)
 	return off;
 }
 
+/* A part that starts mid-file must know the column header in force there (pfirewall.log,
+ * Zeek): finds the block of '#' lines last before 'off' in a file that starts with one. */
+static struct tw_span header_before(const struct tw_lines *lr, size_t off)
+{
+	const char *m = lr->map;
+	struct tw_span none = {NULL, 0};
+
+	if (!lr->map_size || m[0] != '#')
+		return none;
+	size_t at = off;
+	for (;;) {
+		const char *h = at ? memrchr(m, '#', at) : NULL;
+		if (!h)
+			return none;
+		at = (size_t)(h - m);
+		if (at == 0 || m[at - 1] == '\n')
+			break;
+	}
+	/* Widen to the whole run of header lines around it. */
+	size_t start = at, end = tw_lines_align(lr, at + 1);
+	while (start > 0) {
+		size_t prev = start - 1;
+		while (prev > 0 && m[prev - 1] != '\n')
+			prev--;
+		if (m[prev] != '#')
+			break;
+		start = prev;
+	}
+	while (end < off && m[end] == '#')
+		end = tw_lines_align(lr, end + 1);
+	return (struct tw_span){m + start, end - start};
+}
+
 /* Splits a mapped file into parts and runs them in threads; merges into 'agg'. */
 static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, const char *name,
 		     struct tw_agg *agg, struct tw_run_stats *st, struct tw_progress *prog,
@@ -293,6 +329,8 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 		jobs[i].finished = &finished;
 		tw_agg_init(&jobs[i].agg);
 		tw_lines_sub(lr, from, to, 0, &jobs[i].lines);
+		if (i > 0)
+			jobs[i].prime = header_before(lr, from);
 		from = to;
 	}
 	for (unsigned i = 0; i < n; i++) {

@@ -3,6 +3,7 @@
 #include "core/event.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "core/cursor.h"
 #include "core/err.h"
@@ -28,6 +29,16 @@ int tw_proto_parse(const char *p, size_t n, uint8_t *out)
 {
 	struct tw_span v = {p, n};
 	uint32_t num;
+
+	/* Cisco and others write names in lower case ("udp", "icmp"). */
+	if (n && n <= 10 && p[0] >= 'a' && p[0] <= 'z') {
+		char up[10];
+		for (size_t i = 0; i < n; i++)
+			up[i] = (p[i] >= 'a' && p[i] <= 'z') ? (char)(p[i] - 32) : p[i];
+		if (n == 6 && tw_bytes_eq(up, "ICMPV6", 6))
+			memcpy(up, "ICMPv6", 6);
+		return tw_proto_parse(up, n, out);
+	}
 
 	/* Written out with word compares, not a table loop: every log line comes here. */
 #define IS(lit) (n == sizeof(lit) - 1 && tw_bytes_eq(p, lit, sizeof(lit) - 1))

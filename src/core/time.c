@@ -82,6 +82,51 @@ static int64_t frac_ns(const char *s, size_t len, size_t *i)
 	return ns;
 }
 
+/* Reads 1..maxd digits of s[*i..len) up to 'stop' (or the end when stop is 0). */
+static int field(const char *s, size_t len, size_t *i, size_t mind, size_t maxd, char stop)
+{
+	size_t j = *i;
+	int v = 0;
+	while (j < len && s[j] >= '0' && s[j] <= '9' && j - *i < maxd)
+		v = v * 10 + (s[j++] - '0');
+	if (j - *i < mind)
+		return -1;
+	if (stop) {
+		if (j >= len || s[j] != stop)
+			return -1;
+		j++;
+	}
+	*i = j;
+	return v;
+}
+
+int tw_civil_parse(const char *date, size_t dlen, char sep, const char *time, size_t tlen,
+		   struct tw_civil *out)
+{
+	size_t i = 0;
+	out->y = field(date, dlen, &i, 4, 4, sep);
+	out->mon = field(date, dlen, &i, 1, 2, sep);
+	out->d = field(date, dlen, &i, 1, 2, 0);
+	if (i != dlen)
+		return TW_E_INVALID;
+	i = 0;
+	out->h = field(time, tlen, &i, 1, 2, ':');
+	out->mi = field(time, tlen, &i, 2, 2, ':');
+	out->s = field(time, tlen, &i, 2, 2, 0);
+	out->frac_ns = frac_ns(time, tlen, &i);
+	if (i != tlen || out->frac_ns < 0 ||
+	    !valid_dt(out->y, out->mon, out->d, out->h, out->mi, out->s))
+		return TW_E_INVALID;
+	return TW_OK;
+}
+
+int64_t tw_civil_to_ns(const struct tw_civil *c, bool has_off, int32_t off_s, struct tw_yearctx *yc)
+{
+	int64_t secs = has_off ? tw_time_from_civil(c->y, c->mon, c->d, c->h, c->mi, c->s) - off_s
+			       : tw_time_local_to_utc(yc, c->y, c->mon, c->d, c->h, c->mi, c->s);
+	return secs * TW_NS + c->frac_ns;
+}
+
 void tw_yearctx_init(struct tw_yearctx *yc, int fixed_year, int64_t ref_s)
 {
 	yc->fixed_year = fixed_year;

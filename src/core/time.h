@@ -55,6 +55,22 @@ size_t tw_time_parse_uptime(const char *s, size_t len, int64_t *ns);
 /* Converts a local broken-down time (process zone) to UTC seconds, caching per hour. */
 int64_t tw_time_local_to_utc(struct tw_yearctx *yc, int y, int mon, int d, int h, int mi, int s);
 
+/* A calendar date and time as a log wrote it, before any zone is applied. */
+struct tw_civil {
+	int y, mon, d, h, mi, s;
+	int64_t frac_ns;
+};
+
+/* Parses a date "YYYY<sep>MM<sep>DD" ('sep' is '-' or '/', month and day one or two digits)
+ * and a time "H[H]:MM:SS[.frac]", each the whole of its string, into 'out' and checks the
+ * calendar. TW_OK or TW_E_INVALID. */
+int tw_civil_parse(const char *date, size_t dlen, char sep, const char *time, size_t tlen,
+		   struct tw_civil *out);
+/* UTC ns of a civil time: with 'has_off', local = UTC + off_s; otherwise the process's zone
+ * (--tz) via 'yc's cache. */
+int64_t tw_civil_to_ns(const struct tw_civil *c, bool has_off, int32_t off_s,
+		       struct tw_yearctx *yc);
+
 /* Formats 'ns' as "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (fraction only when 'frac' and non-zero).
  * Returns the length. */
 size_t tw_time_format(int64_t ns, bool frac, char out[static TW_TIME_STRLEN]);

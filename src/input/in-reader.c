@@ -77,36 +77,21 @@ static int skip(struct tw_reader *r, const struct tw_line *l, enum tw_skip why, 
 	return TW_READER_SKIPPED;
 }
 
-int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *ec)
+/* Tries the formats on one line (the one that matched last first); 'only' forces one. */
+static int detect(struct tw_reader *r, const struct tw_line *l, const struct tw_input_format *only,
+		  struct tw_event *ev, const struct tw_input_format **fmt)
 {
-	struct tw_line l;
-	int ret;
-
-	if (r->owed) {
-		r->owed--;
-		*ev = r->last_ev;
-		r->events++;
-		return TW_OK;
-	}
-	ret = tw_lines_next(r->lines, &l, ec);
-	if (ret != TW_OK)
-		return ret;
-	r->lines_read++;
-	tw_arena_reset(&r->arena);
-	if (l.flags & TW_LINE_TOO_LONG)
-		return skip(r, &l, TW_SKIP_TOO_LONG, "line longer than the limit");
-	if (memchr(l.p, '\0', l.len))
-		return skip(r, &l, TW_SKIP_BINARY, "NUL byte in line");
-
-	/* Per-line detection: the format that matched last is tried first; a line that one
-	 * format finds malformed may still be another format's (a journal JSON line holds
-	 * "IN=" too), so a failure is final only when no format accepts the line. */
-	const struct tw_input_format *f = r->forced ? r->forced : r->last, *cand;
+	/* A line that one format finds malformed may still be another format's (a journal
+	 * JSON line holds "IN=" too), so a failure is final only when no format accepts it. */
+	const struct tw_input_format *cand;
 	const char *detail = NULL;
-	ret = TW_E_NOTFOUND;
+	size_t glued = 0;
+	int ret = TW_E_NOTFOUND;
+
+	*fmt = NULL;
 	for (size_t i = 0;; i++) {
-		if (r->forced)
-			cand = i == 0 ? r->forced : NULL;
+		if (only)
+			cand = i == 0 ? only : NULL;
 		else if (i == 0)
 			cand = r->last;
 		else
@@ -118,21 +103,83 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 		memset(ev, 0, sizeof(*ev));
 		r->ctx.detail = NULL;
 		r->ctx.repeat = 0;
-		int rr = cand->parse(l.p, l.len, ev, &r->ctx);
-		if (rr == TW_OK || rr == TW_IN_REPEAT) {
-			ret = rr;
-			f = cand;
-			break;
+		r->ctx.glued = 0;
+		int rr = cand->parse(l->p, l->len, ev, &r->ctx);
+		if (rr == TW_OK || rr == TW_IN_REPEAT || rr == TW_IN_NOPACKET) {
+			*fmt = cand;
+			return rr;
 		}
 		if (rr != TW_E_NOTFOUND && ret == TW_E_NOTFOUND) {
 			ret = rr;
 			detail = r->ctx.detail;
+			glued = r->ctx.glued;
+			*fmt = cand;
 		}
 	}
-	if (ret != TW_OK && ret != TW_IN_REPEAT)
-		r->ctx.detail = detail;
+	/* The first format that claimed the line has the last word on it. */
+	r->ctx.detail = detail;
+	r->ctx.glued = glued;
+	return ret;
+}
+
+void tw_reader_prime(struct tw_reader *r, const char *text, size_t len)
+{
+	struct tw_event ev;
+	const struct tw_input_format *f;
+
+	while (len) {
+		const char *nl = memchr(text, '\n', len);
+		size_t n = nl ? (size_t)(nl - text) : len;
+		struct tw_line l = {text, n, 0, 0, 0};
+		if (n && text[n - 1] == '\r')
+			l.len--;
+		tw_arena_reset(&r->arena);
+		(void)detect(r, &l, r->forced, &ev, &f);
+		text += nl ? n + 1 : n;
+		len -= nl ? n + 1 : n;
+	}
+	r->last = NULL;
+}
+
+int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *ec)
+{
+	struct tw_line l;
+	const struct tw_input_format *f;
+	int ret;
+
+	if (r->owed) {
+		r->owed--;
+		*ev = r->last_ev;
+		r->events++;
+		return TW_OK;
+	}
+	tw_arena_reset(&r->arena);
+	if (r->have_glued) {
+		/* The next record of a line that held several: same line, same format. */
+		l = r->glued;
+		r->have_glued = false;
+		ret = detect(r, &l, r->glued_fmt, ev, &f);
+	} else {
+		ret = tw_lines_next(r->lines, &l, ec);
+		if (ret != TW_OK)
+			return ret;
+		r->lines_read++;
+		if (l.flags & TW_LINE_TOO_LONG)
+			return skip(r, &l, TW_SKIP_TOO_LONG, "line longer than the limit");
+		if (memchr(l.p, '\0', l.len))
+			return skip(r, &l, TW_SKIP_BINARY, "NUL byte in line");
+		ret = detect(r, &l, r->forced, ev, &f);
+	}
+	if (f && r->ctx.glued > 0 && r->ctx.glued < l.len) {
+		r->glued = l;
+		r->glued.p += r->ctx.glued;
+		r->glued.len -= r->ctx.glued;
+		r->have_glued = true;
+		r->glued_fmt = f;
+	}
 	switch (ret) {
 	case TW_OK: break;
+	case TW_IN_NOPACKET: r->last = f; return skip(r, &l, TW_SKIP_NOPACKET, r->ctx.detail);
 	case TW_IN_REPEAT:
 		if (!r->have_last)
 			return skip(r, &l, TW_SKIP_NOT_FIREWALL,

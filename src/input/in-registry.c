@@ -6,7 +6,8 @@
 
 const struct tw_input_format *const tw_input_formats[] = {
     &tw_in_journal_json, /* cheap to rule out: the line must start with '{' */
-    &tw_in_suricata_eve, &tw_in_netfilter, &tw_in_filterlog, &tw_in_pftcpdump, NULL,
+    &tw_in_suricata_eve, &tw_in_netfilter, &tw_in_filterlog,
+    &tw_in_pftcpdump,	 &tw_in_pfirewall, NULL,
 };
 
 const struct tw_input_format *tw_input_find(const char *name)
@@ -33,6 +34,7 @@ const char *tw_skip_name(enum tw_skip s)
 	case TW_SKIP_TRUNCATED: return "truncated";
 	case TW_SKIP_TOO_LONG: return "too-long";
 	case TW_SKIP_BINARY: return "binary";
+	case TW_SKIP_NOPACKET: return "no-packet";
 	case TW_SKIP_NREASONS: break;
 	}
 	return "?";

@@ -85,6 +85,7 @@ void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_pars
 	bool hoff;
 	size_t n;
 
+	ctx->sd = (struct tw_span){NULL, 0};
 	if (r.len && r.p[0] == '<') {
 		/* <PRI> then RFC 5424 "1 " or a BSD header. */
 		tw_cursor_skip(c, 1);
@@ -116,7 +117,10 @@ void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_pars
 			tw_cursor_until(c, ' '); /* MSGID */
 			tw_cursor_skip_spaces(c);
 			if (tw_cursor_peek(c) == '[') {
-				/* Structured data: skip [..] elements, honouring \] escapes. */
+				/* Structured data: skip [..] elements, honouring \] escapes;
+				 * ctx->sd keeps them for formats that carry their payload
+				 * there (Junos, Check Point). */
+				const char *sd0 = tw_cursor_rest(c).p;
 				while (tw_cursor_peek(c) == '[') {
 					while (tw_cursor_left(c)) {
 						uint8_t ch = tw_cursor_get_u8(c);
@@ -126,6 +130,8 @@ void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_pars
 							break;
 					}
 				}
+				ctx->sd =
+				    (struct tw_span){sd0, (size_t)(tw_cursor_rest(c).p - sd0)};
 			} else {
 				tw_cursor_until(c, ' '); /* "-" */
 			}

@@ -16,6 +16,29 @@
 /* A parse() result beside TW_OK and the negative codes: the line is a syslog "last message
  * repeated N times" note; ctx->repeat holds N. */
 #define TW_IN_REPEAT 2
+/* A parse() result: a line of this format that records no packet (a W3C or Zeek header, a
+ * ZoneAlarm program record, a lost-events note, a line inside a multi-line record);
+ * ctx->detail says what it is. */
+#define TW_IN_NOPACKET 4
+
+/* Columns a header-driven format can map (pfirewall "#Fields:", Zeek "#fields"). */
+#define TW_IN_MAXCOLS 48
+
+/* Per-file state a format keeps between lines; one format owns it at a time. */
+struct tw_in_state {
+	const struct tw_input_format *owner;
+	/* A column header: ncols columns, each a format-specific field id (0 = ignored). */
+	uint8_t ncols;
+	uint8_t col[TW_IN_MAXCOLS];
+	char sep;
+	/* A record assembled over several lines (an XML event): the event so far. */
+	bool open;
+	uint32_t have; /* format-specific bits of what was seen */
+	uint32_t id;   /* e.g. the event ID */
+	struct tw_event ev;
+	char text[256]; /* a string the event keeps (ev spans point here) */
+	size_t text_len;
+};
 
 /* Per-file, per-thread parse state handed to every parse() call. */
 struct tw_parse_ctx {
@@ -23,6 +46,9 @@ struct tw_parse_ctx {
 	struct tw_arena *arena; /* scratch for this record; reset by the caller */
 	const char *detail;	/* out: why a line was rejected (static string) */
 	uint32_t repeat;	/* out: extra copies of this event (syslog repeat notes) */
+	size_t glued;		/* out: offset of another record glued onto this line, or 0 */
+	struct tw_span sd;	/* out: the RFC 5424 structured data of the last envelope */
+	struct tw_in_state st;	/* per-file state (headers, multi-line records) */
 };
 
 struct tw_input_format {
@@ -30,13 +56,13 @@ struct tw_input_format {
 	const char *summary; /* one line for --list-formats */
 	/* Pure, file-free parser of one line. Returns TW_OK (event filled), TW_E_NOTFOUND (not
 	 * this format), TW_E_INVALID / TW_E_TRUNCATED (this format, but malformed; reason in
-	 * ctx->detail), or TW_IN_REPEAT. Allocates only from ctx->arena; spans in 'ev' point
-	 * into 'line' or the arena. */
+	 * ctx->detail), TW_IN_REPEAT or TW_IN_NOPACKET. Per-file state lives in ctx->st. Allocates
+	 * only from ctx->arena; spans in 'ev' point into 'line' or the arena. */
 	int (*parse)(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx);
 };
 
 extern const struct tw_input_format tw_in_netfilter, tw_in_journal_json, tw_in_filterlog,
-    tw_in_pftcpdump, tw_in_suricata_eve;
+    tw_in_pftcpdump, tw_in_suricata_eve, tw_in_pfirewall;
 
 /* The registry, NULL-terminated, in detection order. */
 extern const struct tw_input_format *const tw_input_formats[];
@@ -52,6 +78,7 @@ enum tw_skip {
 	TW_SKIP_TRUNCATED,	  /* a firewall line that ends early */
 	TW_SKIP_TOO_LONG,	  /* longer than the line limit */
 	TW_SKIP_BINARY,		  /* NUL bytes: not text */
+	TW_SKIP_NOPACKET,	  /* a known format's line that records no packet */
 	TW_SKIP_NREASONS
 };
 const char *tw_skip_name(enum tw_skip s);
@@ -77,6 +104,10 @@ struct tw_reader {
 	uint64_t skip_line;
 	enum tw_skip skip_reason;
 	const char *skip_detail;
+	/* The rest of a line that held glued records, parsed before the next line. */
+	struct tw_line glued;
+	bool have_glued;
+	const struct tw_input_format *glued_fmt;
 };
 
 /* Prepares a reader over 'lines' (owned by the caller). 'forced' may be NULL. 'fixed_year'
@@ -89,6 +120,9 @@ int tw_reader_init(struct tw_reader *r, struct tw_lines *lines,
 #define TW_READER_SKIPPED 3
 int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *ec);
 void tw_reader_fini(struct tw_reader *r);
+/* Shows the reader header lines ('text', several lines) that precede its part of a file, so
+ * that a thread starting mid-file knows the column layout. */
+void tw_reader_prime(struct tw_reader *r, const char *text, size_t len);
 
 /* Shared by the netfilter and journald parsers: parses a kernel message ("[uptime] prefix
  * IN=… OUT=… SRC=…") into 'ev'. Returns as parse(). */

@@ -262,7 +262,8 @@ def main():
         return
     print("# %-48s %7s %7s %7s  %s" % ("file", "lines", "parsed", "skipped", "reasons"))
     files = []
-    for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump", "suricata-eve"):
+    for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump", "suricata-eve",
+                "windows-pfirewall"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):
@@ -304,6 +305,21 @@ def main():
             got = events("-", stdin="".join(x if x.endswith("\n") else x + "\n" for x in logs).encode())
             ok = len(got) == len(logs) and len(logs) > 0
             notes.append("%d of %d Wazuh test lines parsed as filterlog events" % (len(got), len(logs)))
+        elif name == "plaso-firewall.log":
+            # plaso's test expectations (log-formats.md §2): 15 records, the 08:06:26 one and
+            # the ICMP one; the lost-events record is no packet.
+            bl = by_line(evs)
+            tcp, icmp = bl.get(12, {}), bl.get(14, {})
+            want = [(len(evs), 14), (reasons, "no-packet 5"),
+                    ((tcp.get("ts"), tcp.get("proto"), tcp.get("src"), tcp.get("sport"), tcp.get("dst"),
+                      tcp.get("dport"), tcp.get("len"), tcp.get("flags"), tcp.get("dir"), tcp.get("action")),
+                     ("2005-04-11T08:06:26Z", "tcp", "123.45.78.90", 80, "123.156.78.90", 1774, 576, "A",
+                      "in", "drop")),
+                    (icmp.get("icmp"), {"type": 8, "code": 0})]
+            bad = ["got %r, expected %r" % (g, w) for g, w in want if g != w]
+            ok = not bad
+            notes += bad or ["plaso's expected values matched (14 packets + 1 lost-events record, "
+                             "TCP 08:06:26, ICMP 8/0)"]
         elif name in ("ossec-docs-kernel-non-LOG-lines.log", "wazuh-firewalld-daemon.ini"):
             ok = len(evs) == 0
             notes.append("kernel/daemon lines that are not LOG output: expected no event")

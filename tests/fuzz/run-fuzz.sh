@@ -14,7 +14,8 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 ninja -C build-fuzz >/dev/null
 mkdir -p build-fuzz/crashes
-for t in ${FUZZ_TARGETS:-in-netfilter in-journal-json in-filterlog in-pftcpdump in-suricata-eve}; do
+all=$(cd tests/fuzz/corpus && echo *)
+for t in ${FUZZ_TARGETS:-$all}; do
 	work=$(mktemp -d "/tmp/tw-fuzz-$t-XXXXXX")
 	cp tests/fuzz/corpus/$t/* "$work/"
 	dict=()

@@ -13,6 +13,7 @@ const char *tw_t_skip;
 	X(cursor) X(arena) X(addr) X(special) X(time) X(esc) X(lines) \
 	X(in_netfilter) X(in_journal_json) X(in_filterlog) X(in_pftcpdump) \
 	X(in_suricata_eve) \
+	X(in_pfirewall) \
 	X(reader) X(classify) X(agg)
 /* clang-format on */
 

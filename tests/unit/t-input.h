@@ -25,6 +25,18 @@ static inline int t_parse_line(const struct tw_input_format *f, const char *line
 	return f->parse(line, strlen(line), ev, ctx);
 }
 
+/* Parses the next line of a file with format 'f', keeping ctx->st (header state) from the
+ * lines before; start a file with t_parse_line. */
+static inline int t_parse_more(const struct tw_input_format *f, const char *line,
+			       struct tw_event *ev, struct tw_parse_ctx *ctx)
+{
+	tw_arena_reset(ctx->arena);
+	ctx->detail = NULL;
+	ctx->glued = 0;
+	memset(ev, 0, sizeof(*ev));
+	return f->parse(line, strlen(line), ev, ctx);
+}
+
 /* An address as text; two rotating buffers, so two calls may stand in one expression. */
 static inline const char *t_addr(const struct tw_addr *a)
 {
