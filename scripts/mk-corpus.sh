@@ -30,3 +30,5 @@ seed in-pfirewall <tests/golden/inputs/pfirewall.log
 whole in-pfirewall tests/golden/inputs/pfirewall.log
 printf '{"__REALTIME_TIMESTAMP":"1","MESSAGE":[73,78,61,101,32,79,85,84,61,32,83,82,67,61,49,46,50,46,51,46,52,32,68,83,84,61,53,46,54,46,55,46,56,32,76,69,78,61,50,48,32,80,82,79,84,79,61,50]}' \
 	>tests/fuzz/corpus/in-journal-json/seed-bytes
+seed in-zonealarm <tests/golden/inputs/zonealarm.txt
+whole in-zonealarm tests/golden/inputs/zonealarm.txt

@@ -263,7 +263,7 @@ def main():
     print("# %-48s %7s %7s %7s  %s" % ("file", "lines", "parsed", "skipped", "reasons"))
     files = []
     for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump", "suricata-eve",
-                "windows-pfirewall"):
+                "windows-pfirewall", "zonealarm"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):
@@ -320,6 +320,25 @@ def main():
             ok = not bad
             notes += bad or ["plaso's expected values matched (14 packets + 1 lost-events record, "
                              "TCP 08:06:26, ICMP 8/0)"]
+        elif name == "ossec-docs-zalog-excerpt.txt":
+            # OSSEC's sample (log-formats.md §1): 9 FWOUT and 3 FWROUTE records are packets; the
+            # banner, system, 6 schema, 12 PE, 46 ACCESS and 2 ZLUpdate lines are not.
+            bl = by_line(evs)
+            r69, out = bl.get(69, {}), [e for e in evs if e.get("dir") == "out"]
+            first_out = out[0] if out else {}
+            want = [(len(evs), 12), (reasons, "no-packet 68"),
+                    ((r69.get("ts"), r69.get("src"), r69.get("sport"), r69.get("dst"), r69.get("dport"),
+                      r69.get("proto"), r69.get("dir"), r69.get("action"), r69.get("len")),
+                     ("2006-09-10T03:26:58Z", "172.16.70.135", 137, "172.16.100.204", 137, "udp",
+                      "forward", "drop", None)),
+                    (len(out), 9),
+                    ((first_out.get("src"), first_out.get("sport"), first_out.get("dst"),
+                      first_out.get("dport"), first_out.get("flags")),
+                     ("172.16.70.135", 1134, "172.16.100.195", 445, "S"))]
+            bad = ["got %r, expected %r" % (g, w) for g, w in want if g != w]
+            ok = not bad
+            notes += bad or ["the documented records matched: FWROUTE 22:26:58 -5:00 = 03:26:58Z, "
+                             "FWOUT TCP (flags:S) to 445, no length invented"]
         elif name in ("ossec-docs-kernel-non-LOG-lines.log", "wazuh-firewalld-daemon.ini"):
             ok = len(evs) == 0
             notes.append("kernel/daemon lines that are not LOG output: expected no event")
