@@ -32,3 +32,4 @@ printf '{"__REALTIME_TIMESTAMP":"1","MESSAGE":[73,78,61,101,32,79,85,84,61,32,83
 	>tests/fuzz/corpus/in-journal-json/seed-bytes
 seed in-zonealarm <tests/golden/inputs/zonealarm.txt
 whole in-zonealarm tests/golden/inputs/zonealarm.txt
+seed in-cisco-asa <tests/golden/inputs/cisco-asa.log

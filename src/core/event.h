@@ -40,6 +40,10 @@ enum {
 	TW_EV_HAS_ICMP = 1u << 9,   /* icmp_type / icmp_code */
 	TW_EV_HAS_INNER = 1u << 10, /* 'inner' holds the packet quoted by an ICMP error */
 	TW_EV_HAS_FRAG = 1u << 11,  /* a non-first fragment: no transport header */
+	/* The log named a host object instead of an address (Cisco "names"): src_name or
+	 * dst_name holds it and the address is TW_AF_NONE. */
+	TW_EV_HAS_SRCNAME = 1u << 12,
+	TW_EV_HAS_DSTNAME = 1u << 13,
 };
 
 /* The offending packet quoted inside an ICMP error ("[SRC=… DST=… …]"). */
@@ -73,6 +77,7 @@ struct tw_event {
 	uint8_t action;					       /* enum tw_action */
 	uint8_t dir;					       /* enum tw_dir */
 	struct tw_span iface_in, iface_out, prefix, host, mac; /* valid until the next record */
+	struct tw_span src_name, dst_name;		       /* see TW_EV_HAS_SRCNAME */
 	struct tw_span payload; /* bytes, when the source carries them */
 	struct tw_event_inner inner;
 	struct tw_origin origin;

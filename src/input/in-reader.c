@@ -46,8 +46,8 @@ static void remember(struct tw_reader *r, const struct tw_event *ev, bool mapped
 	if (mapped_line)
 		return;
 	struct tw_event *e = &r->last_ev;
-	size_t need =
-	    e->prefix.len + e->host.len + e->iface_in.len + e->iface_out.len + e->mac.len + 1;
+	size_t need = e->prefix.len + e->host.len + e->iface_in.len + e->iface_out.len +
+		      e->mac.len + e->src_name.len + e->dst_name.len + 1;
 	if (need > r->last_cap) {
 		char *n = tw_realloc(r->last_line, need);
 		if (!n) {
@@ -63,6 +63,8 @@ static void remember(struct tw_reader *r, const struct tw_event *ev, bool mapped
 	rebase(r, &e->iface_in, &at);
 	rebase(r, &e->iface_out, &at);
 	rebase(r, &e->mac, &at);
+	rebase(r, &e->src_name, &at);
+	rebase(r, &e->dst_name, &at);
 	e->payload = (struct tw_span){NULL, 0};
 }
 

@@ -136,9 +136,15 @@ static void write_event(struct tw_buf *b, const struct tw_event *ev, const struc
 		ts(b, ev->ts, true);
 	}
 	key(b, &first, "src");
-	addr(b, &ev->src);
+	if (ev->has & TW_EV_HAS_SRCNAME)
+		str(b, ev->src_name.p, ev->src_name.len);
+	else
+		addr(b, &ev->src);
 	key(b, &first, "dst");
-	addr(b, &ev->dst);
+	if (ev->has & TW_EV_HAS_DSTNAME)
+		str(b, ev->dst_name.p, ev->dst_name.len);
+	else
+		addr(b, &ev->dst);
 	key(b, &first, "proto");
 	proto(b, ev->proto);
 	if (ev->has & TW_EV_HAS_PORTS) {

@@ -14,7 +14,8 @@ const char *tw_t_skip;
 	X(in_netfilter) X(in_journal_json) X(in_filterlog) X(in_pftcpdump) \
 	X(in_suricata_eve) \
 	X(in_pfirewall) \
-	X(in_zonealarm) X(reader) X(classify) X(agg)
+	X(in_zonealarm) X(in_cisco_asa) \
+	X(reader) X(classify) X(agg)
 /* clang-format on */
 
 #define DECL(n) extern const struct tw_suite tw_suite_##n;
