@@ -8,7 +8,8 @@
  *   106021 106022                "Deny <proto> reverse path check|connection spoof from <ip> to
  * <ip>" 106100                       "access-list <acl> denied <proto> <if>/<ip>(<port>) -> …"
  *   710003 710005                "{TCP|UDP} access denied by ACL|request discarded from … to
- * <if>:<ip>/<svc>" Other messages (connections built and torn down, 733100 threat-detection rates…)
+ *   710003 710005                "{TCP|UDP} access denied by ACL|request discarded from … to
+ *                                <if>:<ip>/<svc>"
  * are the firewall's lines but record no packet. Interface names may hold ':' ("v1:outside"), so an
  * endpoint is split at the colon after which an address parses; with "names" configured a
  * host object stands where the address would be and is kept as a name. */
