@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Cisco ASA / PIX / FWSM / FTD syslog (log-formats.md §8; Cisco "ASA Series Syslog
- * Messages"):
+ * Messages"). Envelope, then the message:
  *   [<PRI>][relay stamp relay-host ][device stamp[ TZ]: ][device-id[ ]:]%FAC-[class-]sev-id: text
- * The messages that describe a denied (or, for 106100, any) packet become events:
- *   106001 106006 106007 106015  "… from <ip>/<port> to <ip>/<port> … on interface <if>"
- *   106010 106011 106014 106023  "Deny … src <if>:<ip>[/<port>] dst <if>:<ip>[/<port>] …"
- *   106021 106022                "Deny <proto> reverse path check|connection spoof from <ip> to
- * <ip>" 106100                       "access-list <acl> denied <proto> <if>/<ip>(<port>) -> …"
- *   710003 710005                "{TCP|UDP} access denied by ACL|request discarded from … to
- *   710003 710005                "{TCP|UDP} access denied by ACL|request discarded from … to
- *                                <if>:<ip>/<svc>"
- * are the firewall's lines but record no packet. Interface names may hold ':' ("v1:outside"), so an
+ * The messages that describe a denied packet (106100: any packet) become events:
+ * - 106001 106006 106007 106015: "… from <ip>/<port> to <ip>/<port> … on interface <if>"
+ * - 106010 106011 106014 106023: "Deny … src <if>:<ip>[/<port>] dst <if>:<ip>[/<port>] …"
+ * - 106021 106022: "Deny <proto> reverse path check|connection spoof from <ip> to <ip> …"
+ * - 106100: "access-list <acl> denied <proto> <if>/<ip>(<port>) -> <if>/<ip>(<port>) …"
+ * - 710003 710005: "{TCP|UDP} access denied by ACL|request discarded from … to <if>:<ip>/<svc>"
+ * Other messages (connections built and torn down, 733100 threat-detection rates…) are the
+ * firewall's lines but record no packet. Interface names may hold ':' ("v1:outside"), so an
  * endpoint is split at the colon after which an address parses; with "names" configured a
  * host object stands where the address would be and is kept as a name. */
 #include <string.h>
