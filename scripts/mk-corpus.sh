@@ -33,3 +33,5 @@ printf '{"__REALTIME_TIMESTAMP":"1","MESSAGE":[73,78,61,101,32,79,85,84,61,32,83
 seed in-zonealarm <tests/golden/inputs/zonealarm.txt
 whole in-zonealarm tests/golden/inputs/zonealarm.txt
 seed in-cisco-asa <tests/golden/inputs/cisco-asa.log
+grep -v '^device=' tests/golden/inputs/kv-firewalls.log | seed in-fortigate
+grep '^device=' tests/golden/inputs/kv-firewalls.log | seed in-sophos

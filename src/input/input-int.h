@@ -13,4 +13,18 @@
 void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_ctx *ctx,
 			struct tw_span *tag);
 
+/* One key=value pair of a FortiGate / Sophos style record: the value is bare (up to a
+ * space) or "quoted" (backslash escapes left in place; the span excludes the quotes). A word
+ * without '=' comes back as a key with 'noeq' set. */
+struct tw_kv {
+	struct tw_span key, val;
+	bool quoted, noeq;
+};
+/* Next pair at the cursor; false at the end. */
+bool tw_kv_next(struct tw_cursor *c, struct tw_kv *kv);
+
+/* A time "HH:MM:SS" that a damaged log split with spaces ("10: 13:03") copied into 'buf'
+ * without them; returns the span to parse. */
+struct tw_span tw_kv_squeeze(struct tw_span v, char *buf, size_t cap);
+
 #endif

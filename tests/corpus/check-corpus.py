@@ -303,7 +303,7 @@ def main():
     print("# %-48s %7s %7s %7s  %s" % ("file", "lines", "parsed", "skipped", "reasons"))
     files = []
     for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump", "suricata-eve",
-                "windows-pfirewall", "zonealarm", "cisco-asa"):
+                "windows-pfirewall", "zonealarm", "cisco-asa", "fortigate", "checkpoint-sophos"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):
@@ -392,6 +392,31 @@ def main():
             ok = not bad and n > 0
             notes += bad[:5] + ["%d probe messages (106001-106100, 710003/5): each parsed unless the "
                                 "sample masked it" % n]
+        elif name == "wazuh-fortigate.ini":
+            raw = [l.split(" = ", 1)[1] for l in open(path, encoding="utf-8") if re.match(r"log \d+ \w+ = ", l)]
+            evs = events("-", stdin="".join(l if l.endswith("\n") else l + "\n" for l in raw).encode())
+            # Traffic, anomaly and IPS records are packets; every one must parse.
+            pk = [i for i, l in enumerate(raw, 1)
+                  if re.search(r'\btype="?(traffic|anomaly)\b', l) or re.search(r'\bsubtype="?(ips|anomaly)\b', l)]
+            bl = by_line(evs)
+            bad = ["line %d not parsed" % i for i in pk if i not in bl]
+            deny = [e for e in evs if e.get("src") == "7.3.8.5"]
+            d = deny[0] if deny else {}
+            got = (d.get("ts"), d.get("sport"), d.get("dst"), d.get("dport"), d.get("proto"),
+                   d.get("action"), d.get("in"), d.get("out"), d.get("host"))
+            want = ("2016-06-16T10:19:23Z", 57727, "7.8.9.81", 80, "tcp", "drop", "internal1", "wan1", "Device_Name")
+            if got != want:
+                bad.append("7.3.8.5 deny: got %r, expected %r" % (got, want))
+            ok = not bad and len(evs) == len(pk)
+            notes += bad[:5] + ["%d traffic/anomaly/IPS records of %d Wazuh test lines parsed; the "
+                                "FortiOS 5 deny matched field by field" % (len(evs), len(raw))]
+        elif name == "wazuh-sophos_fw.ini":
+            raw = [l.split(" = ", 1)[1] for l in open(path, encoding="utf-8") if re.match(r"log \d+ \w+ = ", l)]
+            evs = events("-", stdin="".join(l if l.endswith("\n") else l + "\n" for l in raw).encode())
+            bad = expect_all(evs, ts="2019-10-09T09:19:06Z", src="11.22.33.44", dst="44.33.22.11", proto="tcp",
+                             sport=52667, dport=10051, host="XG210", format="sophos")
+            ok = not bad and len(evs) == len(raw) == 10
+            notes += bad + ["%d of %d Wazuh test lines parsed; 17:19:06 at +08 = 09:19:06Z" % (len(evs), len(raw))]
         elif name in ("ossec-docs-kernel-non-LOG-lines.log", "wazuh-firewalld-daemon.ini"):
             ok = len(evs) == 0
             notes.append("kernel/daemon lines that are not LOG output: expected no event")
