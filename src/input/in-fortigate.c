@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* FortiGate (FortiOS) key=value logs (log-formats.md §9), bare or behind a syslog header:
  *   date=2019-05-13 time=11:45:04 logid="0000000013" type="traffic" subtype="forward" …
- *   srcip=… srcport=… srcintf="…" dstip=… dstport=… dstintf="…" proto=6 action="deny" …
+ *   srcip=… srcport=… srcintf="…" dstip=… dstport=… dstintf="…" proto=6 action="deny"
  * FortiOS 4 wrote log_id=, status=, src=, dst=, src_port=, dst_port=, src_int=, dst_int=.
  * Traffic logs, and the anomaly (DoS policy) and IPS logs, which name the attack, are
  * packets; the other logs (events, web filter, antivirus…) are not. The time is the

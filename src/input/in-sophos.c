@@ -2,7 +2,7 @@
 /* Sophos XG / SFOS key=value logs (log-formats.md §12), bare or behind a syslog header:
  *   device="SFW" date=2019-10-09 time=17:19:06 timezone="+08" device_name="XG210" …
  *   log_type="Firewall" log_subtype="Denied" status="Deny" … in_interface="Port3"
- *   out_interface="Port2" src_mac=… src_ip=… dst_ip=… protocol="TCP" src_port=… dst_port=…
+ *   out_interface="Port2" src_mac=… src_ip=… dst_ip=… protocol="TCP" src_port=… dst_port=
  * Firewall records with both addresses are packets; other log types (IPS, web, admin…) are
  * not. Empty values ("src_country_code= ") and doubled spaces occur. */
 #include <string.h>
