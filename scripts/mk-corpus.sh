@@ -35,3 +35,4 @@ whole in-zonealarm tests/golden/inputs/zonealarm.txt
 seed in-cisco-asa <tests/golden/inputs/cisco-asa.log
 grep -v '^device=' tests/golden/inputs/kv-firewalls.log | seed in-fortigate
 grep '^device=' tests/golden/inputs/kv-firewalls.log | seed in-sophos
+seed in-mikrotik <tests/golden/inputs/mikrotik.log

@@ -16,6 +16,7 @@ const char *tw_t_skip;
 	X(in_pfirewall) \
 	X(in_zonealarm) X(in_cisco_asa) \
 	X(in_fortigate) X(in_sophos) \
+	X(in_mikrotik) \
 	X(reader) X(classify) X(agg)
 /* clang-format on */
 
