@@ -36,3 +36,5 @@ seed in-cisco-asa <tests/golden/inputs/cisco-asa.log
 grep -v '^device=' tests/golden/inputs/kv-firewalls.log | seed in-fortigate
 grep '^device=' tests/golden/inputs/kv-firewalls.log | seed in-sophos
 seed in-mikrotik <tests/golden/inputs/mikrotik.log
+grep -v CheckPoint tests/golden/inputs/sd-firewalls.log | seed in-juniper
+grep CheckPoint tests/golden/inputs/sd-firewalls.log | seed in-checkpoint

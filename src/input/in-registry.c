@@ -16,6 +16,8 @@ const struct tw_input_format *const tw_input_formats[] = {
     &tw_in_fortigate,
     &tw_in_sophos,
     &tw_in_mikrotik,
+    &tw_in_juniper,
+    &tw_in_checkpoint,
     NULL,
 };
 

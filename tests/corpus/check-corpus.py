@@ -323,7 +323,7 @@ def main():
     files = []
     for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump", "suricata-eve",
                 "windows-pfirewall", "zonealarm", "cisco-asa", "fortigate", "checkpoint-sophos",
-                "mikrotik"):
+                "mikrotik", "juniper-srx"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):
@@ -437,6 +437,29 @@ def main():
                              sport=52667, dport=10051, host="XG210", format="sophos")
             ok = not bad and len(evs) == len(raw) == 10
             notes += bad + ["%d of %d Wazuh test lines parsed; 17:19:06 at +08 = 09:19:06Z" % (len(evs), len(raw))]
+        elif name in ("wazuh-junos.ini", "wazuh-checkpoint_smart1.ini"):
+            raw = [l.split(" = ", 1)[1] for l in open(path, encoding="utf-8") if re.match(r"log \d+ \w+ = ", l)]
+            evs = events("-", stdin="".join(l if l.endswith("\n") else l + "\n" for l in raw).encode())
+            bl = by_line(evs)
+            if name == "wazuh-junos.ini":
+                # The session deny and the screen drop are packets; the RPF failure is not.
+                want = [(sorted(bl), [1, 2]),
+                        (tuple(bl.get(2, {}).get(k) for k in ("ts", "src", "sport", "dst", "dport", "proto",
+                                                              "action", "in", "prefix", "host")),
+                         ("2017-09-23T13:54:54.803000Z", "192.168.1.1", 1080, "192.168.1.2", 8010, "udp", "drop",
+                          "intf2.302", "Local-Default-Deny", "sis-srx-mic-01")),
+                        (bl.get(1, {}).get("prefix"), "IP spoofing!")]
+            else:
+                # Only two of the 18 records name a packet (src, dst, proto); the rest are VPN,
+                # login and identity records.
+                want = [(sorted(bl), [1, 4]),
+                        (tuple(bl.get(1, {}).get(k) for k in ("ts", "src", "sport", "dst", "dport", "proto",
+                                                              "action", "dir", "in", "prefix")),
+                         ("2019-05-15T16:25:50Z", "11.22.33.77", 55036, "11.22.33.55", 1514, "udp", "drop", "in",
+                          "eth2", "CleanUp Rule"))]
+            bad = ["got %r, expected %r" % (g, w) for g, w in want if g != w]
+            ok = not bad
+            notes += bad or ["%d of %d Wazuh test lines are packets; their values matched" % (len(evs), len(raw))]
         elif name in ("ossec-docs-kernel-non-LOG-lines.log", "wazuh-firewalld-daemon.ini"):
             ok = len(evs) == 0
             notes.append("kernel/daemon lines that are not LOG output: expected no event")

@@ -17,6 +17,8 @@ const char *tw_t_skip;
 	X(in_zonealarm) X(in_cisco_asa) \
 	X(in_fortigate) X(in_sophos) \
 	X(in_mikrotik) \
+	X(in_juniper) \
+	X(in_checkpoint) \
 	X(reader) X(classify) X(agg)
 /* clang-format on */
 
