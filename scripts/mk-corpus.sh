@@ -38,3 +38,6 @@ grep '^device=' tests/golden/inputs/kv-firewalls.log | seed in-sophos
 seed in-mikrotik <tests/golden/inputs/mikrotik.log
 grep -v CheckPoint tests/golden/inputs/sd-firewalls.log | seed in-juniper
 grep CheckPoint tests/golden/inputs/sd-firewalls.log | seed in-checkpoint
+seed in-zeek <tests/golden/inputs/zeek-conn.log
+whole in-zeek tests/golden/inputs/zeek-conn.log
+seed in-ulogd-json <tests/golden/inputs/ulogd.json

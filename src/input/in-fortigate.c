@@ -99,7 +99,7 @@ static int epoch(struct tw_span v, int64_t *ns)
 	}
 	static const int64_t scale[] = {TW_NS, 1000000, 1000, 1};
 	size_t k = v.len <= 10 ? 0 : v.len <= 13 ? 1 : v.len <= 16 ? 2 : 3;
-	if (k == 0 && x > INT64_MAX / TW_NS)
+	if (x > INT64_MAX / scale[k]) /* 13 digits of ms overflow too, not only seconds */
 		return TW_E_INVALID;
 	*ns = x * scale[k];
 	return TW_OK;

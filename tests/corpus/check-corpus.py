@@ -323,7 +323,7 @@ def main():
     files = []
     for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump", "suricata-eve",
                 "windows-pfirewall", "zonealarm", "cisco-asa", "fortigate", "checkpoint-sophos",
-                "mikrotik", "juniper-srx"):
+                "mikrotik", "juniper-srx", "zeek"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):
@@ -460,6 +460,21 @@ def main():
             bad = ["got %r, expected %r" % (g, w) for g, w in want if g != w]
             ok = not bad
             notes += bad or ["%d of %d Wazuh test lines are packets; their values matched" % (len(evs), len(raw))]
+        elif name == "zeek-btest-teredo-conn.log":
+            # Zeek's own test baseline (log-formats.md §14): every record a connection, the
+            # NetBIOS broadcast and the Teredo-tunnelled IPv6 HTTP connection as documented.
+            bl = by_line(evs)
+            rec = [i for i, l in enumerate(open(path, encoding="utf-8"), 1) if not l.startswith("#")]
+            nb = [e for e in evs if e.get("ts", "").startswith("2008-05-16T15:50:58.577231")]
+            v6 = [e for e in evs if e.get("src") == "2001:0:4137:9e50:8000:f12a:b9c8:2815" and e.get("proto") == "tcp"]
+            want = [(sorted(bl), rec), (reasons, "no-packet 9"),
+                    (tuple((nb or [{}])[0].get(k) for k in ("src", "sport", "dst", "dport", "proto", "prefix")),
+                     ("192.168.2.16", 137, "192.168.2.255", 137, "udp", "S0")),
+                    (tuple((v6 or [{}])[0].get(k) for k in ("ts", "sport", "dst", "dport", "prefix")),
+                     ("2008-05-16T15:51:01.312379Z", 1286, "2001:4860:0:2001::68", 80, "S1"))]
+            bad = ["got %r, expected %r" % (g, w) for g, w in want if g != w]
+            ok = not bad
+            notes += bad or ["%d connection records, the documented NetBIOS and Teredo ones matched" % len(rec)]
         elif name in ("ossec-docs-kernel-non-LOG-lines.log", "wazuh-firewalld-daemon.ini"):
             ok = len(evs) == 0
             notes.append("kernel/daemon lines that are not LOG output: expected no event")

@@ -19,6 +19,8 @@ const char *tw_t_skip;
 	X(in_mikrotik) \
 	X(in_juniper) \
 	X(in_checkpoint) \
+	X(in_ulogd_json) \
+	X(in_zeek) \
 	X(reader) X(classify) X(agg)
 /* clang-format on */
 

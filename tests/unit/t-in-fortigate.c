@@ -57,6 +57,13 @@ static void t_traffic(void)
 	CHECK_STR(t, "2019-05-13T18:45:04.815101Z");
 	CHECK_EQ_U(ev.dir, TW_DIR_IN);
 	CHECK_EQ_U(ev.action, TW_ACT_ACCEPT);
+	/* An eventtime of 13 digits (ms) too large for ns is ignored, not overflowed. */
+	CHECK_EQ_I(parse("date=2019-05-13 time=11:45:04 logid=\"13\" type=\"traffic\" "
+			 "eventtime=9999999999999 srcip=192.0.2.1 dstip=192.0.2.2 proto=6",
+			 &ev),
+		   TW_OK);
+	tw_time_format(ev.ts, false, t);
+	CHECK_STR(t, "2019-05-13T11:45:04Z");
 }
 
 static void t_anomaly_and_others(void)
