@@ -41,3 +41,6 @@ grep CheckPoint tests/golden/inputs/sd-firewalls.log | seed in-checkpoint
 seed in-zeek <tests/golden/inputs/zeek-conn.log
 whole in-zeek tests/golden/inputs/zeek-conn.log
 seed in-ulogd-json <tests/golden/inputs/ulogd.json
+mkdir -p tests/fuzz/corpus/in-wfp && whole in-wfp tests/golden/inputs/wfp-events.xml
+mkdir -p tests/fuzz/corpus/in-wfp && cp tests/golden/inputs/wfp-events.txt tests/fuzz/corpus/in-wfp/seed-text
+head -c 3000 tests/golden/inputs/wfp-events.xml | seed in-wfp

@@ -300,6 +300,16 @@ static struct tw_span header_before(const struct tw_lines *lr, size_t off)
 	return (struct tw_span){m + start, end - start};
 }
 
+/* Records that span lines (Windows event exports) must not be cut between threads: such a
+ * file is read whole by one. Told by its first bytes. */
+static bool multiline_records(const struct tw_lines *lr)
+{
+	size_t n = lr->map_size < 512 ? lr->map_size : 512;
+	return memmem(lr->map, n, "<Event", 6) ||
+	       memmem(lr->map, n, "Microsoft-Windows-Security-Auditing", 35) ||
+	       memmem(lr->map, n, "Date and Time", 13);
+}
+
 /* Splits a mapped file into parts and runs them in threads; merges into 'agg'. */
 static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, const char *name,
 		     struct tw_agg *agg, struct tw_run_stats *st, struct tw_progress *prog,
@@ -410,7 +420,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		bool truncated = false;
 		set_sigbus_name(files[i]);
 		if (!o->events && !o->verbose && o->threads > 1 && tw_lines_is_mapped(&j.lines) &&
-		    j.lines.map_size >= SPLIT_MIN_BYTES) {
+		    j.lines.map_size >= SPLIT_MIN_BYTES && !multiline_records(&j.lines)) {
 			err = run_split(o, &j.lines, (uint32_t)i, files[i], &agg, &st, &prog, base,
 					&truncated);
 		} else {

@@ -167,6 +167,11 @@ size_t tw_time_parse_rfc3339(const char *s, size_t len, int64_t *ns, int32_t *of
 	int y, mo, d, h, mi, sec, off = 0;
 	bool hoff = false;
 
+	/* Outputs are set even on failure: callers comparing the length used with an empty
+	 * string's 0 took a failed parse for a whole one (found twice by fuzzing). */
+	*ns = 0;
+	*off_s = 0;
+	*has_off = false;
 	if (len < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
 	    s[13] != ':' || s[16] != ':')
 		return 0;

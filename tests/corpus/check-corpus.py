@@ -323,7 +323,7 @@ def main():
     files = []
     for sub in ("netfilter", "ufw", "pfsense-filterlog", "pf-tcpdump", "suricata-eve",
                 "windows-pfirewall", "zonealarm", "cisco-asa", "fortigate", "checkpoint-sophos",
-                "mikrotik", "juniper-srx", "zeek"):
+                "mikrotik", "juniper-srx", "zeek", "windows-wfp-events"):
         d = os.path.join(CORPUS, sub)
         for root, _, names in os.walk(d):
             for nm in sorted(names):
@@ -475,6 +475,16 @@ def main():
             bad = ["got %r, expected %r" % (g, w) for g, w in want if g != w]
             ok = not bad
             notes += bad or ["%d connection records, the documented NetBIOS and Teredo ones matched" % len(rec)]
+        elif name == "ms-docs-event-5157.xml.txt":
+            # Microsoft's 5157 sample: an inbound connection to listener.exe on 3333 blocked;
+            # its Source is the local end, so the event's source is the peer 10.0.0.100.
+            e = evs[0] if len(evs) == 1 else {}
+            got = tuple(e.get(k) for k in ("ts", "src", "sport", "dst", "dport", "proto", "action", "dir", "host"))
+            want = ("2015-09-22T03:46:51.662750Z", "10.0.0.100", 49218, "10.0.0.10", 3333, "tcp", "drop", "in",
+                    "DC01.contoso.local")
+            ok = got == want and e.get("prefix", "").endswith("listener.exe")
+            notes.append("one event: %r" % (got,) if not ok else
+                         "the documented 5157 event matched, turned round to the remote peer")
         elif name in ("ossec-docs-kernel-non-LOG-lines.log", "wazuh-firewalld-daemon.ini"):
             ok = len(evs) == 0
             notes.append("kernel/daemon lines that are not LOG output: expected no event")

@@ -21,6 +21,7 @@ const char *tw_t_skip;
 	X(in_checkpoint) \
 	X(in_ulogd_json) \
 	X(in_zeek) \
+	X(in_wfp) \
 	X(reader) X(classify) X(agg)
 /* clang-format on */
 
