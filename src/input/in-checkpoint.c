@@ -43,11 +43,6 @@ static const struct {
     {"service", K_SERVICE}, {"rule_name", K_RULE},
 };
 
-static bool is(struct tw_span s, const char *lit)
-{
-	return tw_span_eq(s, lit, strlen(lit));
-}
-
 /* key:"value"; pairs up to the closing ']'. The first value of a repeated key wins. */
 static void pairs(struct tw_span sd, struct tw_span f[K_N])
 {
@@ -146,13 +141,13 @@ static int parse_cp(const char *line, size_t len, struct tw_event *ev, struct tw
 		ev->has |= TW_EV_HAS_TS;
 	}
 	struct tw_span a = f[K_ACTION];
-	ev->action = is(a, "Drop") || is(a, "Block")	 ? TW_ACT_DROP
-		     : is(a, "Reject")			 ? TW_ACT_REJECT
-		     : is(a, "Accept") || is(a, "Allow") ? TW_ACT_ACCEPT
-							 : TW_ACT_UNKNOWN;
-	ev->dir = is(f[K_IFDIR], "inbound")    ? TW_DIR_IN
-		  : is(f[K_IFDIR], "outbound") ? TW_DIR_OUT
-					       : TW_DIR_UNKNOWN;
+	ev->action = tw_in_is(a, "Drop") || tw_in_is(a, "Block")     ? TW_ACT_DROP
+		     : tw_in_is(a, "Reject")			     ? TW_ACT_REJECT
+		     : tw_in_is(a, "Accept") || tw_in_is(a, "Allow") ? TW_ACT_ACCEPT
+								     : TW_ACT_UNKNOWN;
+	ev->dir = tw_in_is(f[K_IFDIR], "inbound")    ? TW_DIR_IN
+		  : tw_in_is(f[K_IFDIR], "outbound") ? TW_DIR_OUT
+						     : TW_DIR_UNKNOWN;
 	if (f[K_IFNAME].len) {
 		if (ev->dir == TW_DIR_OUT)
 			ev->iface_out = f[K_IFNAME];

@@ -244,13 +244,7 @@ static void flags_words(const struct toks *k, size_t i, struct tw_event *ev)
 	uint8_t f = 0;
 	for (; i < k->n && !tok_is(k, i, "on"); i++) {
 		struct tw_span w = k->t[i];
-		f |= tw_span_eq(w, "SYN", 3)   ? TW_TCP_SYN
-		     : tw_span_eq(w, "ACK", 3) ? TW_TCP_ACK
-		     : tw_span_eq(w, "FIN", 3) ? TW_TCP_FIN
-		     : tw_span_eq(w, "RST", 3) ? TW_TCP_RST
-		     : tw_span_eq(w, "PSH", 3) ? TW_TCP_PSH
-		     : tw_span_eq(w, "URG", 3) ? TW_TCP_URG
-					       : 0;
+		f |= tw_in_tcp_flag_word(w);
 	}
 	if (f) {
 		ev->tcp_flags = f;

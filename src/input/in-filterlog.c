@@ -22,12 +22,6 @@
 		return TW_E_INVALID;                                                               \
 	} while (0)
 
-static bool is(struct tw_span s, const char *lit)
-{
-	size_t n = strlen(lit);
-	return s.len == n && memcmp(s.p, lit, n) == 0;
-}
-
 /* pf's TCP flag letters: S A F R P U E (ECE) W (CWR). */
 static int tcp_flags(struct tw_span s, uint8_t *out)
 {
@@ -63,7 +57,7 @@ static int icmp_type(struct tw_span s, uint8_t *type, uint8_t *code)
 	    {"maskreply", 18, 0},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (is(s, names[i].name)) {
+		if (tw_in_is(s, names[i].name)) {
 			*type = names[i].type;
 			*code = names[i].code;
 			return TW_OK;
@@ -97,15 +91,16 @@ static int record(struct tw_span m, struct tw_event *ev, struct tw_parse_ctx *ct
 	}
 	/* Is it filterlog at all? The rule number, then the action/direction/version words. */
 	if (n < 9 || f[0].len == 0 || tw_span_u32(f[0], UINT32_MAX, &v) != TW_OK ||
-	    !(is(f[6], "pass") || is(f[6], "block") || is(f[6], "reject") || is(f[6], "match") ||
-	      is(f[6], "scrub") || is(f[6], "nat") || is(f[6], "rdr") || is(f[6], "binat")) ||
-	    !(is(f[7], "in") || is(f[7], "out")))
+	    !(tw_in_is(f[6], "pass") || tw_in_is(f[6], "block") || tw_in_is(f[6], "reject") ||
+	      tw_in_is(f[6], "match") || tw_in_is(f[6], "scrub") || tw_in_is(f[6], "nat") ||
+	      tw_in_is(f[6], "rdr") || tw_in_is(f[6], "binat")) ||
+	    !(tw_in_is(f[7], "in") || tw_in_is(f[7], "out")))
 		return TW_E_NOTFOUND;
-	ev->action = is(f[6], "block")	  ? TW_ACT_DROP
-		     : is(f[6], "reject") ? TW_ACT_REJECT
-		     : is(f[6], "pass")	  ? TW_ACT_ACCEPT
-					  : TW_ACT_UNKNOWN;
-	ev->dir = is(f[7], "in") ? TW_DIR_IN : TW_DIR_OUT;
+	ev->action = tw_in_is(f[6], "block")	? TW_ACT_DROP
+		     : tw_in_is(f[6], "reject") ? TW_ACT_REJECT
+		     : tw_in_is(f[6], "pass")	? TW_ACT_ACCEPT
+						: TW_ACT_UNKNOWN;
+	ev->dir = tw_in_is(f[7], "in") ? TW_DIR_IN : TW_DIR_OUT;
 	if (ev->dir == TW_DIR_IN)
 		ev->iface_in = f[4];
 	else
@@ -114,7 +109,7 @@ static int record(struct tw_span m, struct tw_event *ev, struct tw_parse_ctx *ct
 	ev->prefix = (struct tw_span){f[0].p, (size_t)(f[3].p + f[3].len - f[0].p)};
 
 	struct tw_span ptext, pid, len, src, dst;
-	if (is(f[8], "4")) {
+	if (tw_in_is(f[8], "4")) {
 		if (n < 20) {
 			ctx->detail = "IPv4 record ends early";
 			return TW_E_TRUNCATED;
@@ -132,7 +127,7 @@ static int record(struct tw_span m, struct tw_event *ev, struct tw_parse_ctx *ct
 			ev->has |= TW_EV_HAS_FRAG;
 		pid = f[15], ptext = f[16], len = f[17], src = f[18], dst = f[19];
 		i = 20;
-	} else if (is(f[8], "6")) {
+	} else if (tw_in_is(f[8], "6")) {
 		if (n < 17) {
 			ctx->detail = "IPv6 record ends early";
 			return TW_E_TRUNCATED;

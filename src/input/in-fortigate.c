@@ -69,11 +69,6 @@ static int key_id(struct tw_span k)
 	return -1;
 }
 
-static bool is(struct tw_span s, const char *lit)
-{
-	return tw_span_eq(s, lit, strlen(lit));
-}
-
 /* "-0500" or "+0530" (FortiOS writes the offset without a colon). */
 static int tz_offset(struct tw_span v, int32_t *off)
 {
@@ -138,8 +133,9 @@ static int parse_fgt(const char *line, size_t len, struct tw_event *ev, struct t
 		return TW_E_NOTFOUND;
 
 	struct tw_span t = f[K_TYPE], st = f[K_SUBTYPE];
-	bool traffic = is(t, "traffic");
-	bool attack = is(t, "anomaly") || (is(t, "utm") && (is(st, "anomaly") || is(st, "ips")));
+	bool traffic = tw_in_is(t, "traffic");
+	bool attack = tw_in_is(t, "anomaly") ||
+		      (tw_in_is(t, "utm") && (tw_in_is(st, "anomaly") || tw_in_is(st, "ips")));
 	if (!traffic && !attack) {
 		ctx->detail = "FortiGate log that records no packet (event, web filter, …)";
 		return TW_IN_NOPACKET;
@@ -181,19 +177,19 @@ static int parse_fgt(const char *line, size_t len, struct tw_event *ev, struct t
 		ev->has |= TW_EV_HAS_PORTS;
 	}
 	struct tw_span a = f[K_ACTION].p ? f[K_ACTION] : f[K_STATUS];
-	if (is(a, "deny") || is(a, "dropped") || is(a, "blocked") || is(a, "block") ||
-	    is(a, "clear_session") || is(a, "reset"))
+	if (tw_in_is(a, "deny") || tw_in_is(a, "dropped") || tw_in_is(a, "blocked") ||
+	    tw_in_is(a, "block") || tw_in_is(a, "clear_session") || tw_in_is(a, "reset"))
 		ev->action = TW_ACT_DROP;
-	else if (is(a, "accept") || is(a, "close") || is(a, "timeout") || is(a, "start") ||
-		 is(a, "pass") || is(a, "passthrough"))
+	else if (tw_in_is(a, "accept") || tw_in_is(a, "close") || tw_in_is(a, "timeout") ||
+		 tw_in_is(a, "start") || tw_in_is(a, "pass") || tw_in_is(a, "passthrough"))
 		ev->action = TW_ACT_ACCEPT;
-	if (is(st, "local"))
+	if (tw_in_is(st, "local"))
 		ev->dir = TW_DIR_IN;
-	else if (is(st, "forward"))
+	else if (tw_in_is(st, "forward"))
 		ev->dir = TW_DIR_FORWARD;
-	if (f[K_SRCINTF].p && !is(f[K_SRCINTF], "N/A"))
+	if (f[K_SRCINTF].p && !tw_in_is(f[K_SRCINTF], "N/A"))
 		ev->iface_in = f[K_SRCINTF];
-	if (f[K_DSTINTF].p && !is(f[K_DSTINTF], "N/A"))
+	if (f[K_DSTINTF].p && !tw_in_is(f[K_DSTINTF], "N/A"))
 		ev->iface_out = f[K_DSTINTF];
 	if (f[K_DEVNAME].p)
 		ev->host = f[K_DEVNAME];

@@ -35,12 +35,6 @@ static const struct {
     {"interface-name", K_IF},	   {"action", K_ACTION},
 };
 
-static bool starts(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	return n >= l && memcmp(p, lit, l) == 0;
-}
-
 /* The SD-PARAMs of "[junos@… name="value" …]" (RFC 5424 escapes \" \\ \] left in place). */
 static void sd_params(struct tw_span sd, struct tw_span f[K_N])
 {
@@ -149,8 +143,9 @@ static int parse_junos(const char *line, size_t len, struct tw_event *ev, struct
 		while (kind.p + kind.len < line + len && kind.p[kind.len] != ' ' &&
 		       kind.p[kind.len] != ':')
 			kind.len++;
-		deny = starts(kind.p, kind.len, "DENY");
-		accept = starts(kind.p, kind.len, "CREATE") || starts(kind.p, kind.len, "CLOSE");
+		deny = tw_in_starts(kind.p, kind.len, "DENY");
+		accept = tw_in_starts(kind.p, kind.len, "CREATE") ||
+			 tw_in_starts(kind.p, kind.len, "CLOSE");
 		if (!deny && !accept) {
 			ctx->detail = "Junos session message that records no packet";
 			return TW_IN_NOPACKET;

@@ -29,8 +29,7 @@ static struct tw_span trim(struct tw_span s)
 
 static bool starts(struct tw_span s, const char *lit)
 {
-	size_t n = strlen(lit);
-	return s.len >= n && memcmp(s.p, lit, n) == 0;
+	return tw_in_starts(s.p, s.len, lit);
 }
 
 /* "a.b.c.d[:port]" or "[v6][:port]". */
@@ -101,13 +100,10 @@ static int proto_part(struct tw_span s, struct tw_event *ev)
 	while (tw_cursor_left(&k)) {
 		struct tw_span w = tw_cursor_until(&k, ',');
 		tw_cursor_accept_ch(&k, ',');
-		static const char names[] = "FINSYNRSTPSHACKURGECECWR";
-		size_t b = 0;
-		while (b < 8 && !tw_span_eq(w, names + 3 * b, 3))
-			b++;
-		if (b == 8)
+		uint8_t bit = tw_in_tcp_flag_word(w);
+		if (!bit)
 			return TW_E_INVALID;
-		f |= (uint8_t)(1u << b);
+		f |= bit;
 	}
 	ev->tcp_flags = f;
 	ev->has |= TW_EV_HAS_FLAGS;

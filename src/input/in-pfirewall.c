@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "input/input-int.h"
 #include "input/input.h"
 
 enum {
@@ -51,18 +52,12 @@ static const uint8_t default_cols[] = {
 
 #define ST_UTC 1u /* "#Time Format: UTC" */
 
-static bool starts(const char *p, size_t len, const char *lit)
-{
-	size_t n = strlen(lit);
-	return len >= n && memcmp(p, lit, n) == 0;
-}
-
 /* A W3C header line. Returns TW_IN_NOPACKET, or TW_E_NOTFOUND for another program's. */
 static int header(const char *line, size_t len, struct tw_parse_ctx *ctx)
 {
 	struct tw_in_state *st = &ctx->st;
 
-	if (starts(line, len, "#Fields:")) {
+	if (tw_in_starts(line, len, "#Fields:")) {
 		struct tw_cursor c;
 		uint8_t col[TW_IN_MAXCOLS];
 		size_t n = 0;
@@ -96,13 +91,13 @@ static int header(const char *line, size_t len, struct tw_parse_ctx *ctx)
 		ctx->detail = "pfirewall.log #Fields header";
 		return TW_IN_NOPACKET;
 	}
-	if (starts(line, len, "#Software: Microsoft Windows Firewall") ||
-	    starts(line, len, "#Software: Microsoft Internet Connection Firewall") ||
-	    starts(line, len, "#Version:")) {
+	if (tw_in_starts(line, len, "#Software: Microsoft Windows Firewall") ||
+	    tw_in_starts(line, len, "#Software: Microsoft Internet Connection Firewall") ||
+	    tw_in_starts(line, len, "#Version:")) {
 		ctx->detail = "pfirewall.log header";
 		return TW_IN_NOPACKET;
 	}
-	if (starts(line, len, "#Time Format:")) {
+	if (tw_in_starts(line, len, "#Time Format:")) {
 		struct tw_span v = {line + 13, len - 13};
 		while (v.len && v.p[0] == ' ')
 			v.p++, v.len--;

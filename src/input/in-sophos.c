@@ -49,11 +49,6 @@ static const struct {
     {"fw_rule_id", K_RULE},
 };
 
-static bool is(struct tw_span s, const char *lit)
-{
-	return tw_span_eq(s, lit, strlen(lit));
-}
-
 /* "+08", "-05", "+0530", "+05:30". */
 static int tz_offset(struct tw_span v, int32_t *off)
 {
@@ -86,7 +81,7 @@ static int parse_sophos(const char *line, size_t len, struct tw_event *ev, struc
 	while (tw_kv_next(&c, &kv)) {
 		if (kv.noeq)
 			continue;
-		if (is(kv.key, "device"))
+		if (tw_in_is(kv.key, "device"))
 			sfw = true;
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (tw_span_eq(kv.key, keys[i].key, strlen(keys[i].key))) {
@@ -97,7 +92,7 @@ static int parse_sophos(const char *line, size_t len, struct tw_event *ev, struc
 	}
 	if (!sfw || !f[K_TYPE].p || !f[K_DATE].p)
 		return TW_E_NOTFOUND;
-	if (!is(f[K_TYPE], "Firewall") || !f[K_SRC].len || !f[K_DST].len) {
+	if (!tw_in_is(f[K_TYPE], "Firewall") || !f[K_SRC].len || !f[K_DST].len) {
 		ctx->detail = "Sophos log that records no packet";
 		return TW_IN_NOPACKET;
 	}
@@ -126,9 +121,9 @@ static int parse_sophos(const char *line, size_t len, struct tw_event *ev, struc
 		ev->has |= TW_EV_HAS_PORTS;
 	}
 	struct tw_span s = f[K_STATUS];
-	ev->action = is(s, "Deny") || is(s, "Drop") ? TW_ACT_DROP
-		     : is(s, "Allow")		    ? TW_ACT_ACCEPT
-						    : TW_ACT_UNKNOWN;
+	ev->action = tw_in_is(s, "Deny") || tw_in_is(s, "Drop") ? TW_ACT_DROP
+		     : tw_in_is(s, "Allow")			? TW_ACT_ACCEPT
+								: TW_ACT_UNKNOWN;
 	if (f[K_IN].len)
 		ev->iface_in = f[K_IN];
 	if (f[K_OUT].len)

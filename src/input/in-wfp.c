@@ -19,6 +19,7 @@
 
 #include "core/cursor.h"
 #include "core/time.h"
+#include "input/input-int.h"
 #include "input/input.h"
 
 enum {
@@ -34,12 +35,6 @@ enum {
 	H_TEXT = 1u << 9, /* a text export (ends at "Layer Run-Time ID:") */
 	H_BAD = 1u << 10, /* a field did not parse */
 };
-
-static bool starts(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	return n >= l && memcmp(p, lit, l) == 0;
-}
 
 static struct tw_span trim(struct tw_span s)
 {
@@ -148,11 +143,11 @@ static int xml_line(const char *line, size_t len, struct tw_event *ev, struct tw
 
 	while ((p = memchr(p, '<', (size_t)(end - p)))) {
 		size_t left = (size_t)(end - p);
-		if (starts(p, left, "<Event ") || starts(p, left, "<Event>")) {
+		if (tw_in_starts(p, left, "<Event ") || tw_in_starts(p, left, "<Event>")) {
 			begin(ctx, false);
 		} else if (!st->open || st->owner != &tw_in_wfp) {
 			/* Not inside an event: skip to the next tag. */
-		} else if (starts(p, left, "<EventID")) {
+		} else if (tw_in_starts(p, left, "<EventID")) {
 			const char *gt = memchr(p, '>', left),
 				   *lt = gt ? memchr(gt, '<', (size_t)(end - gt)) : NULL;
 			if (lt && tw_span_u32((struct tw_span){gt + 1, (size_t)(lt - gt - 1)},
@@ -160,7 +155,7 @@ static int xml_line(const char *line, size_t len, struct tw_event *ev, struct tw
 				st->id = x;
 				st->have |= H_ID;
 			}
-		} else if (starts(p, left, "<TimeCreated SystemTime=\"")) {
+		} else if (tw_in_starts(p, left, "<TimeCreated SystemTime=\"")) {
 			const char *v = p + 25, *q = memchr(v, '"', (size_t)(end - v));
 			int64_t ns;
 			int32_t off;
@@ -173,18 +168,18 @@ static int xml_line(const char *line, size_t len, struct tw_event *ev, struct tw
 				st->ev.tz_off_s = off;
 				st->ev.has |= TW_EV_HAS_TS | (hoff ? TW_EV_HAS_TZ : 0);
 			}
-		} else if (starts(p, left, "<Computer>")) {
+		} else if (tw_in_starts(p, left, "<Computer>")) {
 			const char *v = p + 10, *lt = memchr(v, '<', (size_t)(end - v));
 			if (lt)
 				st->ev.host = keep(st, (struct tw_span){v, (size_t)(lt - v)});
-		} else if (starts(p, left, "<Data Name=\"")) {
+		} else if (tw_in_starts(p, left, "<Data Name=\"")) {
 			const char *n = p + 12, *q = memchr(n, '"', (size_t)(end - n));
 			const char *gt = q ? memchr(q, '>', (size_t)(end - q)) : NULL;
 			const char *lt = gt ? memchr(gt, '<', (size_t)(end - gt)) : NULL;
 			if (lt && q[1] == '>')
 				field(st, (struct tw_span){n, (size_t)(q - n)},
 				      (struct tw_span){gt + 1, (size_t)(lt - gt - 1)});
-		} else if (starts(p, left, "</Event>")) {
+		} else if (tw_in_starts(p, left, "</Event>")) {
 			size_t after = (size_t)(p + 8 - line);
 			if (after < len)
 				ctx->glued = after; /* another event on the same line */
@@ -298,7 +293,8 @@ static int parse_wfp(const char *line, size_t len, struct tw_event *ev, struct t
 	bool mine = st->owner == &tw_in_wfp && st->open;
 
 	/* Event Viewer's column header: "Keywords<TAB>Date and Time<TAB>Source<TAB>Event ID…". */
-	if (!mine && len < 200 && (starts(line, len, "Keywords") || starts(line, len, "Level")) &&
+	if (!mine && len < 200 &&
+	    (tw_in_starts(line, len, "Keywords") || tw_in_starts(line, len, "Level")) &&
 	    memmem(line, len, "Date and Time", 13) && memmem(line, len, "Event ID", 8)) {
 		ctx->detail = "Event Viewer export header";
 		return TW_IN_NOPACKET;

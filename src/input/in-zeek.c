@@ -13,6 +13,7 @@
 
 #include "core/cursor.h"
 #include "core/time.h"
+#include "input/input-int.h"
 #include "input/input.h"
 
 enum {
@@ -54,12 +55,6 @@ static const uint8_t default_cols[] = {F_TS,	 F_IGNORE, F_ORIG_H,	 F_ORIG_P,    
 		return TW_E_INVALID;                                                               \
 	} while (0)
 
-static bool starts(const char *p, size_t n, const char *lit)
-{
-	size_t l = strlen(lit);
-	return n >= l && memcmp(p, lit, l) == 0;
-}
-
 static struct tw_in_state *state(struct tw_parse_ctx *ctx)
 {
 	struct tw_in_state *st = &ctx->st;
@@ -77,7 +72,7 @@ static int header(const char *line, size_t len, struct tw_parse_ctx *ctx)
 {
 	static const char *const known[] = {"#set_separator", "#empty_field", "#unset_field",
 					    "#open",	      "#close",	      "#types"};
-	if (starts(line, len, "#separator ")) {
+	if (tw_in_starts(line, len, "#separator ")) {
 		struct tw_span v = {line + 11, len - 11};
 		char sep;
 		if (tw_span_eq(v, "\\x09", 4))
@@ -95,7 +90,7 @@ static int header(const char *line, size_t len, struct tw_parse_ctx *ctx)
 		ctx->detail = "Zeek header";
 		return TW_IN_NOPACKET;
 	}
-	if (starts(line, len, "#path")) {
+	if (tw_in_starts(line, len, "#path")) {
 		struct tw_in_state *st = state(ctx);
 		struct tw_span v = {line + 5, len - 5};
 		while (v.len && (v.p[0] == st->sep || v.p[0] == ' '))
@@ -104,7 +99,7 @@ static int header(const char *line, size_t len, struct tw_parse_ctx *ctx)
 		ctx->detail = "Zeek header";
 		return TW_IN_NOPACKET;
 	}
-	if (starts(line, len, "#fields")) {
+	if (tw_in_starts(line, len, "#fields")) {
 		struct tw_in_state *st = state(ctx);
 		struct tw_cursor c;
 		uint8_t col[TW_IN_MAXCOLS];
@@ -134,7 +129,7 @@ static int header(const char *line, size_t len, struct tw_parse_ctx *ctx)
 		return TW_IN_NOPACKET;
 	}
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (starts(line, len, known[i])) {
+		if (tw_in_starts(line, len, known[i])) {
 			ctx->detail = "Zeek header";
 			return TW_IN_NOPACKET;
 		}

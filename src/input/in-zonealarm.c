@@ -10,6 +10,7 @@
 
 #include "core/cursor.h"
 #include "core/time.h"
+#include "input/input-int.h"
 #include "input/input.h"
 
 #define BAD(why)                                                                                   \
@@ -18,26 +19,21 @@
 		return TW_E_INVALID;                                                               \
 	} while (0)
 
-static bool starts(const char *p, size_t len, const char *lit)
-{
-	size_t n = strlen(lit);
-	return len >= n && memcmp(p, lit, n) == 0;
-}
-
 /* The header lines ZoneAlarm writes before the records. */
 static int header(const char *line, size_t len, struct tw_parse_ctx *ctx)
 {
-	if (starts(line, len, "ZoneAlarm Logging Client")) {
+	if (tw_in_starts(line, len, "ZoneAlarm Logging Client")) {
 		ctx->detail = "ZoneAlarm banner";
 		return TW_IN_NOPACKET;
 	}
-	if (starts(line, len, "type,date,time,") || starts(line, len, "type\tdate\ttime\t") ||
-	    starts(line, len, "type;date;time;")) {
+	if (tw_in_starts(line, len, "type,date,time,") ||
+	    tw_in_starts(line, len, "type\tdate\ttime\t") ||
+	    tw_in_starts(line, len, "type;date;time;")) {
 		ctx->detail = "ZoneAlarm column schema";
 		return TW_IN_NOPACKET;
 	}
 	/* The system line: "Windows XP-5.1.2600-Service Pack 2-SMP". */
-	if (starts(line, len, "Windows ") && len < 200) {
+	if (tw_in_starts(line, len, "Windows ") && len < 200) {
 		for (size_t i = 8; i + 3 < len; i++)
 			if (line[i] == '-' && line[i + 1] >= '0' && line[i + 1] <= '9' &&
 			    line[i + 2] == '.') {

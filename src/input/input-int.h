@@ -3,6 +3,8 @@
 #ifndef TW_INPUT_INPUT_INT_H
 #define TW_INPUT_INPUT_INT_H
 
+#include <string.h>
+
 #include "core/cursor.h"
 #include "input/input.h"
 
@@ -12,6 +14,32 @@
  * there is no envelope. */
 void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_ctx *ctx,
 			struct tw_span *tag);
+
+/* Does p[0..n) start with the string 'lit'? */
+static inline bool tw_in_starts(const char *p, size_t n, const char *lit)
+{
+	size_t l = strlen(lit);
+	return n >= l && memcmp(p, lit, l) == 0;
+}
+
+/* Is the span exactly the string 'lit'? */
+static inline bool tw_in_is(struct tw_span s, const char *lit)
+{
+	return tw_span_eq(s, lit, strlen(lit));
+}
+
+/* A TCP flag as a word ("SYN", "ACK", "FIN", "RST", "PSH", "URG", "ECE", "CWR"): its bit in
+ * the TCP header, or 0 for another word. */
+static inline uint8_t tw_in_tcp_flag_word(struct tw_span w)
+{
+	static const char names[] = "FINSYNRSTPSHACKURGECECWR"; /* in header bit order */
+	if (w.len != 3)
+		return 0;
+	for (unsigned b = 0; b < 8; b++)
+		if (memcmp(w.p, names + 3 * b, 3) == 0)
+			return (uint8_t)(1u << b);
+	return 0;
+}
 
 /* One key=value pair of a FortiGate / Sophos style record: the value is bare (up to a
  * space) or "quoted" (backslash escapes left in place; the span excludes the quotes). A word
