@@ -159,8 +159,15 @@ static int parse_cp(const char *line, size_t len, struct tw_event *ev, struct tw
 	return TW_OK;
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return tw_in_find(line, len < 200 ? len : 200, " CheckPoint ", 12, 1) != NULL;
+}
+
 const struct tw_input_format tw_in_checkpoint = {
     .name = "checkpoint",
     .summary = "Check Point Log Exporter syslog (RFC 5424, key:\"value\"; pairs)",
     .parse = parse_cp,
+    .sniff = sniff,
 };

@@ -585,8 +585,15 @@ static int parse_asa(const char *line, size_t len, struct tw_event *ev, struct t
 	return message(id, m, ev, ctx);
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return memchr(line, '%', len < 300 ? len : 300) != NULL;
+}
+
 const struct tw_input_format tw_in_cisco_asa = {
     .name = "cisco-asa",
     .summary = "Cisco ASA/PIX/FWSM/FTD syslog (106001-106100, 710003/5; names kept as names)",
     .parse = parse_asa,
+    .sniff = sniff,
 };

@@ -201,8 +201,16 @@ static int parse_fgt(const char *line, size_t len, struct tw_event *ev, struct t
 	return TW_OK;
 }
 
+/* "logid=" or "log_id=". */
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return tw_in_find(line, len, "id=", 3, 2) != NULL;
+}
+
 const struct tw_input_format tw_in_fortigate = {
     .name = "fortigate",
     .summary = "FortiGate key=value traffic, anomaly and IPS logs (FortiOS 4 to 7)",
     .parse = parse_fgt,
+    .sniff = sniff,
 };

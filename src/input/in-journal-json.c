@@ -112,8 +112,15 @@ out:
 	return ret;
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return len && line[0] == '{';
+}
+
 const struct tw_input_format tw_in_journal_json = {
     .name = "journal-json",
     .summary = "journalctl -o json: netfilter kernel messages inside journal entries",
     .parse = parse_json,
+    .sniff = sniff,
 };

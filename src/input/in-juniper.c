@@ -205,8 +205,15 @@ static int parse_junos(const char *line, size_t len, struct tw_event *ev, struct
 	return TW_OK;
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return tw_in_find(line, len, "RT_", 3, 2) != NULL;
+}
+
 const struct tw_input_format tw_in_juniper = {
     .name = "juniper",
     .summary = "Juniper SRX RT_FLOW session and RT_SCREEN logs (structured or brief)",
     .parse = parse_junos,
+    .sniff = sniff,
 };

@@ -247,8 +247,15 @@ static int parse_mt(const char *line, size_t len, struct tw_event *ev, struct tw
 	return parts(trim(m), ev, ctx);
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return tw_in_find(line, len < 200 ? len : 200, "firewall,", 9, 8) != NULL;
+}
+
 const struct tw_input_format tw_in_mikrotik = {
     .name = "mikrotik",
     .summary = "MikroTik RouterOS firewall log lines (IPv4 and bracketed IPv6)",
     .parse = parse_mt,
+    .sniff = sniff,
 };

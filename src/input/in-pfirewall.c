@@ -273,8 +273,15 @@ static int parse_pfw(const char *line, size_t len, struct tw_event *ev, struct t
 	return TW_OK;
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return len && (line[0] == '#' || (line[0] >= '0' && line[0] <= '9'));
+}
+
 const struct tw_input_format tw_in_pfirewall = {
     .name = "pfirewall",
     .summary = "Windows Firewall pfirewall.log (XP SP2 to 11; #Fields header, local time)",
     .parse = parse_pfw,
+    .sniff = sniff,
 };

@@ -177,7 +177,7 @@ static int parse_line(const char *line, size_t len, struct tw_event *ev, struct 
 	size_t n;
 
 	/* Cheap rule-out: every pf log line holds " rule " or starts with "rule ". */
-	if (len < 20 || (!memmem(line, len < 200 ? len : 200, "rule ", 5)))
+	if (len < 20 || !tw_in_find(line, len < 200 ? len : 200, "rule ", 5, 0))
 		return TW_E_NOTFOUND;
 	tw_cursor_init(&c, line, len);
 	struct tw_span r = tw_cursor_rest(&c);

@@ -102,6 +102,8 @@ static int detect(struct tw_reader *r, const struct tw_line *l, const struct tw_
 			break;
 		if (!cand || (i > 0 && cand == r->last))
 			continue;
+		if (cand->sniff && !cand->sniff(l->p, l->len, &r->ctx))
+			continue;
 		memset(ev, 0, sizeof(*ev));
 		r->ctx.detail = NULL;
 		r->ctx.repeat = 0;

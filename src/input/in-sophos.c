@@ -137,8 +137,15 @@ static int parse_sophos(const char *line, size_t len, struct tw_event *ev, struc
 	return TW_OK;
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return tw_in_find(line, len, "log_type=", 9, 8) != NULL;
+}
+
 const struct tw_input_format tw_in_sophos = {
     .name = "sophos",
     .summary = "Sophos XG/SFOS key=value firewall logs",
     .parse = parse_sophos,
+    .sniff = sniff,
 };

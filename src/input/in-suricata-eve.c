@@ -112,8 +112,15 @@ out:
 	return ret;
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return len && line[0] == '{';
+}
+
 const struct tw_input_format tw_in_suricata_eve = {
     .name = "suricata-eve",
     .summary = "Suricata EVE JSON: alert, drop, flow and anomaly events",
     .parse = parse_eve,
+    .sniff = sniff,
 };

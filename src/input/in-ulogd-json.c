@@ -175,8 +175,15 @@ out:
 	return ret;
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return len && line[0] == '{';
+}
+
 const struct tw_input_format tw_in_ulogd_json = {
     .name = "ulogd-json",
     .summary = "ulogd2 JSON output of NFLOG packets (BASE and IP2STR keys)",
     .parse = parse_ulogd,
+    .sniff = sniff,
 };

@@ -310,8 +310,21 @@ static int parse_wfp(const char *line, size_t len, struct tw_event *ev, struct t
 	return text_line(line, len, ev, ctx);
 }
 
+/* Inside an event, a tag early in the line, the export's header or the event's source. */
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	if (ctx->st.owner == &tw_in_wfp && ctx->st.open)
+		return true;
+	if (memchr(line, '<', len < 64 ? len : 64))
+		return true;
+	if (len && (line[0] == 'K' || line[0] == 'L'))
+		return true;
+	return tw_in_find(line, len < 200 ? len : 200, "Security-Auditing", 17, 8) != NULL;
+}
+
 const struct tw_input_format tw_in_wfp = {
     .name = "wfp",
     .summary = "Windows Filtering Platform events 5152/5156/5157 (XML or Event Viewer text)",
     .parse = parse_wfp,
+    .sniff = sniff,
 };

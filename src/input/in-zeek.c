@@ -323,8 +323,15 @@ static int parse_zeek(const char *line, size_t len, struct tw_event *ev, struct 
 	return fill(f, ev, ctx);
 }
 
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	(void)ctx;
+	return len && (line[0] == '#' || line[0] == '{' || (line[0] >= '0' && line[0] <= '9'));
+}
+
 const struct tw_input_format tw_in_zeek = {
     .name = "zeek",
     .summary = "Zeek conn.log, TSV (#fields header) or JSON",
     .parse = parse_zeek,
+    .sniff = sniff,
 };

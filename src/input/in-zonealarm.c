@@ -222,8 +222,23 @@ static int parse_za(const char *line, size_t len, struct tw_event *ev, struct tw
 	return TW_OK;
 }
 
+/* A TYPE word and a delimiter, or one of the header lines. */
+static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
+{
+	size_t i = 0;
+	(void)ctx;
+	while (i < len && i < 17 &&
+	       ((line[i] >= 'A' && line[i] <= 'Z') || (line[i] >= 'a' && line[i] <= 'z') ||
+		(line[i] >= '0' && line[i] <= '9') || line[i] == '_'))
+		i++;
+	if (i && i < len && (line[i] == ',' || line[i] == '\t' || line[i] == ';'))
+		return true;
+	return tw_in_starts(line, len, "ZoneAlarm") || tw_in_starts(line, len, "Windows ");
+}
+
 const struct tw_input_format tw_in_zonealarm = {
     .name = "zonealarm",
     .summary = "ZoneAlarm ZAlog.txt (FWIN, FWOUT, FWROUTE, FWLOOP; comma, tab or semicolon)",
     .parse = parse_za,
+    .sniff = sniff,
 };

@@ -59,6 +59,9 @@ struct tw_input_format {
 	 * ctx->detail), TW_IN_REPEAT or TW_IN_NOPACKET. Per-file state lives in ctx->st. Allocates
 	 * only from ctx->arena; spans in 'ev' point into 'line' or the arena. */
 	int (*parse)(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx);
+	/* Optional and cheap: false when the line cannot be this format's (parse() would say
+	 * TW_E_NOTFOUND), so that per-line detection skips it without clearing an event. */
+	bool (*sniff)(const char *line, size_t len, const struct tw_parse_ctx *ctx);
 };
 
 /* The formats, one per file in this folder (in-<name>.c). */

@@ -6,6 +6,7 @@
 #ifndef TW_TESTS_FUZZ_LINE_H
 #define TW_TESTS_FUZZ_LINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,12 @@ static void tw_fuzz_one(const struct tw_input_format *fmt, struct tw_parse_ctx *
 	tw_arena_reset(ctx->arena);
 	memset(&ev, 0, sizeof(ev));
 	ctx->glued = 0;
-	if (fmt->parse(line, size, &ev, ctx) == TW_OK) {
+	/* A format's sniff() may only rule out lines its parse() would not claim. */
+	bool sniffed = !fmt->sniff || fmt->sniff(line, size, ctx);
+	int ret = fmt->parse(line, size, &ev, ctx);
+	if (!sniffed && ret != TW_E_NOTFOUND)
+		abort();
+	if (ret == TW_OK) {
 		tw_classify(&ev, &v);
 		tw_buf_init(&b);
 		tw_out_json.write_event(&b, &ev, &v, "fuzz");
