@@ -121,3 +121,38 @@ with gzip.GzipFile("%s/kern-2004.log.1.gz" % out, "wb", mtime=0) as gz:
                 .replace("Aug  6", "Aug  5"))
     f.flush()
     f.detach()
+
+# The family's Windows XP laptop on the same /24 (192.0.2.12), the same evening: Windows
+# Firewall's pfirewall.log (local time, US Eastern: 4 hours behind UTC in August) and the
+# ZoneAlarm log of the desktop beside it (192.0.2.13), which writes its offset in each stamp.
+# The same spam senders reach them: one campaign, seen by three firewalls in three formats.
+LAPTOP, DESKTOP = "192.0.2.12", "192.0.2.13"
+with open("%s/pfirewall-2004.log" % out, "w", newline="\r\n") as f:
+    f.write("#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n"
+            "#Fields: date time action protocol src-ip dst-ip src-port dst-port size tcpflags "
+            "tcpsyn tcpack tcpwin icmptype icmpcode info path\n\n")
+    for n, src in enumerate(["203.0.113.45", "203.0.113.46", "198.51.100.200"]):
+        for i in range(6):
+            h, m = 5 + 3 * n, i   # 09:00Z + 3 h n, in local time (UTC-4)
+            f.write("2004-08-06 %02d:%02d:%02d DROP UDP %s %s %d %d %d - - - - - - - RECEIVE\n" %
+                    (h, m, 10 + i, src, LAPTOP, 1024 + n, [1026, 1027, 1028, 135][i % 4],
+                     rnd.randint(420, 700)))
+    for i in range(6):
+        f.write("2004-08-06 03:%02d:%02d DROP TCP 198.51.100.77 %s %d %d 48 S %d 0 64240 - - - "
+                "RECEIVE\n" % (i, 5 * i, LAPTOP, 3100 + i, [135, 445, 139][i % 3],
+                               rnd.randint(1, 2**31)))
+    f.write("2004-08-06 04:10:00 DROP UDP 198.51.100.23 %s 137 137 78 - - - - - - - RECEIVE\n" % LAPTOP)
+    f.write("2004-08-06 18:30:00 OPEN TCP %s 198.51.100.80 1100 80 - - - - - - - - -\n" % LAPTOP)
+    f.write("2004-08-06 19:00:00 INFO-EVENTS-LOST - - - - - - - - - - - - 12 -\n")
+with open("%s/ZAlog-2004.txt" % out, "w", newline="\r\n") as f:
+    f.write("ZoneAlarm Logging Client v5.5.062.011\nWindows XP-5.1.2600-Service Pack 1-SP\n"
+            "type,date,time,source,destination,transport (Security)\n")
+    for n, src in enumerate(["203.0.113.45", "203.0.113.46"]):
+        for i in range(5):
+            f.write("FWIN,2004/08/06,%d:%02d:%02d -4:00 GMT,%s:%d,%s:%d,UDP\n" %
+                    (5 + 3 * n, i, 20 + i, src, 1024 + n, DESKTOP, [1026, 1027, 1028, 1029, 135][i]))
+    f.write("FWIN,2004/08/06,3:10:00 -4:00 GMT,198.51.100.77:3200,%s:445,TCP (flags:S)\n" % DESKTOP)
+    f.write("PE,2004/08/06,18:29:58 -4:00 GMT,Internet Explorer,C:\\Program Files\\Internet "
+            "Explorer\\IEXPLORE.EXE,198.51.100.80:80,N/A\n")
+    f.write("ACCESS,2004/08/06,19:00:00 -4:00 GMT,Messenger was blocked from accepting a "
+            "connection from the Internet (203.0.113.46:Port 1025).,N/A,N/A\n")
