@@ -21,6 +21,7 @@
 #include "core/lines.h"
 #include "core/time.h"
 #include "input/input.h"
+#include "input/pcap.h"
 #include "output/output.h"
 
 #define MAX_THREADS	16
@@ -49,6 +50,8 @@ struct job {
 	_Atomic uint64_t done;	    /* bytes processed, for the progress bar */
 	size_t begin;		    /* first byte of a part */
 	struct tw_span prime;	    /* header lines in force where a part starts */
+	uint64_t prog_base;	    /* bytes of the files before this one, for progress */
+	bool failed_open;	    /* a capture that could not be opened */
 	_Atomic unsigned *finished; /* counts workers that are done */
 };
 
@@ -134,14 +137,17 @@ static bool valid_zone(const char *z)
 	return access(path, R_OK) == 0;
 }
 
-static void verbose_skip(const char *file, const struct tw_reader *r)
+/* --verbose: "FILE:LINE: skipped (reason): detail" ('unit' is "" for lines, "frame " for
+ * captures). */
+static void verbose_skip(const char *file, const char *unit, uint64_t where, enum tw_skip why,
+			 const char *detail)
 {
 	fputs("tracewall: ", stderr);
 	tw_cli_puts_safe(stderr, file);
-	fprintf(stderr, ":%llu: skipped (%s)", (unsigned long long)r->skip_line,
-		tw_skip_name(r->skip_reason));
-	if (r->skip_detail)
-		fprintf(stderr, ": %s", r->skip_detail);
+	fprintf(stderr, ":%s%llu: skipped (%s)", unit, (unsigned long long)where,
+		tw_skip_name(why));
+	if (detail)
+		fprintf(stderr, ": %s", detail);
 	fputc('\n', stderr);
 }
 
@@ -169,12 +175,72 @@ static void note_time(struct tw_run_stats *st, const struct tw_event *ev)
 	st->has_time = 1;
 }
 
+/* Takes one event: the time window, classification, then written or aggregated. Returns
+ * 0, or an error that ends the job. */
+static int take(struct job *j, struct tw_event *ev, struct tw_buf *ev_out)
+{
+	struct tw_verdict v;
+
+	if (!in_window(j->o, ev)) {
+		j->st.filtered++;
+		return 0;
+	}
+	note_time(&j->st, ev);
+	tw_classify(ev, &v);
+	if (ev_out) {
+		j->st.events++;
+		tw_out_json.write_event(ev_out, ev, &v, j->name);
+		if (ev_out->len > 65536 && tw_buf_flush(ev_out, stdout))
+			return TW_E_IO;
+		return 0;
+	}
+	return tw_agg_add(&j->agg, ev, &v) ? TW_E_NOMEM : 0;
+}
+
+/* Runs a capture to the end (packet by packet; never split across threads). */
+static void run_capture(struct job *j, struct tw_buf *ev_out, struct tw_progress *prog)
+{
+	struct tw_pcap pc;
+	struct tw_event ev;
+	uint64_t n = 0;
+
+	if (tw_pcap_open(&pc, j->name, j->file_index, &j->ec) != TW_OK) {
+		j->err = j->ec.code ? j->ec.code : TW_E_IO;
+		j->failed_open = true;
+		return;
+	}
+	for (;;) {
+		int ret = tw_pcap_next(&pc, &ev, &j->ec);
+		if (ret == TW_EOF)
+			break;
+		if (ret < 0) {
+			j->err = ret;
+			break;
+		}
+		if ((++n & 0xfff) == 0 && prog)
+			tw_progress_update(prog, j->prog_base + pc.consumed);
+		if (ret == TW_READER_SKIPPED) {
+			if (j->o->verbose)
+				verbose_skip(j->name, "frame ", pc.skip_frame, pc.skip_reason,
+					     pc.skip_detail);
+			continue;
+		}
+		if ((j->err = take(j, &ev, ev_out)))
+			break;
+	}
+	j->st.frames += pc.frames;
+	if (!ev_out)
+		j->st.events += pc.events - j->st.filtered;
+	for (int i = 0; i < TW_SKIP_NREASONS; i++)
+		j->st.skipped[i] += pc.skipped[i];
+	tw_pcap_close(&pc);
+}
+
 /* Runs one job to the end. With 'ev_out' set, events are written instead of aggregated. */
 static void run_job(struct job *j, struct tw_buf *ev_out, struct tw_progress *prog)
 {
 	struct tw_reader r;
 	struct tw_event ev;
-	struct tw_verdict v;
 	uint64_t n = 0;
 
 	tw_reader_init(&r, &j->lines, j->o->format, j->file_index, j->o->year);
@@ -196,28 +262,12 @@ static void run_job(struct job *j, struct tw_buf *ev_out, struct tw_progress *pr
 		}
 		if (ret == TW_READER_SKIPPED) {
 			if (j->o->verbose)
-				verbose_skip(j->name, &r);
+				verbose_skip(j->name, "", r.skip_line, r.skip_reason,
+					     r.skip_detail);
 			continue;
 		}
-		if (!in_window(j->o, &ev)) {
-			j->st.filtered++;
-			continue;
-		}
-		note_time(&j->st, &ev);
-		tw_classify(&ev, &v);
-		if (ev_out) {
-			j->st.events++;
-			tw_out_json.write_event(ev_out, &ev, &v, j->name);
-			if (ev_out->len > 65536 && tw_buf_flush(ev_out, stdout)) {
-				j->err = TW_E_IO;
-				break;
-			}
-			continue;
-		}
-		if (tw_agg_add(&j->agg, &ev, &v)) {
-			j->err = TW_E_NOMEM;
+		if ((j->err = take(j, &ev, ev_out)))
 			break;
-		}
 	}
 	j->st.lines += r.lines_read;
 	if (!ev_out)
@@ -241,6 +291,7 @@ static void add_stats(struct tw_run_stats *a, const struct tw_run_stats *b)
 {
 	a->lines += b->lines;
 	a->events += b->events;
+	a->frames += b->frames;
 	a->filtered += b->filtered;
 	for (int i = 0; i < TW_SKIP_NREASONS; i++)
 		a->skipped[i] += b->skipped[i];
@@ -408,6 +459,27 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		j.name = files[i];
 		j.file_index = (uint32_t)i;
 		st.files++;
+		if (o->format == &tw_in_pcap || (!o->format && tw_pcap_is_capture(files[i]))) {
+			/* A packet capture: frame by frame through libpcap. */
+			j.agg = agg;
+			j.prog_base = base;
+			run_capture(&j, o->events ? &out : NULL, &prog);
+			agg = j.agg;
+			add_stats(&st, &j.st);
+			struct stat sb;
+			if (strcmp(files[i], "-") && stat(files[i], &sb) == 0)
+				base += (uint64_t)sb.st_size;
+			if (j.err) {
+				fputs("tracewall: ", stderr);
+				tw_cli_puts_safe(stderr, files[i]);
+				fprintf(stderr, ": %s\n",
+					j.ec.msg[0] ? j.ec.msg : tw_strerror(j.err));
+				if (j.failed_open)
+					st.files_failed++;
+				rc = TW_EXIT_INPUT;
+			}
+			continue;
+		}
 		if (tw_lines_open(&j.lines, files[i], 0, &j.ec) < 0) {
 			fputs("tracewall: ", stderr);
 			tw_cli_puts_safe(stderr, files[i]);

@@ -27,8 +27,15 @@ static void write_header(struct tw_buf *b, const struct tw_run_stats *st, size_t
 	for (int i = 0; i < TW_SKIP_NREASONS; i++)
 		skipped += st->skipped[i];
 	tw_buf_printf(b, "%zu file%s, ", st->files, st->files == 1 ? "" : "s");
-	grouped(b, st->lines);
-	tw_buf_adds(b, st->lines == 1 ? " line: " : " lines: ");
+	if (st->lines || !st->frames) {
+		grouped(b, st->lines);
+		tw_buf_adds(b, st->lines == 1 ? " line" : " lines");
+		tw_buf_adds(b, st->frames ? ", " : ": ");
+	}
+	if (st->frames) {
+		grouped(b, st->frames);
+		tw_buf_adds(b, st->frames == 1 ? " frame: " : " frames: ");
+	}
 	grouped(b, st->events);
 	tw_buf_adds(b, st->events == 1 ? " firewall event from " : " firewall events from ");
 	grouped(b, nsrc);
@@ -40,7 +47,9 @@ static void write_header(struct tw_buf *b, const struct tw_run_stats *st, size_t
 	}
 	tw_buf_adds(b, ", ");
 	grouped(b, skipped);
-	tw_buf_adds(b, skipped == 1 ? " line skipped" : " lines skipped");
+	tw_buf_adds(b, st->frames && !st->lines
+			   ? (skipped == 1 ? " frame skipped" : " frames skipped")
+			   : (skipped == 1 ? " line skipped" : " lines skipped"));
 	if (skipped) {
 		const char *sep = " (";
 		for (int i = 0; i < TW_SKIP_NREASONS; i++) {

@@ -17,6 +17,7 @@
 struct tw_run_stats {
 	size_t files, files_failed;
 	uint64_t lines, events, filtered; /* filtered: outside --since/--until */
+	uint64_t frames;		  /* of packet captures */
 	uint64_t skipped[TW_SKIP_NREASONS];
 	int64_t first, last; /* over all kept events */
 	int has_time;
