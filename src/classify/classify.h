@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/event.h"
+#include "decode/decode.h"
 
 enum tw_class {
 	TW_CLS_MESSENGER_SPAM = 0,
@@ -30,6 +31,10 @@ const char *tw_class_name(enum tw_class c);
 struct tw_verdict {
 	enum tw_class cls;
 	const char *why; /* static text: the rule that matched */
+	/* Set when the payload was decoded as a Messenger message (confirmed spam); the spans
+	 * point into the event's payload. */
+	bool has_msg;
+	struct tw_msg msg;
 };
 
 struct tw_classifier {
@@ -40,7 +45,7 @@ struct tw_classifier {
 	int (*classify)(const struct tw_event *ev, struct tw_verdict *v);
 };
 
-extern const struct tw_classifier tw_cls_ports;
+extern const struct tw_classifier tw_cls_payload, tw_cls_ports;
 extern const struct tw_classifier *const tw_classifiers[];
 
 /* Runs the registry in order; the last resort is TW_CLS_OTHER. */

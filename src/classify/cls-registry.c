@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 const struct tw_classifier *const tw_classifiers[] = {
+    &tw_cls_payload, /* a decoded payload outranks port and size */
     &tw_cls_ports,
     NULL,
 };
@@ -25,6 +26,7 @@ const char *tw_class_name(enum tw_class c)
 
 void tw_classify(const struct tw_event *ev, struct tw_verdict *v)
 {
+	v->has_msg = false;
 	for (size_t i = 0; tw_classifiers[i]; i++)
 		if (tw_classifiers[i]->classify(ev, v) == 0)
 			return;

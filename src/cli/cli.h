@@ -17,6 +17,7 @@ enum {
 };
 
 int tw_cmd_analyze(int argc, char **argv);
+int tw_cmd_decode(int argc, char **argv);
 
 /* Writes 's' to 'f' with control characters and escape sequences neutralised. */
 void tw_cli_puts_safe(FILE *f, const char *s);

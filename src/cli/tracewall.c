@@ -14,6 +14,7 @@ struct subcmd {
 
 static const struct subcmd subcmds[] = {
     {"analyze", tw_cmd_analyze, "summarise firewall logs per source and probe class"},
+    {"decode", tw_cmd_decode, "print the Messenger messages in packet captures"},
     {NULL, NULL, NULL},
 };
 

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "core/codepage.h"
 #include "core/time.h"
 
 static void key(struct tw_buf *b, bool *first, const char *k)
@@ -27,6 +28,32 @@ static void addr(struct tw_buf *b, const struct tw_addr *a)
 	char t[TW_ADDR_STRLEN];
 	size_t n = tw_addr_format(a, t);
 	str(b, t, n);
+}
+
+/* A string in the sender's code page, as a JSON string in UTF-8. */
+static void cp_str(struct tw_buf *b, struct tw_span s, bool smb)
+{
+	struct tw_buf u;
+	tw_buf_init(&u);
+	tw_codepage_to_utf8(&u, s.p, s.len, smb);
+	str(b, u.p ? u.p : "", u.len);
+	if (u.oom)
+		b->oom = true;
+	tw_buf_fini(&u);
+}
+
+void tw_out_json_msg(struct tw_buf *b, const struct tw_msg *m)
+{
+	bool smb = m->path == TW_PATH_SMB;
+	tw_buf_adds(b, "{\"from\":");
+	cp_str(b, m->from, smb);
+	tw_buf_adds(b, ",\"to\":");
+	cp_str(b, m->to, smb);
+	tw_buf_adds(b, ",\"text\":");
+	cp_str(b, m->text, smb);
+	tw_buf_adds(b, ",\"path\":");
+	str(b, tw_path_name((enum tw_path)m->path), strlen(tw_path_name((enum tw_path)m->path)));
+	tw_buf_addc(b, '}');
 }
 
 static void proto(struct tw_buf *b, uint8_t p)
@@ -200,6 +227,10 @@ static void write_event(struct tw_buf *b, const struct tw_event *ev, const struc
 	tw_buf_printf(b, "%llu", (unsigned long long)ev->origin.line);
 	key(b, &first, "class");
 	str(b, tw_class_name(v->cls), strlen(tw_class_name(v->cls)));
+	if (v->has_msg) {
+		key(b, &first, "msg");
+		tw_out_json_msg(b, &v->msg);
+	}
 	/* Keys beyond the DESIGN.md contract come last, so the contract's order holds. */
 	if (ev->has & TW_EV_HAS_PAYLEN) {
 		key(b, &first, "payload_len");

@@ -35,6 +35,10 @@ struct tw_output {
 };
 
 extern const struct tw_output tw_out_text, tw_out_json;
+
+/* The DESIGN.md "msg" object: {"from","to","text"} in UTF-8 (the sender's code page
+ * converted), then "path". */
+void tw_out_json_msg(struct tw_buf *b, const struct tw_msg *m);
 extern const struct tw_output *const tw_outputs[];
 const struct tw_output *tw_output_find(const char *name);
 

@@ -28,7 +28,7 @@ static void t_counts_and_order(void)
 {
 	struct tw_agg a;
 	struct tw_event ev;
-	struct tw_verdict v = {TW_CLS_OTHER, "x"};
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
 	tw_agg_init(&a);
 	for (int i = 0; i < 10; i++) {
 		ev_make(&ev, "198.51.100.7", 0xcb007100u + (uint32_t)(i % 3), TW_IPPROTO_TCP,
@@ -66,7 +66,7 @@ static void t_estimate_beyond_bound(void)
 {
 	struct tw_agg a;
 	struct tw_event ev;
-	struct tw_verdict v = {TW_CLS_OTHER, "x"};
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
 	tw_agg_init(&a);
 	/* A sweep of 50,000 hosts: the count is an estimate within a few percent. */
 	for (uint32_t i = 0; i < 50000; i++) {
@@ -87,7 +87,7 @@ static void t_merge_equals_single(void)
 {
 	struct tw_agg one, p1, p2;
 	struct tw_event ev;
-	struct tw_verdict v = {TW_CLS_SMB, "x"};
+	struct tw_verdict v = {.cls = TW_CLS_SMB, .why = "x"};
 	tw_agg_init(&one);
 	tw_agg_init(&p1);
 	tw_agg_init(&p2);
@@ -123,7 +123,7 @@ static void t_ports_beyond_table(void)
 {
 	struct tw_agg one, p1, p2;
 	struct tw_event ev;
-	struct tw_verdict v = {TW_CLS_OTHER, "x"};
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
 	tw_agg_init(&one);
 	tw_agg_init(&p1);
 	tw_agg_init(&p2);
@@ -160,7 +160,7 @@ static void t_dsts_exact_below_bound(void)
 {
 	struct tw_agg a;
 	struct tw_event ev;
-	struct tw_verdict v = {TW_CLS_OTHER, "x"};
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
 	tw_agg_init(&a);
 	/* 1023 distinct destinations (0.0.0.0 included), each twice: exact. */
 	for (int rep = 0; rep < 2; rep++)
