@@ -101,7 +101,8 @@ void tw_decode_state_fini(struct tw_decode_state *st)
 
 static uint16_t rd16(const uint8_t *p, bool le)
 {
-	return le ? (uint16_t)(p[0] | p[1] << 8) : (uint16_t)(p[0] << 8 | p[1]);
+	uint16_t lo = le ? p[0] : p[1], hi = le ? p[1] : p[0];
+	return (uint16_t)(hi << 8 | lo);
 }
 
 static uint32_t rd32(const uint8_t *p, bool le)
