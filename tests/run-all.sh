@@ -52,6 +52,7 @@ all_suites() { # build-dir label
 	suite "unit$tag" env TZ=UTC "$b/tests/unit-tests"
 	suite "golden$tag" tests/golden/run-golden.sh "$b"
 	suite "corpus$tag" "$PY" tests/corpus/check-corpus.py "$b"
+	suite "pcap corpus$tag" "$PY" tests/corpus/check-pcap.py "$b"
 	suite "consistency$tag" tests/integration/run-consistency.sh "$b"
 	suite "fuzz replay$tag" replay "$b"
 }
@@ -74,7 +75,28 @@ clang_build() {
 	fi
 }
 
+# The team's capture writer must reproduce the golden captures byte for byte, so that the
+# expected outputs always belong to what the tool writes.
+pcap_tool() {
+	local t n=0 f bad=0
+	t=$(mktemp -d)
+	"$PY" tests/tools/mkpcap.py "$t" || { echo "not ok 1 - mkpcap.py ran"; rm -rf "$t"; return 1; }
+	for f in tests/golden/inputs/pcap/*; do
+		n=$((n + 1))
+		if cmp -s "$f" "$t/${f##*/}"; then
+			echo "ok $n - mkpcap.py reproduces ${f##*/}"
+		else
+			echo "not ok $n - mkpcap.py reproduces ${f##*/}"
+			bad=1
+		fi
+	done
+	rm -rf "$t"
+	echo "1..$n"
+	return $bad
+}
+
 suite "checksrc" scripts/checksrc.sh
+suite "pcap tool" pcap_tool
 suite "clang build" clang_build
 all_suites "$BUILD" ""
 

@@ -140,6 +140,8 @@ static void json_obj(struct tw_buf *b, const struct tw_event *ev, const struct t
 		if (d->name_suffix >= 0)
 			tw_buf_printf(b, ",\"suffix\":%d", d->name_suffix);
 	}
+	if (d->kind == TW_DEC_NBSTAT_RESPONSE)
+		tw_buf_printf(b, ",\"names\":%u", d->count);
 	if (d->has_mac)
 		tw_buf_printf(b, ",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\"", d->mac[0], d->mac[1],
 			      d->mac[2], d->mac[3], d->mac[4], d->mac[5]);
