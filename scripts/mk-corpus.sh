@@ -44,3 +44,4 @@ seed in-ulogd-json <tests/golden/inputs/ulogd.json
 mkdir -p tests/fuzz/corpus/in-wfp && whole in-wfp tests/golden/inputs/wfp-events.xml
 mkdir -p tests/fuzz/corpus/in-wfp && cp tests/golden/inputs/wfp-events.txt tests/fuzz/corpus/in-wfp/seed-text
 head -c 3000 tests/golden/inputs/wfp-events.xml | seed in-wfp
+/usr/bin/python3 scripts/pcap-seeds.py
