@@ -288,7 +288,10 @@ static int parse_zeek(const char *line, size_t len, struct tw_event *ev, struct 
 	if (len && line[0] == '{')
 		return memmem(line, len, "\"id.orig_h\"", 11) ? parse_json(line, len, ev, ctx)
 							      : TW_E_NOTFOUND;
-	/* A TSV record starts with an epoch stamp and a tab. */
+	/* A TSV record starts with an epoch stamp (a digit first: the fuzzer found ".0.113.44"
+	 * taken for one, which sniff() had ruled out) and a tab. */
+	if (!len || line[0] < '0' || line[0] > '9')
+		return TW_E_NOTFOUND;
 	size_t i = 0;
 	while (i < len && i < 20 && ((line[i] >= '0' && line[i] <= '9') || line[i] == '.'))
 		i++;

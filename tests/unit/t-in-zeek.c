@@ -90,6 +90,10 @@ static void t_default_order_and_json(void)
 	    TW_E_INVALID);
 	CHECK_EQ_I(first("{\"ts\":1.5,\"query\":\"x\"}", &ev), TW_E_NOTFOUND);
 	CHECK_EQ_I(first("12345\tnot zeek", &ev), TW_E_NOTFOUND);
+	/* Found by fuzzing (sniff/parse agreement): a leading dot is no epoch stamp. */
+	CHECK_EQ_I(
+	    first(".0.113.44\t410\t192.0.2.1\t1\t192.0.2.2\t2\tudp\t-\t-\t-\t-\tS0\tF\tT", &ev),
+	    TW_E_NOTFOUND);
 	/* Found by fuzzing (UBSan): a stamp beyond what nanoseconds hold overflowed. */
 	CHECK_EQ_I(first("10918269650.0\tC\t203.0.113.44\t8\t192.0.2.10\t0\ticmp\t-\t-\t-\t-\t"
 			 "OTH\tF\tT",
