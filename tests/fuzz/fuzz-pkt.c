@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int links[] = {TW_LINK_ETHERNET, TW_LINK_SLL, TW_LINK_SLL2, TW_LINK_RAW,
+	static const int links[] = {TW_LINK_ETHERNET, TW_LINK_SLL,  TW_LINK_SLL2, TW_LINK_RAW,
 				    TW_LINK_NULL,     TW_LINK_LOOP, TW_LINK_IPV4, TW_LINK_IPV6};
 	struct tw_ipfrag frag;
 	struct tw_event ev;
