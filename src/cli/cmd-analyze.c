@@ -17,6 +17,7 @@
 #include "classify/agg.h"
 #include "classify/classify.h"
 #include "cli/cli.h"
+#include "core/codepage.h"
 #include "core/esc.h"
 #include "core/lines.h"
 #include "core/time.h"
@@ -92,7 +93,8 @@ static void usage(FILE *f)
 		"usage: tracewall analyze [OPTIONS] [FILE...|-]\n"
 		"Summarise firewall logs per source: first/last seen (UTC), packets, distinct\n"
 		"destinations and ports, top ports, protocols and probe classes. Reads plain or\n"
-		"gzip files and standard input ('-' or no FILE), any mix.\n\n"
+		"gzip files, packet captures (pcap, pcapng) and standard input ('-' or no\n"
+		"FILE), any mix.\n\n"
 		"  --json            one JSON object per source (JSON Lines)\n"
 		"  --events          one JSON object per event instead of the summary\n"
 		"  --top N           show the N busiest sources (text default 20; 0 = all)\n"
@@ -105,6 +107,7 @@ static void usage(FILE *f)
 		"  --year YYYY       year of year-less syslog stamps (default: from file mtime)\n"
 		"  --tz ZONE         time zone of stamps without offset (default: system zone)\n"
 		"  --threads N       worker threads for large files (default: CPUs, at most 16)\n"
+		"  --codepage CP     code page of Messenger texts in captures (default CP1252)\n"
 		"  -v, --verbose     name file and line of every skipped line on stderr\n"
 		"  -h, --help        this help\n");
 }
@@ -571,7 +574,8 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_LIST,
 		O_YEAR,
 		O_TZ,
-		O_THREADS
+		O_THREADS,
+		O_CODEPAGE
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -585,6 +589,7 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"year", required_argument, NULL, O_YEAR},
 	    {"tz", required_argument, NULL, O_TZ},
 	    {"threads", required_argument, NULL, O_THREADS},
+	    {"codepage", required_argument, NULL, O_CODEPAGE},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -652,6 +657,14 @@ int tw_cmd_analyze(int argc, char **argv)
 				return TW_EXIT_USAGE;
 			}
 			setenv("TZ", optarg, 1);
+			break;
+		case O_CODEPAGE:
+			if (tw_codepage_set(optarg) != TW_OK) {
+				fprintf(stderr, "tracewall: --codepage: unknown code page '");
+				tw_cli_puts_safe(stderr, optarg);
+				fprintf(stderr, "'\n");
+				return TW_EXIT_USAGE;
+			}
 			break;
 		case O_THREADS:
 			if (parse_num(optarg, 1, MAX_THREADS, &v))
