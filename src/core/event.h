@@ -44,6 +44,7 @@ enum {
 	 * dst_name holds it and the address is TW_AF_NONE. */
 	TW_EV_HAS_SRCNAME = 1u << 12,
 	TW_EV_HAS_DSTNAME = 1u << 13,
+	TW_EV_HAS_SEQ = 1u << 14, /* tcp_seq: a captured TCP segment's sequence number */
 };
 
 /* The offending packet quoted inside an ICMP error ("[SRC=… DST=… …]"). */
@@ -74,6 +75,7 @@ struct tw_event {
 	uint8_t icmp_type, icmp_code;
 	uint16_t ip_len, payload_len, ip_id;
 	uint8_t ttl;
+	uint32_t tcp_seq;
 	uint8_t action;					       /* enum tw_action */
 	uint8_t dir;					       /* enum tw_dir */
 	struct tw_span iface_in, iface_out, prefix, host, mac; /* valid until the next record */

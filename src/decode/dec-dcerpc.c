@@ -95,6 +95,7 @@ void tw_decode_state_fini(struct tw_decode_state *st)
 {
 	free(st->calls);
 	free(st->mb);
+	free(st->flows);
 	free(st->out);
 	memset(st, 0, sizeof(*st));
 }

@@ -2,8 +2,10 @@
 /* NetBIOS session service over TCP 139 (messenger-protocol.md §5): session requests (the
  * called name; <03> is a Messenger name) and the SMB message commands: Send Single Block
  * Message 0xD0, and the multi-block sequence 0xD5 start, 0xD7 text, 0xD6 end, gathered per
- * TCP stream in the decode state. Each segment is read on its own: a frame that continues
- * into the next segment is reported as truncated (no TCP reassembly yet). */
+ * TCP stream in the decode state. With a decode state, each direction of a TCP 139 flow is
+ * reassembled in order (bounded: TW_TCP_FLOWS flows, 64 KiB of pending bytes each; a gap
+ * resynchronises at the next segment that starts a frame); without one, each segment is
+ * read on its own and a frame that continues into the next is reported as truncated. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,22 +172,19 @@ static int smb_message(struct tw_cursor *c, const uint8_t *end, const struct tw_
 	}
 }
 
-static int decode_nbss(const struct tw_event *ev, struct tw_decoded *out,
-		       struct tw_decode_state *st)
+/* One NBSS frame at p (have bytes there, of a frame or stream 'wire' bytes long). */
+static int decode_frame(const uint8_t *p, size_t have, size_t wire, const struct tw_event *ev,
+			struct tw_decoded *out, struct tw_decode_state *st)
 {
 	struct tw_cursor c;
-	if (ev->proto != TW_IPPROTO_TCP || !ev->payload.p || ev->payload_len < 4 ||
-	    (ev->dport != 139 && ev->sport != 139))
-		return TW_E_NOTFOUND;
-	const uint8_t *p = (const uint8_t *)ev->payload.p;
 	uint8_t type = p[0];
-	if (ev->payload.len < 1 || (type != 0x00 && type != 0x81))
+	if (type != 0x00 && type != 0x81)
 		return TW_E_NOTFOUND;
 	memset(out, 0, sizeof(*out));
 	out->name_suffix = -1;
 	out->kind = TW_DEC_NBSS;
 	out->what = "NetBIOS session";
-	tw_cursor_init(&c, p, ev->payload.len);
+	tw_cursor_init(&c, p, have);
 	tw_cursor_skip(&c, 1);
 	uint8_t fl = tw_cursor_get_u8(&c);
 	uint16_t len16 = tw_cursor_get_be16(&c);
@@ -194,13 +193,12 @@ static int decode_nbss(const struct tw_event *ev, struct tw_decoded *out,
 		out->why = "session header cut by the snap length";
 		return TW_OK;
 	}
+	if (fl & 0xfe)
+		return TW_E_NOTFOUND;
 	size_t len = len16 | (size_t)(fl & 1) << 16;
-	if ((fl & 0xfe) || 4 + len > ev->payload_len) {
-		/* The frame continues in the next segment, or this is no NBSS header. */
-		if (fl & 0xfe)
-			return TW_E_NOTFOUND;
+	if (4 + len > wire) {
 		out->status = TW_E_TRUNCATED;
-		out->why = "session frame continues in another TCP segment (not reassembled)";
+		out->why = "session frame continues in another TCP segment";
 		return TW_OK;
 	}
 	const uint8_t *end = p + 4 + len;
@@ -233,6 +231,160 @@ static int decode_nbss(const struct tw_event *ev, struct tw_decoded *out,
 					       : "SMB message fields inconsistent";
 	}
 	return TW_OK;
+}
+
+struct tw_tcpflow {
+	bool used, synced;
+	struct tw_addr src, dst;
+	uint16_t sport, dport;
+	uint32_t next; /* the next sequence number expected */
+	uint64_t age;
+	size_t len; /* bytes waiting in buf: the start of an incomplete frame */
+	uint8_t buf[TW_TCP_BUF];
+	char msg[TW_TCP_BUF + MB_TEXT]; /* the message last handed out (out's spans point here) */
+};
+
+/* Copies a message's three strings into the flow, so that they outlive the buffer. */
+static void keep_msg(struct tw_tcpflow *f, struct tw_msg *m)
+{
+	struct tw_span *s[3] = {&m->from, &m->to, &m->text};
+	size_t at = 0;
+	for (int i = 0; i < 3; i++) {
+		size_t n = s[i]->len < sizeof(f->msg) - at ? s[i]->len : sizeof(f->msg) - at;
+		memmove(f->msg + at, s[i]->p, n);
+		*s[i] = (struct tw_span){f->msg + at, n};
+		at += n;
+	}
+}
+
+static struct tw_tcpflow *flow_of(struct tw_decode_state *st, const struct tw_event *ev)
+{
+	struct tw_tcpflow *free_f = NULL, *old = NULL;
+	if (!st->flows && !(st->flows = tw_calloc(TW_TCP_FLOWS, sizeof(struct tw_tcpflow))))
+		return NULL;
+	for (size_t i = 0; i < TW_TCP_FLOWS; i++) {
+		struct tw_tcpflow *f = &st->flows[i];
+		if (f->used && f->sport == ev->sport && f->dport == ev->dport &&
+		    tw_addr_eq(&f->src, &ev->src) && tw_addr_eq(&f->dst, &ev->dst))
+			return f;
+		if (!f->used && !free_f)
+			free_f = f;
+		else if (f->used && (!old || f->age < old->age))
+			old = f;
+	}
+	struct tw_tcpflow *f = free_f ? free_f : old;
+	if (!free_f)
+		st->dropped++;
+	f->used = true;
+	f->synced = false;
+	f->len = 0;
+	f->src = ev->src;
+	f->dst = ev->dst;
+	f->sport = ev->sport;
+	f->dport = ev->dport;
+	return f;
+}
+
+/* A segment of a reassembled stream: appends the new bytes, then decodes the complete
+ * frames; the result is the last message completed, else the last frame's. */
+static int stream(const struct tw_event *ev, struct tw_decoded *out, struct tw_decode_state *st)
+{
+	struct tw_tcpflow *f = flow_of(st, ev);
+	const uint8_t *p = (const uint8_t *)ev->payload.p;
+	size_t n = ev->payload.len;
+	uint32_t seq = ev->tcp_seq;
+
+	if (!f)
+		return TW_E_NOTFOUND;
+	f->age = ++st->tick;
+	if (n < ev->payload_len) {
+		/* Cut by the snap length: the stream has a hole from here. */
+		f->synced = false;
+		f->len = 0;
+		return decode_frame(p, n, ev->payload_len, ev, out, NULL) == TW_OK ? TW_OK
+										   : TW_E_NOTFOUND;
+	}
+	if (f->synced && seq != f->next) {
+		uint32_t behind = f->next - seq;
+		if (behind < 0x80000000u && behind >= n)
+			goto nothing_new; /* a retransmission of bytes already taken */
+		if (behind < 0x80000000u) {
+			p += behind; /* partly new */
+			n -= behind;
+		} else {
+			f->synced = false; /* a gap: bytes lost */
+			f->len = 0;
+		}
+	}
+	if (!f->synced) {
+		/* (Re)start only at a segment that begins a frame. */
+		if (n < 4 || (p[0] != 0x00 && p[0] != 0x81 && p[0] != 0x85) || (p[1] & 0xfe))
+			return TW_E_NOTFOUND;
+		f->synced = true;
+		f->len = 0;
+	}
+	f->next = seq + (uint32_t)(ev->payload.len);
+	if (f->len + n > TW_TCP_BUF) {
+		f->synced = false;
+		f->len = 0;
+		memset(out, 0, sizeof(*out));
+		out->kind = TW_DEC_NBSS;
+		out->what = "NetBIOS session";
+		out->status = TW_E_INVALID;
+		out->why = "session frame larger than 64 KiB";
+		return TW_OK;
+	}
+	memcpy(f->buf + f->len, p, n);
+	f->len += n;
+
+	int result = TW_E_NOTFOUND;
+	size_t at = 0;
+	while (f->len - at >= 4) {
+		const uint8_t *fr = f->buf + at;
+		size_t flen = 4 + (size_t)(fr[2] << 8 | fr[3]) + (size_t)(fr[1] & 1) * 65536;
+		if (f->len - at < flen)
+			break; /* wait for the rest */
+		struct tw_decoded d;
+		int r = decode_frame(fr, flen, flen, ev, &d, st);
+		at += flen;
+		if (r != TW_OK)
+			continue; /* keep-alives and the like */
+		/* The first message of the segment wins (a second one in the same segment is
+		 * not reported); otherwise the last frame says. */
+		bool have_msg =
+		    result == TW_OK && out->kind == TW_DEC_MESSENGER && out->status == TW_OK;
+		if (have_msg)
+			continue;
+		if (d.kind == TW_DEC_MESSENGER && d.status == TW_OK)
+			keep_msg(f, &d.msg);
+		*out = d;
+		result = TW_OK;
+	}
+	memmove(f->buf, f->buf + at, f->len - at);
+	f->len -= at;
+	if (result == TW_OK)
+		return TW_OK;
+nothing_new:
+	memset(out, 0, sizeof(*out));
+	out->name_suffix = -1;
+	out->kind = TW_DEC_NBSS;
+	out->what =
+	    f->len ? "NetBIOS session (frame continues in the next segment)" : "NetBIOS session";
+	return TW_OK;
+}
+
+static int decode_nbss(const struct tw_event *ev, struct tw_decoded *out,
+		       struct tw_decode_state *st)
+{
+	if (ev->proto != TW_IPPROTO_TCP || !ev->payload.p || !ev->payload.len ||
+	    (ev->dport != 139 && ev->sport != 139))
+		return TW_E_NOTFOUND;
+	if (st && (ev->has & TW_EV_HAS_SEQ))
+		return stream(ev, out, st);
+	if (ev->payload_len < 4)
+		return TW_E_NOTFOUND;
+	return decode_frame((const uint8_t *)ev->payload.p, ev->payload.len, ev->payload_len, ev,
+			    out, st);
 }
 
 const struct tw_decoder tw_dec_nbss = {

@@ -58,11 +58,15 @@ struct tw_decoded {
 /* State that outlives one packet: DCE/RPC fragments waiting for the rest of their call.
  * Bounded: at most TW_RPC_CALLS calls, 64 KiB and 64 fragments each. */
 #define TW_RPC_CALLS 32
+#define TW_TCP_FLOWS 16
+#define TW_TCP_BUF   (65536 + 8)
 struct tw_rpc_call;
 struct tw_mb;
+struct tw_tcpflow;
 struct tw_decode_state {
 	struct tw_rpc_call *calls; /* TW_RPC_CALLS entries, allocated on first use */
 	struct tw_mb *mb;	   /* SMB multi-block messages in progress, per TCP stream */
+	struct tw_tcpflow *flows;  /* TCP 139 streams being reassembled */
 	uint8_t *out;		   /* the last reassembled body */
 	size_t out_len;
 	uint64_t dropped; /* calls given up (evicted or inconsistent) */

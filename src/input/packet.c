@@ -64,12 +64,13 @@ static int transport(struct tw_cursor *c, size_t wire_len, struct tw_event *ev,
 	case TW_IPPROTO_TCP: {
 		ev->sport = tw_cursor_get_be16(c);
 		ev->dport = tw_cursor_get_be16(c);
-		tw_cursor_skip(c, 8); /* seq, ack */
+		ev->tcp_seq = tw_cursor_get_be32(c);
+		tw_cursor_skip(c, 4); /* ack */
 		uint8_t off = tw_cursor_get_u8(c);
 		ev->tcp_flags = tw_cursor_get_u8(c);
 		if (c->err)
 			FAIL(TW_E_TRUNCATED, "TCP header cut by the snap length");
-		ev->has |= TW_EV_HAS_PORTS | TW_EV_HAS_FLAGS;
+		ev->has |= TW_EV_HAS_PORTS | TW_EV_HAS_FLAGS | TW_EV_HAS_SEQ;
 		size_t hl = (size_t)(off >> 4) * 4;
 		if (hl < 20 || hl > wire_len)
 			FAIL(TW_E_INVALID, "bad TCP header length");

@@ -55,7 +55,14 @@ def udp(sport, dport, payload):
     return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
 
 
-def tcp(sport, dport, payload, flags=0x18, seq=1000):
+SEQ = {}
+
+
+def tcp(sport, dport, payload, flags=0x18, seq=None):
+    """A TCP segment; without 'seq', the next one of its flow (streams are consecutive)."""
+    if seq is None:
+        seq = SEQ.get((sport, dport), 1000)
+    SEQ[(sport, dport)] = seq + len(payload)
     return struct.pack("!HHIIBBHHH", sport, dport, seq, 1, 5 << 4, flags, 64240, 0, 0) + payload
 
 
@@ -208,6 +215,13 @@ def paths(w):
     w.add(ether(ipv4(LANPC, ME, 6, tcp(1101, 139, smb_mb(0xd7, b"\x01" + struct.pack("<H", 50) +
                                                           long_text[128:], b"\x01\x00")))))
     w.add(ether(ipv4(LANPC, ME, 6, tcp(1101, 139, smb_mb(0xd6, b"", b"\x01\x00")))))
+    # C, one 0xD0 message split over two TCP segments, the second sent twice.
+    whole = smb_d0(b"SPLIT", b"BOSS", b"This message crosses a segment boundary.")
+    first = tcp(1102, 139, whole[:30])
+    second_seq = SEQ[(1102, 139)]
+    w.add(ether(ipv4(LANPC, ME, 6, first)))
+    w.add(ether(ipv4(LANPC, ME, 6, tcp(1102, 139, whole[30:], seq=second_seq))))
+    w.add(ether(ipv4(LANPC, ME, 6, tcp(1102, 139, whole[30:], seq=second_seq))))
     # D: an NBSTAT probe and its answer, and a <03> registration.
     w.add(ether(ipv4(SPAMMER, ME, 17, udp(1033, 137, nbstat_request()))))
     w.add(ether(ipv4(ME, SPAMMER, 17, udp(137, 1033, nbstat_response(
