@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -86,6 +87,68 @@ const struct tw_input_format tw_in_pcap = {
     .sniff = never,
 };
 
+static uint32_t rd32(const uint8_t *p, bool swapped)
+{
+	uint32_t v =
+	    (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return swapped ? __builtin_bswap32(v) : v;
+}
+
+int tw_pcap_open_mem(struct tw_pcap *pc, const uint8_t *p, size_t n, uint32_t file_index,
+		     struct tw_errctx *ec)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->file_index = file_index;
+	tw_ipfrag_init(&pc->frag);
+	if (n < 24)
+		return TW_E_NOTFOUND;
+	uint32_t magic = rd32(p, false);
+	if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d) {
+		pc->swapped = false;
+	} else if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1) {
+		pc->swapped = true;
+	} else {
+		return TW_E_NOTFOUND;
+	}
+	pc->nsec = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
+	pc->snaplen = rd32(p + 16, pc->swapped);
+	pc->linktype = (int)(rd32(p + 20, pc->swapped) & 0x0fffffff);
+	if (!tw_pkt_link_supported(pc->linktype))
+		return tw_err_set(ec, TW_E_UNSUPPORTED, 0, "link type %d is not supported",
+				  pc->linktype);
+	pc->map = p;
+	pc->map_size = n;
+	pc->pos = 24;
+	pc->size = n;
+	return TW_OK;
+}
+
+/* The next record of a mapped capture; 1 at the end, TW_E_INVALID for a damaged record. */
+static int mem_next(struct tw_pcap *pc, uint32_t *sec, uint32_t *frac, const uint8_t **data,
+		    uint32_t *caplen, uint32_t *len)
+{
+	if (pc->pos == pc->map_size)
+		return 1;
+	if (pc->map_size - pc->pos < 16)
+		return TW_E_INVALID;
+	const uint8_t *h = pc->map + pc->pos;
+	*sec = rd32(h, pc->swapped);
+	*frac = rd32(h + 4, pc->swapped);
+	*caplen = rd32(h + 8, pc->swapped);
+	*len = rd32(h + 12, pc->swapped);
+	/* As libpcap: a record larger than 256 KiB (or than the snap length allows, when
+	 * that is set sensibly) is damage, not a frame. */
+	if (*caplen > 262144 || *caplen > pc->map_size - pc->pos - 16)
+		return TW_E_INVALID;
+	*data = h + 16;
+	pc->pos += 16 + (size_t)*caplen;
+	if (*len < *caplen)
+		*len = *caplen;
+	if (!pc->nsec)
+		*frac *= 1000;
+	return TW_OK;
+}
+
 int tw_pcap_open(struct tw_pcap *pc, const char *path, uint32_t file_index, struct tw_errctx *ec)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -107,6 +170,27 @@ int tw_pcap_open(struct tw_pcap *pc, const char *path, uint32_t file_index, stru
 		if (pread(fd, m, 2, 0) < 0) {
 			ret = tw_err_set(ec, TW_E_IO, errno, "cannot read");
 			goto out;
+		}
+	}
+	unsigned char m4[4];
+	if (pc->size >= 24 && !(m[0] == 0x1f && m[1] == 0x8b) && pread(fd, m4, 4, 0) == 4 &&
+	    ((m4[0] == 0xd4 && m4[1] == 0xc3) || (m4[0] == 0xa1 && m4[1] == 0xb2) ||
+	     (m4[0] == 0x4d && m4[1] == 0x3c))) {
+		/* Classic pcap in a plain file: read it from a memory map. */
+		void *map = mmap(NULL, (size_t)pc->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			madvise(map, (size_t)pc->size, MADV_SEQUENTIAL | MADV_WILLNEED);
+			uint64_t size = pc->size;
+			ret = tw_pcap_open_mem(pc, map, (size_t)size, file_index, ec);
+			if (ret == TW_OK) {
+				pc->owns_map = true;
+				goto out;
+			}
+			munmap(map, (size_t)size);
+			if (ret != TW_E_NOTFOUND)
+				goto out;
+			ret = TW_OK;
+			pc->size = size;
 		}
 	}
 	if (m[0] == 0x1f && m[1] == 0x8b) {
@@ -168,7 +252,31 @@ int tw_pcap_next(struct tw_pcap *pc, struct tw_event *ev, struct tw_errctx *ec)
 	const u_char *data;
 
 	for (;;) {
-		int r = pcap_next_ex(pc->pcap, &h, &data);
+		struct pcap_pkthdr mh;
+		int r;
+		if (pc->map) {
+			uint32_t caplen, len, sec, frac;
+			const uint8_t *d8;
+			r = mem_next(pc, &sec, &frac, &d8, &caplen, &len);
+			if (r == TW_OK) {
+				mh.ts.tv_sec = sec;
+				mh.ts.tv_usec = frac;
+				mh.caplen = caplen;
+				mh.len = len;
+				h = &mh;
+				data = d8;
+				r = 1;
+			} else if (r == 1) {
+				r = PCAP_ERROR_BREAK;
+			} else {
+				return tw_err_set(ec, TW_E_INVALID, 0,
+						  "damaged capture after frame %llu: a record runs "
+						  "past the end of the file or is impossibly large",
+						  (unsigned long long)pc->frames);
+			}
+		} else {
+			r = pcap_next_ex(pc->pcap, &h, &data);
+		}
 		if (r == PCAP_ERROR_BREAK) {
 			/* The end; datagrams whose fragments never all came are counted. */
 			unsigned pend = tw_ipfrag_pending(&pc->frag);
@@ -214,6 +322,9 @@ int tw_pcap_next(struct tw_pcap *pc, struct tw_event *ev, struct tw_errctx *ec)
 
 void tw_pcap_close(struct tw_pcap *pc)
 {
+	if (pc->map && pc->owns_map)
+		munmap((void *)pc->map, pc->map_size);
+	pc->map = NULL;
 	if (pc->pcap)
 		pcap_close(pc->pcap); /* closes the stream, and through it the gzip file */
 	else if (pc->stream)

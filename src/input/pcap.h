@@ -25,8 +25,17 @@ struct tw_pcap {
 	enum tw_skip skip_reason;
 	const char *skip_detail;
 	uint64_t size, consumed; /* for progress: file size, bytes read (approximate) */
-	char err[256];
+	/* A plain classic pcap file is read from a memory map, without libpcap's copies. */
+	const uint8_t *map;
+	size_t map_size, pos;
+	bool swapped, nsec, owns_map;
+	uint32_t snaplen;
 };
+
+/* The memory-map reader on its own (also for the fuzz harness): 'p'/'n' is a whole classic
+ * pcap file. TW_OK, TW_E_NOTFOUND (not classic pcap) or TW_E_INVALID (bad header). */
+int tw_pcap_open_mem(struct tw_pcap *pc, const uint8_t *p, size_t n, uint32_t file_index,
+		     struct tw_errctx *ec);
 
 /* Is 'path' a capture (pcap or pcapng magic, also inside gzip)? "-" is never sniffed. */
 bool tw_pcap_is_capture(const char *path);

@@ -167,6 +167,33 @@ def main():
             ok = fields[:2] == [ours.get("from"), ours.get("to")]
             tap(ok, "tshark agrees on From/To of the real datagram",
                 ["tshark %r, tracewall %r" % (fields[:2], [ours.get("from"), ours.get("to")])])
+            # The team's capture of every path: each RPC message tshark decodes, we decode
+            # alike (its reassembly of DCE/RPC and IP fragments included).
+            team = os.path.join(TOP, "tests", "golden", "inputs", "pcap", "messenger-paths.pcap")
+            t = subprocess.run([tshark, "-r", team, "-T", "fields", "-e", "frame.number",
+                                "-e", "messenger.server", "-e", "messenger.client"],
+                               capture_output=True, env=ENV)
+            theirs = {}
+            for line in t.stdout.decode().splitlines():
+                f = line.split("\t")
+                if len(f) == 3 and f[1]:
+                    theirs[int(f[0])] = (f[1], f[2])
+            ours = {o["frame"]: (o["msg"]["from"], o["msg"]["to"]) for o in decode(team)
+                    if o.get("msg", {}).get("path") == "rpc"}
+            ok = theirs == ours and len(ours) >= 4
+            tap(ok, "tshark agrees on every DCE/RPC Messenger message of the team's capture",
+                ["%d messages; tshark %r; tracewall %r" % (len(ours), theirs, ours)] if not ok else
+                ["%d messages, frames %s" % (len(ours), sorted(ours))])
+            nb = os.path.join(CORPUS, "ndpi-netbios.pcap")
+            if os.path.exists(nb):
+                t = subprocess.run([tshark, "-r", nb, "-Y", "nbns.unit_id", "-T", "fields",
+                                    "-e", "frame.number", "-e", "nbns.unit_id"], capture_output=True, env=ENV)
+                theirs = {int(l.split("\t")[0]): l.split("\t")[1] for l in t.stdout.decode().splitlines()
+                          if "\t" in l}
+                ours = {o["frame"]: o["mac"] for o in decode(nb) if "mac" in o}
+                ok = theirs == ours and len(ours) > 0
+                tap(ok, "tshark agrees on the MAC of every NBSTAT answer in ndpi-netbios.pcap",
+                    ["tshark %r; tracewall %r" % (theirs, ours)])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
