@@ -98,3 +98,29 @@ if [ -s "$F10" ]; then
 	echo "memory grows with sources, not lines: 1M lines ${R["tracewall analyze"]} KiB, 10M lines $RSS KiB peak RSS (same 2000 sources; 10M wall $WALL s)"
 fi
 rm -f "$PSADCONF"
+
+# Captures (issue 4): tracewall decode against the libpcap read floor (tcpdump -r … -w
+# /dev/null) on a 1 GB capture, and against tshark's DCE/RPC filter on a 100 MB one.
+if [ "${BENCH_SKIP_PCAP:-0}" != 1 ]; then
+	pstamp=$(md5sum bench/gen-pcap.c | cut -c1-12)
+	P1G=$D/capture-1000MB-$pstamp.pcap
+	P100=$D/capture-100MB-$pstamp.pcap
+	[ -s "$P1G" ] || { echo "generating $P1G" >&2; "$BUILD/bench/gen-pcap" 1000 42 >"$P1G"; }
+	[ -s "$P100" ] || { echo "generating $P100" >&2; "$BUILD/bench/gen-pcap" 100 42 >"$P100"; }
+	msgs=$("$TW" decode --json "$P1G" | wc -l)
+	echo
+	echo "capture: $P1G ($(($(stat -c %s "$P1G") / 1000000)) MB, $msgs Messenger messages)"
+	cat "$P1G" >/dev/null
+	measure "tracewall decode 1G" "$RUNS" "$TW" decode "$P1G"
+	twd=$WALL twr=$RSS
+	if command -v tcpdump >/dev/null; then
+		measure "tcpdump -r 1G" "$RUNS" tcpdump -r "$P1G" -w /dev/null
+		awk -v t="$twd" -v c="$WALL" -v r="$twr" 'BEGIN { printf "decode 1 GB: tracewall %.2f s (%.1f MB peak RSS), tcpdump -r %.2f s: %.2fx the read floor (target: at most 2x)\n", t, r / 1024, c, t / (c > 0 ? c : 0.005) }'
+	fi
+	measure "tracewall decode 100M" "$RUNS" "$TW" decode "$P100"
+	twd=$WALL
+	if command -v tshark >/dev/null; then
+		measure "tshark -Y dcerpc 100M" 3 tshark -r "$P100" -Y dcerpc
+		awk -v t="$twd" -v c="$WALL" 'BEGIN { printf "decode 100 MB: tracewall %.3f s, tshark -Y dcerpc %.2f s: tracewall is %.0fx faster (target: at least 50x)\n", t, c, c / (t > 0 ? t : 0.005) }'
+	fi
+fi

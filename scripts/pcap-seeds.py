@@ -56,6 +56,7 @@ def write(target, name, data):
 
 caps = sorted(glob.glob("tests/golden/inputs/pcap/*.pcap"))
 for cap in caps:
+    write("pcapfile", "seed-" + os.path.basename(cap), open(cap, "rb").read())
     base = os.path.basename(cap)[:-5]
     allf = b""
     for i, (link, fr) in enumerate(frames(cap)):

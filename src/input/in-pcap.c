@@ -142,6 +142,15 @@ static int mem_next(struct tw_pcap *pc, uint32_t *sec, uint32_t *frac, const uin
 		return TW_E_INVALID;
 	*data = h + 16;
 	pc->pos += 16 + (size_t)*caplen;
+	/* Release the pages behind the reader (as core/lines.c does), so that a large
+	 * capture does not grow the resident set; the last frame's stay. */
+	if (pc->owns_map && pc->pos - pc->dropped >= (64u << 20)) {
+		size_t upto = (pc->pos - (1u << 20)) & ~(size_t)4095;
+		if (upto > pc->dropped) {
+			madvise((void *)(pc->map + pc->dropped), upto - pc->dropped, MADV_DONTNEED);
+			pc->dropped = upto;
+		}
+	}
 	if (*len < *caplen)
 		*len = *caplen;
 	if (!pc->nsec)

@@ -27,7 +27,7 @@ struct tw_pcap {
 	uint64_t size, consumed; /* for progress: file size, bytes read (approximate) */
 	/* A plain classic pcap file is read from a memory map, without libpcap's copies. */
 	const uint8_t *map;
-	size_t map_size, pos;
+	size_t map_size, pos, dropped;
 	bool swapped, nsec, owns_map;
 	uint32_t snaplen;
 };
