@@ -41,6 +41,9 @@ sweep() { # name, stdin, args...
 sweep "analyze --json" /dev/null analyze --json --year 2004 $EX/kern-2004.log $EX/kern-2004.log.1.gz $EX/journal-2004.json
 sweep "analyze --events" /dev/null analyze --events --year 2004 $EX/kern-2004.log $EX/journal-2004.json
 sweep "analyze (text) from stdin" $EX/kern-2004.log.1.gz analyze --year 2004 -
+P=tests/golden/inputs/pcap
+sweep "decode --all (reassembly state)" /dev/null decode --all $P/messenger-paths.pcap $P/messenger-malformed.pcap
+sweep "analyze --events on captures" /dev/null analyze --events $P/messenger-paths.pcap.gz $P/messenger-paths.pcapng
 echo "1..$n"
 echo "# $pass passed, $fail failed, 0 skipped"
 [ "$fail" = 0 ]
