@@ -48,6 +48,10 @@ struct tw_classifier {
 extern const struct tw_classifier tw_cls_payload, tw_cls_ports;
 extern const struct tw_classifier *const tw_classifiers[];
 
+/* The verdict a decoded payload gives (TW_OK), or TW_E_NOTFOUND when it decides nothing:
+ * for a caller that decodes with a state (captures: reassembled calls and streams). */
+int tw_verdict_from_decoded(const struct tw_decoded *d, struct tw_verdict *v);
+
 /* Runs the registry in order; the last resort is TW_CLS_OTHER. */
 void tw_classify(const struct tw_event *ev, struct tw_verdict *v);
 

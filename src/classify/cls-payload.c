@@ -5,12 +5,9 @@
 
 #include "core/err.h"
 
-static int classify(const struct tw_event *ev, struct tw_verdict *v)
+int tw_verdict_from_decoded(const struct tw_decoded *dd, struct tw_verdict *v)
 {
-	struct tw_decoded d;
-
-	if (!ev->payload.p || tw_decode(ev, &d, NULL) != TW_OK)
-		return TW_E_NOTFOUND;
+	const struct tw_decoded d = *dd;
 	switch (d.kind) {
 	case TW_DEC_MESSENGER:
 		if (d.status != TW_OK)
@@ -41,6 +38,15 @@ static int classify(const struct tw_event *ev, struct tw_verdict *v)
 		return TW_OK;
 	default: return TW_E_NOTFOUND;
 	}
+}
+
+static int classify(const struct tw_event *ev, struct tw_verdict *v)
+{
+	struct tw_decoded d;
+
+	if (!ev->payload.p || tw_decode(ev, &d, NULL) != TW_OK)
+		return TW_E_NOTFOUND;
+	return tw_verdict_from_decoded(&d, v);
 }
 
 const struct tw_classifier tw_cls_payload = {

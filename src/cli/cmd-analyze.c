@@ -180,16 +180,23 @@ static void note_time(struct tw_run_stats *st, const struct tw_event *ev)
 
 /* Takes one event: the time window, classification, then written or aggregated. Returns
  * 0, or an error that ends the job. */
-static int take(struct job *j, struct tw_event *ev, struct tw_buf *ev_out)
+static int take(struct job *j, struct tw_event *ev, struct tw_buf *ev_out,
+		struct tw_decode_state *dst)
 {
 	struct tw_verdict v;
+	struct tw_decoded d;
 
 	if (!in_window(j->o, ev)) {
 		j->st.filtered++;
 		return 0;
 	}
 	note_time(&j->st, ev);
-	tw_classify(ev, &v);
+	/* Captures decode with a state, so that messages in fragments or split over TCP
+	 * segments are classified when whole. */
+	v.has_msg = false;
+	if (!(dst && ev->payload.p && tw_decode(ev, &d, dst) == TW_OK &&
+	      tw_verdict_from_decoded(&d, &v) == TW_OK))
+		tw_classify(ev, &v);
 	if (ev_out) {
 		j->st.events++;
 		tw_out_json.write_event(ev_out, ev, &v, j->name);
@@ -205,6 +212,7 @@ static void run_capture(struct job *j, struct tw_buf *ev_out, struct tw_progress
 {
 	struct tw_pcap pc;
 	struct tw_event ev;
+	struct tw_decode_state dst;
 	uint64_t n = 0;
 
 	if (tw_pcap_open(&pc, j->name, j->file_index, &j->ec) != TW_OK) {
@@ -212,6 +220,7 @@ static void run_capture(struct job *j, struct tw_buf *ev_out, struct tw_progress
 		j->failed_open = true;
 		return;
 	}
+	tw_decode_state_init(&dst);
 	for (;;) {
 		int ret = tw_pcap_next(&pc, &ev, &j->ec);
 		if (ret == TW_EOF)
@@ -228,9 +237,10 @@ static void run_capture(struct job *j, struct tw_buf *ev_out, struct tw_progress
 					     pc.skip_detail);
 			continue;
 		}
-		if ((j->err = take(j, &ev, ev_out)))
+		if ((j->err = take(j, &ev, ev_out, &dst)))
 			break;
 	}
+	tw_decode_state_fini(&dst);
 	j->st.frames += pc.frames;
 	if (!ev_out)
 		j->st.events += pc.events - j->st.filtered;
@@ -269,7 +279,7 @@ static void run_job(struct job *j, struct tw_buf *ev_out, struct tw_progress *pr
 					     r.skip_detail);
 			continue;
 		}
-		if ((j->err = take(j, &ev, ev_out)))
+		if ((j->err = take(j, &ev, ev_out, NULL)))
 			break;
 	}
 	j->st.lines += r.lines_read;
