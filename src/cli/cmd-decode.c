@@ -96,8 +96,15 @@ static void text_block(struct tw_buf *b, const struct tw_event *ev, const struct
 		tw_esc_term(b, d->name, strlen(d->name));
 		if (d->name_suffix >= 0)
 			tw_buf_printf(b, "<%02x>", d->name_suffix);
-		if (d->kind == TW_DEC_NBSTAT_RESPONSE)
+		if (d->kind == TW_DEC_NBSTAT_RESPONSE) {
 			tw_buf_printf(b, "  (%u names)", d->count);
+			for (unsigned i = 0; i < d->count && i < TW_NBSTAT_NAMES; i++) {
+				tw_buf_adds(b, i ? ", " : "\n  Table: ");
+				tw_esc_term(b, d->table[i].name, strlen(d->table[i].name));
+				tw_buf_printf(b, "<%02x>%s", d->table[i].suffix,
+					      d->table[i].flags & 0x8000 ? " group" : "");
+			}
+		}
 		if (d->has_mac)
 			tw_buf_printf(b, "  MAC %02x:%02x:%02x:%02x:%02x:%02x", d->mac[0],
 				      d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5]);
@@ -140,8 +147,16 @@ static void json_obj(struct tw_buf *b, const struct tw_event *ev, const struct t
 		if (d->name_suffix >= 0)
 			tw_buf_printf(b, ",\"suffix\":%d", d->name_suffix);
 	}
-	if (d->kind == TW_DEC_NBSTAT_RESPONSE)
-		tw_buf_printf(b, ",\"names\":%u", d->count);
+	if (d->kind == TW_DEC_NBSTAT_RESPONSE) {
+		tw_buf_printf(b, ",\"names\":%u,\"table\":[", d->count);
+		for (unsigned i = 0; i < d->count && i < TW_NBSTAT_NAMES; i++) {
+			tw_buf_adds(b, i ? ",{\"name\":\"" : "{\"name\":\"");
+			tw_esc_json(b, d->table[i].name, strlen(d->table[i].name));
+			tw_buf_printf(b, "\",\"suffix\":%u,\"group\":%s}", d->table[i].suffix,
+				      d->table[i].flags & 0x8000 ? "true" : "false");
+		}
+		tw_buf_addc(b, ']');
+	}
 	if (d->has_mac)
 		tw_buf_printf(b, ",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\"", d->mac[0], d->mac[1],
 			      d->mac[2], d->mac[3], d->mac[4], d->mac[5]);

@@ -129,13 +129,19 @@ static int decode_nbns(const struct tw_event *ev, struct tw_decoded *out,
 				out->why = "name table cut by the snap length";
 				return TW_OK;
 			}
+			int len = 15;
+			while (len > 0 && (e[len - 1] == ' ' || e[len - 1] == 0))
+				len--;
 			if (i == 0 || (e[15] == 0x03 && out->name_suffix != 0x03)) {
-				int len = 15;
-				while (len > 0 && (e[len - 1] == ' ' || e[len - 1] == 0))
-					len--;
 				memcpy(out->name, e, (size_t)len);
 				out->name[len] = '\0';
 				out->name_suffix = e[15];
+			}
+			if (i < TW_NBSTAT_NAMES) {
+				memcpy(out->table[i].name, e, (size_t)len);
+				out->table[i].name[len] = '\0';
+				out->table[i].suffix = e[15];
+				out->table[i].flags = (uint16_t)(e[16] << 8 | e[17]);
 			}
 		}
 		if (rdlen >= 1u + 18u * n + 6u) {

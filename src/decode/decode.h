@@ -40,7 +40,8 @@ enum tw_dec_kind {
 	TW_DEC_NBSS,  /* a NetBIOS session packet that carries no message */
 };
 
-#define TW_NBNAME_MAX 16
+#define TW_NBNAME_MAX	16
+#define TW_NBSTAT_NAMES 24
 
 struct tw_decoded {
 	int status;	  /* TW_OK, TW_E_TRUNCATED (cut by the snap length), TW_E_INVALID */
@@ -51,7 +52,14 @@ struct tw_decoded {
 	char name[TW_NBNAME_MAX]; /* a decoded NetBIOS name (NUL-terminated, trimmed) */
 	int name_suffix;	  /* its 16th byte, or -1 */
 	uint16_t count;		  /* names in an NBSTAT answer */
-	uint8_t mac[6];		  /* an NBSTAT answer's MAC address */
+	/* An NBSTAT answer's name table (the first TW_NBSTAT_NAMES of 'count'): name, suffix
+	 * and flags (0x8000 group, 0x0400 active…). */
+	struct {
+		char name[TW_NBNAME_MAX];
+		uint8_t suffix;
+		uint16_t flags;
+	} table[TW_NBSTAT_NAMES];
+	uint8_t mac[6]; /* an NBSTAT answer's MAC address */
 	bool has_mac;
 };
 

@@ -51,6 +51,15 @@ def ipv4(src, dst, proto, payload, ident=0x1234, frag=0, ttl=113, total=None):
     return hdr + payload
 
 
+def ip6(a):
+    import ipaddress
+    return ipaddress.IPv6Address(a).packed
+
+
+def ipv6(src, dst, nh, payload, hop=64):
+    return struct.pack("!IHBB16s16s", 6 << 28, len(payload), nh, hop, ip6(src), ip6(dst)) + payload
+
+
 def udp(sport, dport, payload):
     return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
 
@@ -200,6 +209,16 @@ def paths(w):
     fr = ipfrags(SPAMMER, ME, 17, dg, ident=0x4242)
     for x in (fr[2], fr[0], fr[1]):
         w.add(ether(x))
+    # A, over IPv6: behind a hop-by-hop options header, and in two IPv6 fragments.
+    V6SRC, V6DST = "2001:db8:bad::7", "2001:db8:1::10"
+    dg = udp(1040, 1026, dcerpc(netr_stub(b"V6HOP", b"ME", b"via IPv6 with a hop-by-hop header")))
+    w.add(ether(ipv6(V6SRC, V6DST, 0, bytes([17, 0, 1, 4, 0, 0, 0, 0]) + dg), et=0x86dd))
+    dg = udp(1041, 1026, dcerpc(netr_stub(b"V6FRAG", b"ME", b"F" * 200)))
+    cut = 96
+    w.add(ether(ipv6(V6SRC, V6DST, 44, struct.pack("!BBHI", 17, 0, cut | 0, 0x777) + dg[cut:]),
+                et=0x86dd))
+    w.add(ether(ipv6(V6SRC, V6DST, 44, struct.pack("!BBHI", 17, 0, 0 | 1, 0x777) + dg[:cut]),
+                et=0x86dd))
     # Another DCE/RPC interface: an endpoint-mapper request.
     w.add(ether(ipv4(SPAMMER2, ME, 17, udp(1032, 135, dcerpc(b"\0" * 40, iface=EPMAPPER, opnum=2)))))
     # B: mailslot.
