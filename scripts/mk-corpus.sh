@@ -45,3 +45,4 @@ mkdir -p tests/fuzz/corpus/in-wfp && whole in-wfp tests/golden/inputs/wfp-events
 mkdir -p tests/fuzz/corpus/in-wfp && cp tests/golden/inputs/wfp-events.txt tests/fuzz/corpus/in-wfp/seed-text
 head -c 3000 tests/golden/inputs/wfp-events.xml | seed in-wfp
 /usr/bin/python3 scripts/pcap-seeds.py
+mkdir -p tests/fuzz/corpus/sigs && cp data/signatures.rules tests/fuzz/corpus/sigs/seed-default

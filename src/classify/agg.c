@@ -374,6 +374,8 @@ int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verd
 	s->protos[proto_slot(ev->proto)]++;
 	s->classes[v->cls]++;
 	a->classes[v->cls]++;
+	if (v->weight > s->max_weight)
+		s->max_weight = v->weight;
 	if (ev->proto == TW_IPPROTO_TCP) {
 		if (!(ev->has & TW_EV_HAS_FLAGS))
 			s->tcp_unknown++;
@@ -410,8 +412,10 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 		s->packets += t->packets;
 		for (int p = 0; p < TW_P_N; p++)
 			s->protos[p] += t->protos[p];
-		for (int c = 0; c < TW_CLS_N; c++)
+		for (int c = 0; c < TW_CLS_MAX; c++)
 			s->classes[c] += t->classes[c];
+		if (t->max_weight > s->max_weight)
+			s->max_weight = t->max_weight;
 		s->tcp_syn += t->tcp_syn;
 		s->tcp_noSyn += t->tcp_noSyn;
 		s->tcp_unknown += t->tcp_unknown;
@@ -441,7 +445,7 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 		}
 	}
 	a->events += b->events;
-	for (int c = 0; c < TW_CLS_N; c++)
+	for (int c = 0; c < TW_CLS_MAX; c++)
 		a->classes[c] += b->classes[c];
 	a->oom |= b->oom;
 	return TW_OK;
@@ -471,11 +475,8 @@ static void add_why(struct tw_srcsum *m, const char *w)
 static void judge(struct tw_srcsum *m)
 {
 	const struct tw_srcagg *s = m->s;
-	int danger = 1;
-
-	if (s->classes[TW_CLS_MESSENGER_SPAM] || s->classes[TW_CLS_SMB] ||
-	    s->classes[TW_CLS_NETBIOS_SSN] || s->classes[TW_CLS_MSRPC])
-		danger = 2;
+	/* 1, plus the weight of the heaviest signature rule the source matched. */
+	int danger = 1 + s->max_weight;
 	if (m->ports >= 10)
 		danger++;
 	if (m->ports >= 100 || m->dsts >= 100)

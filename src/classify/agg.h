@@ -42,7 +42,8 @@ struct tw_srcagg {
 	int64_t first, last;
 	uint64_t packets;
 	uint64_t protos[TW_P_N];
-	uint64_t classes[TW_CLS_N];
+	uint64_t classes[TW_CLS_MAX];
+	uint8_t max_weight;   /* of the signature rules matched */
 	uint64_t tcp_syn;     /* SYN without ACK */
 	uint64_t tcp_noSyn;   /* TCP without SYN (ACK, RST, FIN … alone) */
 	uint64_t tcp_unknown; /* TCP with no flags logged */
@@ -65,7 +66,7 @@ struct tw_agg {
 	uint32_t *index; /* open addressing: src index + 1, 0 = empty */
 	size_t index_cap;
 	uint64_t events;
-	uint64_t classes[TW_CLS_N];
+	uint64_t classes[TW_CLS_MAX];
 	bool oom;
 };
 

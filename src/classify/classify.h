@@ -18,18 +18,25 @@ enum tw_class {
 	TW_CLS_SMB,
 	TW_CLS_MSRPC,
 	TW_CLS_OTHER,
-	TW_CLS_N
+	TW_CLS_BACKSCATTER,
+	TW_CLS_N /* the fixed classes; worm:NAME and scanner:NAME of the signature file follow */
 };
+#define TW_CLS_MAX 32
 
-/* DESIGN.md class name ("messenger-spam", …). */
-const char *tw_class_name(enum tw_class c);
+/* DESIGN.md class name ("messenger-spam", …, "worm:slammer"). */
+const char *tw_class_name(int c);
+/* The index of a class name: a fixed one, or worm:NAME / scanner:NAME, registered on first
+ * use (at most TW_CLS_MAX in all). -1 for another name or a full table. Not thread-safe:
+ * the signature file is loaded before threads start. */
+int tw_class_register(const char *name, size_t len);
 
 /* Smallest UDP payload that can hold a msgsvcsend NetrSendMessage request: the 80-byte
  * DCE/RPC connectionless header plus three conformant strings (messenger-protocol.md §3.3). */
 #define TW_MESSENGER_MIN_PAYLOAD 119
 
 struct tw_verdict {
-	enum tw_class cls;
+	int cls;	 /* enum tw_class, or a registered class */
+	uint8_t weight;	 /* the matching rule's danger weight */
 	const char *why; /* static text: the rule that matched */
 	/* Set when the payload was decoded as a Messenger message (confirmed spam); the spans
 	 * point into the event's payload. */
@@ -45,12 +52,13 @@ struct tw_classifier {
 	int (*classify)(const struct tw_event *ev, struct tw_verdict *v);
 };
 
-extern const struct tw_classifier tw_cls_payload, tw_cls_ports;
+extern const struct tw_classifier tw_cls_sigs;
 extern const struct tw_classifier *const tw_classifiers[];
 
-/* The verdict a decoded payload gives (TW_OK), or TW_E_NOTFOUND when it decides nothing:
- * for a caller that decodes with a state (captures: reassembled calls and streams). */
-int tw_verdict_from_decoded(const struct tw_decoded *d, struct tw_verdict *v);
+/* Classifies with a payload the caller decoded ('d', or NULL: none) — for captures, decoded
+ * with a state so that reassembled calls and streams count. */
+void tw_classify_decoded(const struct tw_event *ev, const struct tw_decoded *d,
+			 struct tw_verdict *v);
 
 /* Runs the registry in order; the last resort is TW_CLS_OTHER. */
 void tw_classify(const struct tw_event *ev, struct tw_verdict *v);

@@ -16,6 +16,7 @@
 
 #include "classify/agg.h"
 #include "classify/classify.h"
+#include "classify/sigs.h"
 #include "cli/cli.h"
 #include "core/codepage.h"
 #include "core/esc.h"
@@ -108,6 +109,8 @@ static void usage(FILE *f)
 		"  --tz ZONE         time zone of stamps without offset (default: system zone)\n"
 		"  --threads N       worker threads for large files (default: CPUs, at most 16)\n"
 		"  --codepage CP     code page of Messenger texts in captures (default CP1252)\n"
+		"  --signatures FILE the per-event rules (default: the compiled-in\n"
+		"                    data/signatures.rules)\n"
 		"  -v, --verbose     name file and line of every skipped line on stderr\n"
 		"  -h, --help        this help\n");
 }
@@ -193,9 +196,10 @@ static int take(struct job *j, struct tw_event *ev, struct tw_buf *ev_out,
 	note_time(&j->st, ev);
 	/* Captures decode with a state, so that messages in fragments or split over TCP
 	 * segments are classified when whole. */
-	v.has_msg = false;
-	if (!(dst && ev->payload.p && tw_decode(ev, &d, dst) == TW_OK &&
-	      tw_verdict_from_decoded(&d, &v) == TW_OK))
+	if (dst)
+		tw_classify_decoded(
+		    ev, ev->payload.p && tw_decode(ev, &d, dst) == TW_OK ? &d : NULL, &v);
+	else
 		tw_classify(ev, &v);
 	if (ev_out) {
 		j->st.events++;
@@ -453,6 +457,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 	int rc = TW_EXIT_OK;
 
 	memset(&st, 0, sizeof(st));
+	(void)tw_sigs_active(); /* the compiled-in rules load here, before any thread */
 	tw_agg_init(&agg);
 	tw_buf_init(&out);
 	for (int i = 0; i < nfiles; i++) {
@@ -585,7 +590,8 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_YEAR,
 		O_TZ,
 		O_THREADS,
-		O_CODEPAGE
+		O_CODEPAGE,
+		O_SIGNATURES
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -600,6 +606,7 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"tz", required_argument, NULL, O_TZ},
 	    {"threads", required_argument, NULL, O_THREADS},
 	    {"codepage", required_argument, NULL, O_CODEPAGE},
+	    {"signatures", required_argument, NULL, O_SIGNATURES},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -676,6 +683,20 @@ int tw_cmd_analyze(int argc, char **argv)
 				return TW_EXIT_USAGE;
 			}
 			break;
+		case O_SIGNATURES: {
+			static struct tw_sigset sigs;
+			struct tw_errctx ec;
+			memset(&ec, 0, sizeof(ec));
+			tw_sigs_free(&sigs);
+			if (tw_sigs_load(optarg, &sigs, &ec) != TW_OK) {
+				fputs("tracewall: ", stderr);
+				tw_cli_puts_safe(stderr, ec.msg);
+				fputc('\n', stderr);
+				return TW_EXIT_USAGE;
+			}
+			tw_sigs_set_active(&sigs);
+			break;
+		}
 		case O_THREADS:
 			if (parse_num(optarg, 1, MAX_THREADS, &v))
 				goto bad_num;

@@ -116,11 +116,10 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		tw_buf_adds(b, f2 ? "{}" : "}");
 		key(b, &first, "classes");
 		f2 = true;
-		for (int c = 0; c < TW_CLS_N; c++) {
+		for (int c = 0; c < TW_CLS_MAX; c++) {
 			if (!s->classes[c])
 				continue;
-			tw_buf_printf(b, "%s\"%s\":%llu", f2 ? "{" : ",",
-				      tw_class_name((enum tw_class)c),
+			tw_buf_printf(b, "%s\"%s\":%llu", f2 ? "{" : ",", tw_class_name(c),
 				      (unsigned long long)s->classes[c]);
 			f2 = false;
 		}

@@ -110,10 +110,10 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		tw_buf_printf(b, "%-*s  %-20s  %-20s %9llu %6s %6s %2d %4.1f  ", aw, a, f, l,
 			      (unsigned long long)s->packets, dn, pn, m->danger, m->confidence);
 		const char *sep = "";
-		for (int c = 0; c < TW_CLS_N; c++) {
+		for (int c = 0; c < TW_CLS_MAX; c++) {
 			if (!s->classes[c])
 				continue;
-			tw_buf_printf(b, "%s%s:%llu", sep, tw_class_name((enum tw_class)c),
+			tw_buf_printf(b, "%s%s:%llu", sep, tw_class_name(c),
 				      (unsigned long long)s->classes[c]);
 			sep = ",";
 		}
