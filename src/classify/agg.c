@@ -376,6 +376,30 @@ int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verd
 	a->classes[v->cls]++;
 	if (v->weight > s->max_weight)
 		s->max_weight = v->weight;
+	if (ev->proto == TW_IPPROTO_UDP)
+		s->scan[TW_SCAN_UDP]++;
+	if (ev->proto == TW_IPPROTO_TCP && (ev->has & TW_EV_HAS_FLAGS)) {
+		uint8_t f = ev->tcp_flags & (TW_TCP_SYN | TW_TCP_ACK | TW_TCP_FIN | TW_TCP_RST |
+					     TW_TCP_PSH | TW_TCP_URG);
+		if (f == TW_TCP_SYN)
+			s->scan[TW_SCAN_SYN]++;
+		else if (f == 0)
+			s->scan[TW_SCAN_NULL]++;
+		else if (f == TW_TCP_FIN)
+			s->scan[TW_SCAN_FIN]++;
+		else if (f == (TW_TCP_FIN | TW_TCP_PSH | TW_TCP_URG))
+			s->scan[TW_SCAN_XMAS]++;
+		else if (f == TW_TCP_ACK)
+			s->scan[TW_SCAN_ACK]++;
+	}
+	if ((ev->has & TW_EV_HAS_PORTS) &&
+	    (ev->proto == TW_IPPROTO_TCP || ev->proto == TW_IPPROTO_UDP)) {
+		if (!s->has_ports || ev->dport < s->port_lo)
+			s->port_lo = ev->dport;
+		if (!s->has_ports || ev->dport > s->port_hi)
+			s->port_hi = ev->dport;
+		s->has_ports = true;
+	}
 	if (ev->proto == TW_IPPROTO_TCP) {
 		if (!(ev->has & TW_EV_HAS_FLAGS))
 			s->tcp_unknown++;
@@ -416,6 +440,15 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 			s->classes[c] += t->classes[c];
 		if (t->max_weight > s->max_weight)
 			s->max_weight = t->max_weight;
+		for (int k = 0; k < TW_SCAN_N; k++)
+			s->scan[k] += t->scan[k];
+		if (t->has_ports) {
+			if (!s->has_ports || t->port_lo < s->port_lo)
+				s->port_lo = t->port_lo;
+			if (!s->has_ports || t->port_hi > s->port_hi)
+				s->port_hi = t->port_hi;
+			s->has_ports = true;
+		}
 		s->tcp_syn += t->tcp_syn;
 		s->tcp_noSyn += t->tcp_noSyn;
 		s->tcp_unknown += t->tcp_unknown;
@@ -470,11 +503,52 @@ static void add_why(struct tw_srcsum *m, const char *w)
 		m->why[m->nwhy++] = w;
 }
 
+const char *tw_scan_name(int t)
+{
+	static const char *const names[TW_SCAN_N] = {"SYN", "NULL", "FIN", "XMAS", "ACK", "UDP"};
+	return t >= 0 && t < TW_SCAN_N ? names[t] : "?";
+}
+
+/* A port scan (many ports, few hosts) or a sweep (many hosts, few ports), named by the
+ * probe kind most of the source's packets were. */
+static void scan(struct tw_srcsum *m)
+{
+	const struct tw_srcagg *s = m->s;
+	int best = -1;
+	for (int k = 0; k < TW_SCAN_N; k++)
+		if (s->scan[k] && (best < 0 || s->scan[k] > s->scan[best]))
+			best = k;
+	m->scan_kind = NULL;
+	if (best < 0 || !s->has_ports)
+		return;
+	m->scan_type = best;
+	if (m->ports >= TW_SCAN_PORTS && m->dsts <= TW_SCAN_HOSTS) {
+		m->scan_kind = "portscan";
+		snprintf(m->scan_why, sizeof(m->scan_why),
+			 "%s scan of %llu ports (%u-%u) on %llu host%s", tw_scan_name(best),
+			 (unsigned long long)m->ports, s->port_lo, s->port_hi,
+			 (unsigned long long)m->dsts, m->dsts == 1 ? "" : "s");
+	} else if (m->dsts >= TW_SWEEP_HOSTS && m->ports <= TW_SWEEP_PORTS) {
+		m->scan_kind = "sweep";
+		snprintf(m->scan_why, sizeof(m->scan_why),
+			 "%s sweep of %s%llu hosts on %llu port%s (%u-%u)", tw_scan_name(best),
+			 m->dsts_est ? "~" : "", (unsigned long long)m->dsts,
+			 (unsigned long long)m->ports, m->ports == 1 ? "" : "s", s->port_lo,
+			 s->port_hi);
+	}
+}
+
 /* Preliminary danger and confidence (abuse-reporting.md §5.1); the classification issue
  * replaces this with signature weights and scan detection. Documented in README.md. */
 static void judge(struct tw_srcsum *m)
 {
 	const struct tw_srcagg *s = m->s;
+	scan(m);
+	m->why_special = m->why_scan = -1;
+	if (m->scan_kind) {
+		m->why_scan = (signed char)m->nwhy;
+		add_why(m, m->scan_why);
+	}
 	/* 1, plus the weight of the heaviest signature rule the source matched. */
 	int danger = 1 + s->max_weight;
 	if (m->ports >= 10)
@@ -491,6 +565,7 @@ static void judge(struct tw_srcsum *m)
 		snprintf(m->special, sizeof(m->special), "special-purpose source: %s (%s)",
 			 sp->name, sp->rfc);
 		m->confidence = 0.0;
+		m->why_special = (signed char)m->nwhy;
 		add_why(m, m->special);
 	} else if (tcp == 0) {
 		m->confidence = 0.3;
@@ -557,10 +632,13 @@ struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t
 		judge(m);
 	}
 	qsort(out, a->nsrcs, sizeof(*out), cmp_sum);
-	/* why[] may point into m->special, which moved with the sort: repoint. */
-	for (size_t i = 0; i < a->nsrcs; i++)
-		if (out[i].special[0])
-			out[i].why[0] = out[i].special;
+	/* why[] may point into the struct's own texts, which moved with the sort: repoint. */
+	for (size_t i = 0; i < a->nsrcs; i++) {
+		if (out[i].why_special >= 0)
+			out[i].why[out[i].why_special] = out[i].special;
+		if (out[i].why_scan >= 0)
+			out[i].why[out[i].why_scan] = out[i].scan_why;
+	}
 	*n = a->nsrcs;
 	return out;
 }

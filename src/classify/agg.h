@@ -19,6 +19,18 @@
  * the bound count toward 'ports' but not toward top_ports. */
 #define TW_PORTS_TRACKED 4096
 
+/* What a source's probes were, by TCP flags or transport (scan types of psad and nmap). */
+enum { TW_SCAN_SYN, TW_SCAN_NULL, TW_SCAN_FIN, TW_SCAN_XMAS, TW_SCAN_ACK, TW_SCAN_UDP, TW_SCAN_N };
+const char *tw_scan_name(int t);
+
+/* Thresholds: a port scan is at least TW_SCAN_PORTS ports on at most TW_SCAN_HOSTS hosts; a
+ * sweep at least TW_SWEEP_HOSTS hosts on at most TW_SWEEP_PORTS ports. Over the whole
+ * input for now (time windows and a configuration file come with the rest of issue 5). */
+#define TW_SCAN_PORTS  10
+#define TW_SCAN_HOSTS  3
+#define TW_SWEEP_HOSTS 10
+#define TW_SWEEP_PORTS 3
+
 /* Distinct-value counter over 32-bit values: an exact hash set until it holds TW_KMV_K
  * values, then a k-minimum-values sketch (the K smallest hashes, sorted) that estimates
  * beyond. Values are mixed by a bijection, so distinct inputs stay distinct: counts of
@@ -47,6 +59,10 @@ struct tw_srcagg {
 	uint64_t tcp_syn;     /* SYN without ACK */
 	uint64_t tcp_noSyn;   /* TCP without SYN (ACK, RST, FIN … alone) */
 	uint64_t tcp_unknown; /* TCP with no flags logged */
+	/* Probe kinds, for naming a scan: TCP by its flags, and UDP. */
+	uint64_t scan[TW_SCAN_N];
+	uint16_t port_lo, port_hi; /* lowest and highest destination port seen */
+	bool has_ports;
 	struct tw_kmv dsts;
 	/* Destination ports: (proto << 16 | port) + 1 -> packets, open addressing. */
 	struct tw_portcount *pt;
@@ -100,6 +116,13 @@ struct tw_srcsum {
 	const char *why[6];
 	unsigned nwhy;
 	char special[96]; /* "special-purpose: …" text when the source is one */
+	/* A port scan or sweep found in the source's probes: kind "portscan" or "sweep", the
+	 * probe type (enum above) and the port range; NULL kind when neither. */
+	const char *scan_kind;
+	int scan_type;
+	char scan_why[112];
+	/* Which why[] entries point into this struct (special, scan_why): the sort moves it. */
+	signed char why_special, why_scan;
 };
 
 /* Builds the summaries, sorted by packets (descending) then address; 'ntop' ports each

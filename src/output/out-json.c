@@ -138,6 +138,13 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 			str(b, m->why[w], strlen(m->why[w]));
 		}
 		tw_buf_addc(b, ']');
+		/* Beyond the contract: a port scan or sweep, named and bounded. */
+		if (m->scan_kind) {
+			key(b, &first, "scan");
+			tw_buf_printf(b, "{\"kind\":\"%s\",\"type\":\"%s\",\"ports\":[%u,%u]}",
+				      m->scan_kind, tw_scan_name(m->scan_type), s->port_lo,
+				      s->port_hi);
+		}
 		if (m->dsts_est || m->ports_est) {
 			key(b, &first, "estimated");
 			tw_buf_printf(b, "{\"dsts\":%s,\"ports\":%s,\"rel_error\":0.031}",

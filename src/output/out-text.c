@@ -117,6 +117,9 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 				      (unsigned long long)s->classes[c]);
 			sep = ",";
 		}
+		if (m->scan_kind)
+			tw_buf_printf(b, " %s:%s %u-%u", m->scan_kind, tw_scan_name(m->scan_type),
+				      s->port_lo, s->port_hi);
 		tw_buf_adds(b, " |");
 		for (unsigned t = 0; t < m->ntop; t++) {
 			const char *pname = tw_proto_name(m->top[t].proto);

@@ -315,6 +315,15 @@ PSAD = {
 }
 
 
+# What psad's tests expect of the scans (SOURCES.md of the corpus): attacker, kind, type, ports.
+PSAD_SCANS = {
+    "syn_scan_1000_1500": ("192.168.10.55", "portscan", "SYN", [1000, 1500]),
+    "fin_scan_1000_1150": ("192.168.10.55", "portscan", "FIN", [1000, 1150]),
+    "udp_scan_1000_1150": ("192.168.10.55", "portscan", "UDP", [1000, 1150]),
+    "psad-pf-syn_scan_1100_1500.log": ("192.168.56.1", "portscan", "SYN", [1100, 1500]),
+}
+
+
 def main():
     if not os.path.isdir(CORPUS):
         tap(True, "corpus", skip="../shared/corpus/logs not present")
@@ -353,6 +362,17 @@ def main():
             full = len(evs) == lines
             ok = not bad and full and len(evs) > 0
             notes += bad + ([] if full else ["%d of %d lines parsed" % (len(evs), lines)])
+            if name in PSAD_SCANS:
+                # psad's own expectations (SOURCES.md): the source, scan type and port range.
+                p = subprocess.run([TW, "analyze", "--json", "--year", "2026", path], capture_output=True, env=ENV)
+                srcs = [json.loads(l) for l in p.stdout.decode().splitlines()]
+                sc = srcs[0].get("scan", {}) if len(srcs) == 1 else {}
+                got = (srcs[0]["src"] if srcs else None, sc.get("kind"), sc.get("type"), sc.get("ports"))
+                if got != PSAD_SCANS[name]:
+                    ok = False
+                    notes.append("scan: got %r, expected %r" % (got, PSAD_SCANS[name]))
+                else:
+                    notes.append("scan named as psad does: %s %s scan, ports %d-%d" % (got[0], got[2], *got[3]))
         elif name == "csirtg-ufw.log":
             ok = len(evs) == lines and evs[0]["src"] == "114.33.197.193"
             notes.append("first source %s (expected 114.33.197.193)" % (evs[0]["src"] if evs else None))

@@ -177,7 +177,53 @@ static void t_dsts_exact_below_bound(void)
 	tw_agg_fini(&a);
 }
 
-TW_SUITE(agg, {"counts_and_order", t_counts_and_order},
+static void t_scans_and_sweeps(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	tw_agg_init(&a);
+	/* An XMAS scan of 15 ports on one host. */
+	for (int i = 0; i < 15; i++) {
+		ev_make(&ev, "198.51.100.7", 0xc000020au, TW_IPPROTO_TCP, (uint16_t)(20 + i), 100,
+			TW_TCP_FIN | TW_TCP_PSH | TW_TCP_URG);
+		tw_agg_add(&a, &ev, &v);
+	}
+	/* A UDP sweep of 12 hosts on 1026: a Messenger campaign. */
+	for (int i = 0; i < 12; i++) {
+		ev_make(&ev, "203.0.113.9", 0xc0000200u + (uint32_t)i, TW_IPPROTO_UDP, 1026, 200,
+			0);
+		tw_agg_add(&a, &ev, &v);
+	}
+	/* Five ports on one host: neither. */
+	for (int i = 0; i < 5; i++) {
+		ev_make(&ev, "203.0.113.10", 0xc000020au, TW_IPPROTO_TCP, (uint16_t)(80 + i), 300,
+			TW_TCP_SYN);
+		tw_agg_add(&a, &ev, &v);
+	}
+	size_t n;
+	struct tw_srcsum *s = tw_agg_summarise(&a, 3, &n);
+	CHECK_EQ_U(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		char t[TW_ADDR_STRLEN];
+		tw_addr_format(&s[i].s->addr, t);
+		if (!strcmp(t, "198.51.100.7")) {
+			CHECK_STR(s[i].scan_kind, "portscan");
+			CHECK_STR(tw_scan_name(s[i].scan_type), "XMAS");
+			CHECK_STR(s[i].why[s[i].why_scan],
+				  "XMAS scan of 15 ports (20-34) on 1 host");
+		} else if (!strcmp(t, "203.0.113.9")) {
+			CHECK_STR(s[i].scan_kind, "sweep");
+			CHECK_STR(s[i].scan_why, "UDP sweep of 12 hosts on 1 port (1026-1026)");
+		} else {
+			CHECK(s[i].scan_kind == NULL);
+		}
+	}
+	free(s);
+	tw_agg_fini(&a);
+}
+
+TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
 	 {"estimate_beyond_bound", t_estimate_beyond_bound},
 	 {"merge_equals_single", t_merge_equals_single},
 	 {"ports_beyond_table", t_ports_beyond_table},
