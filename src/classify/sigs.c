@@ -291,6 +291,13 @@ int tw_sigs_parse(const char *text, size_t len, const char *name, struct tw_sigs
 		}
 		if (!r->ncond)
 			BAD("%s:%zu: a rule needs at least one condition", name, lineno);
+		r->proto = -1;
+		for (unsigned k = 0; k < r->ncond; k++) {
+			if (r->cond[k].field == C_PROTO)
+				r->proto = (int16_t)r->cond[k].r[0].lo;
+			if (r->cond[k].field == C_APP)
+				r->needs_app = true;
+		}
 		/* The verdict's reason: the rule's name, then its reference. */
 		size_t at = 0;
 		memcpy(r->why, "rule ", 5);
@@ -401,6 +408,8 @@ const struct tw_sig *tw_sigs_match(const struct tw_sigset *s, const struct tw_ev
 {
 	for (size_t i = 0; i < s->n; i++) {
 		const struct tw_sig *r = &s->v[i];
+		if ((r->proto >= 0 && r->proto != ev->proto) || (r->needs_app && !d))
+			continue;
 		unsigned k = 0;
 		while (k < r->ncond && holds(&r->cond[k], ev, d))
 			k++;

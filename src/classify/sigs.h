@@ -30,6 +30,10 @@ struct tw_sig {
 	int cls; /* class index (classify.h), fixed or registered */
 	uint8_t weight;
 	uint8_t ncond;
+	/* Quick rejection before the conditions: the protocol the rule needs (-1: any), and
+	 * whether it needs a decoded payload. */
+	int16_t proto;
+	bool needs_app;
 	struct tw_sig_cond cond[TW_SIG_CONDS];
 	char why[240]; /* "NAME: ref" for the verdict */
 };
