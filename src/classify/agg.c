@@ -503,6 +503,30 @@ static void add_why(struct tw_srcsum *m, const char *w)
 		m->why[m->nwhy++] = w;
 }
 
+static struct {
+	struct tw_addr net;
+	unsigned plen;
+} own[TW_OWN_MAX];
+static unsigned nown;
+
+int tw_own_add(const struct tw_addr *net, unsigned plen)
+{
+	if (nown == TW_OWN_MAX)
+		return TW_E_RANGE;
+	own[nown].net = *net;
+	own[nown].plen = plen;
+	nown++;
+	return TW_OK;
+}
+
+static bool is_own(const struct tw_addr *a)
+{
+	for (unsigned i = 0; i < nown; i++)
+		if (tw_addr_in_prefix(a, &own[i].net, own[i].plen))
+			return true;
+	return false;
+}
+
 const char *tw_scan_name(int t)
 {
 	static const char *const names[TW_SCAN_N] = {"SYN", "NULL", "FIN", "XMAS", "ACK", "UDP"};
@@ -581,8 +605,12 @@ static void judge(struct tw_srcsum *m)
 		add_why(m, "few tcp packets: a single SYN proves little");
 	}
 	m->reportable = !sp && m->confidence >= 0.6;
-	if (!m->reportable && !sp && m->confidence > 0)
+	if (!sp && is_own(&s->addr)) {
+		m->reportable = false;
+		add_why(m, "one of your own networks (--own)");
+	} else if (!m->reportable && !sp && m->confidence > 0) {
 		add_why(m, "below the confidence threshold 0.6");
+	}
 }
 
 /* The 'ntop' busiest ports of 's', by packets (descending) then protocol and port. */

@@ -103,6 +103,11 @@ struct tw_topport {
 	uint64_t packets;
 };
 
+/* The user's own networks (--own): sources there are never reportable. Set before the
+ * summary; at most TW_OWN_MAX prefixes. TW_OK or TW_E_RANGE when full. */
+#define TW_OWN_MAX 64
+int tw_own_add(const struct tw_addr *net, unsigned plen);
+
 /* The per-source verdict that output/ prints (DESIGN.md analyze --json). */
 struct tw_srcsum {
 	const struct tw_srcagg *s;

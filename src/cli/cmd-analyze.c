@@ -3,6 +3,7 @@
  * for pipes, zlib for gzip); a large mapped file is split at line boundaries across threads
  * whose aggregates are merged in file order, so the output does not depend on timing. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,7 +38,53 @@ struct opts {
 	const struct tw_input_format *format;
 	int year;
 	unsigned threads;
+	bool explain; /* --explain ADDRESS */
+	struct tw_addr explain_addr;
 };
+
+/* --explain: the events of one source, kept as evidence (the first EXPLAIN_MAX), and how
+ * often each rule fired for it. Filled by the single job (--explain disables the split). */
+#define EXPLAIN_MAX   25
+#define EXPLAIN_RULES 32
+struct explained_ev {
+	uint32_t file;
+	uint64_t line, offset;
+	int kind; /* 0 a line of a mapped file, 1 a line read as a stream (gzip), 2 a frame */
+	int cls;
+	const char *why;
+};
+static struct {
+	struct explained_ev ev[EXPLAIN_MAX];
+	uint64_t n;
+	struct {
+		const char *why;
+		uint64_t count;
+	} rule[EXPLAIN_RULES];
+	unsigned nrule;
+} explained;
+
+static void explain_note(const struct tw_event *ev, const struct tw_verdict *v, int kind)
+{
+	if (explained.n < EXPLAIN_MAX) {
+		struct explained_ev *e = &explained.ev[explained.n];
+		e->file = ev->origin.file;
+		e->line = ev->origin.line;
+		e->offset = ev->origin.offset;
+		e->kind = kind;
+		e->cls = v->cls;
+		e->why = v->why;
+	}
+	explained.n++;
+	unsigned k = 0;
+	while (k < explained.nrule && explained.rule[k].why != v->why)
+		k++;
+	if (k == explained.nrule && k < EXPLAIN_RULES) {
+		explained.rule[k].why = v->why;
+		explained.nrule++;
+	}
+	if (k < EXPLAIN_RULES)
+		explained.rule[k].count++;
+}
 
 /* One unit of work: a whole file, or a line-aligned part of one. */
 struct job {
@@ -111,6 +158,9 @@ static void usage(FILE *f)
 		"  --codepage CP     code page of Messenger texts in captures (default CP1252)\n"
 		"  --signatures FILE the per-event rules (default: the compiled-in\n"
 		"                    data/signatures.rules)\n"
+		"  --own CIDR,...    your own networks: their sources are never reportable\n"
+		"  --explain ADDR    every rule and threshold that decided about one source,\n"
+		"                    with the first events as evidence\n"
 		"  -v, --verbose     name file and line of every skipped line on stderr\n"
 		"  -h, --help        this help\n");
 }
@@ -201,6 +251,8 @@ static int take(struct job *j, struct tw_event *ev, struct tw_buf *ev_out,
 		    ev, ev->payload.p && tw_decode(ev, &d, dst) == TW_OK ? &d : NULL, &v);
 	else
 		tw_classify(ev, &v);
+	if (j->o->explain && tw_addr_eq(&ev->src, &j->o->explain_addr))
+		explain_note(ev, &v, dst ? 2 : tw_lines_is_mapped(&j->lines) ? 0 : 1);
 	if (ev_out) {
 		j->st.events++;
 		tw_out_json.write_event(ev_out, ev, &v, j->name);
@@ -447,6 +499,85 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 	return ret;
 }
 
+/* The evidence line at 'off' of a plain file, escaped for the terminal. */
+static void evidence_line(struct tw_buf *b, const char *file, uint64_t off)
+{
+	char line[512];
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t r = pread(fd, line, sizeof(line), (off_t)off);
+	close(fd);
+	if (r <= 0)
+		return;
+	size_t n = 0;
+	while (n < (size_t)r && line[n] != '\n')
+		n++;
+	tw_buf_adds(b, "      ");
+	tw_esc_term(b, line, n);
+	if (n == (size_t)r && n == sizeof(line))
+		tw_buf_adds(b, " …");
+	tw_buf_addc(b, '\n');
+}
+
+/* --explain ADDRESS: every rule and threshold that decided about one source, and the
+ * first events as evidence. */
+static void explain_report(const struct opts *o, char **files, const struct tw_srcsum *sums,
+			   size_t n, struct tw_buf *b)
+{
+	char a[TW_ADDR_STRLEN];
+	tw_addr_format(&o->explain_addr, a);
+	const struct tw_srcsum *m = NULL;
+	for (size_t i = 0; i < n && !m; i++)
+		if (tw_addr_eq(&sums[i].s->addr, &o->explain_addr))
+			m = &sums[i];
+	if (!m) {
+		tw_buf_printf(b, "%s: no event from this source\n", a);
+		return;
+	}
+	const struct tw_srcagg *s = m->s;
+	tw_buf_printf(b, "%s: %llu packet%s to %s%llu destination%s and %llu port%s\n", a,
+		      (unsigned long long)s->packets, s->packets == 1 ? "" : "s",
+		      m->dsts_est ? "~" : "", (unsigned long long)m->dsts, m->dsts == 1 ? "" : "s",
+		      (unsigned long long)m->ports, m->ports == 1 ? "" : "s");
+	tw_buf_printf(b,
+		      "  danger %d (1 + heaviest rule weight %u; +1 at 10 ports, +1 at 100 ports "
+		      "or destinations, +1 at 1,000 packets; at most 5)\n",
+		      m->danger, s->max_weight);
+	tw_buf_printf(b, "  confidence %.1f, %s\n", m->confidence,
+		      m->reportable ? "reportable" : "not reportable");
+	for (unsigned w = 0; w < m->nwhy; w++) {
+		tw_buf_adds(b, "  why: ");
+		tw_esc_term(b, m->why[w], strlen(m->why[w]));
+		tw_buf_addc(b, '\n');
+	}
+	tw_buf_printf(b,
+		      "  scan: %s (port scan: at least %d ports on at most %d hosts; sweep: at "
+		      "least %d hosts on at most %d ports)\n",
+		      m->scan_kind ? m->scan_why : "none", TW_SCAN_PORTS, TW_SCAN_HOSTS,
+		      TW_SWEEP_HOSTS, TW_SWEEP_PORTS);
+	tw_buf_adds(b, "  rules that fired:\n");
+	for (unsigned k = 0; k < explained.nrule; k++) {
+		tw_buf_printf(b, "    %6llu x ", (unsigned long long)explained.rule[k].count);
+		tw_esc_term(b, explained.rule[k].why, strlen(explained.rule[k].why));
+		tw_buf_addc(b, '\n');
+	}
+	tw_buf_printf(b, "  evidence (%s%llu of %llu events):\n",
+		      explained.n > EXPLAIN_MAX ? "the first " : "",
+		      (unsigned long long)(explained.n < EXPLAIN_MAX ? explained.n : EXPLAIN_MAX),
+		      (unsigned long long)explained.n);
+	for (uint64_t i = 0; i < explained.n && i < EXPLAIN_MAX; i++) {
+		const char *file = files[explained.ev[i].file];
+		tw_buf_adds(b, "    ");
+		tw_esc_term(b, file, strlen(file));
+		tw_buf_printf(b, ":%s%llu: %s\n", explained.ev[i].kind == 2 ? "frame " : "",
+			      (unsigned long long)explained.ev[i].line,
+			      tw_class_name(explained.ev[i].cls));
+		if (explained.ev[i].kind == 0)
+			evidence_line(b, file, explained.ev[i].offset);
+	}
+}
+
 static int analyze(const struct opts *o, char **files, int nfiles)
 {
 	struct tw_agg agg;
@@ -509,8 +640,9 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		int err;
 		bool truncated = false;
 		set_sigbus_name(files[i]);
-		if (!o->events && !o->verbose && o->threads > 1 && tw_lines_is_mapped(&j.lines) &&
-		    j.lines.map_size >= SPLIT_MIN_BYTES && !multiline_records(&j.lines)) {
+		if (!o->events && !o->verbose && !o->explain && o->threads > 1 &&
+		    tw_lines_is_mapped(&j.lines) && j.lines.map_size >= SPLIT_MIN_BYTES &&
+		    !multiline_records(&j.lines)) {
 			err = run_split(o, &j.lines, (uint32_t)i, files[i], &agg, &st, &prog, base,
 					&truncated);
 		} else {
@@ -553,6 +685,13 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			fprintf(stderr, "tracewall: out of memory\n");
 			rc = TW_EXIT_INPUT;
 		} else {
+			if (o->explain) {
+				explain_report(o, files, sums, n, &out);
+				if (tw_buf_flush(&out, stdout))
+					rc = TW_EXIT_INPUT;
+				free(sums);
+				goto done;
+			}
 			const struct tw_output *w = o->json ? &tw_out_json : &tw_out_text;
 			size_t shown = n;
 			long top = o->top >= 0 ? o->top : (o->json ? 0 : 20);
@@ -563,6 +702,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 				rc = TW_EXIT_INPUT;
 			free(sums);
 		}
+	done:
 		if (agg.oom)
 			fprintf(stderr,
 				"tracewall: warning: out of memory, counts are incomplete\n");
@@ -591,7 +731,9 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_TZ,
 		O_THREADS,
 		O_CODEPAGE,
-		O_SIGNATURES
+		O_SIGNATURES,
+		O_OWN,
+		O_EXPLAIN
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -607,6 +749,8 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"threads", required_argument, NULL, O_THREADS},
 	    {"codepage", required_argument, NULL, O_CODEPAGE},
 	    {"signatures", required_argument, NULL, O_SIGNATURES},
+	    {"own", required_argument, NULL, O_OWN},
+	    {"explain", required_argument, NULL, O_EXPLAIN},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -682,6 +826,40 @@ int tw_cmd_analyze(int argc, char **argv)
 				fprintf(stderr, "'\n");
 				return TW_EXIT_USAGE;
 			}
+			break;
+		case O_OWN: {
+			/* A comma list of prefixes (or addresses). */
+			const char *p = optarg;
+			while (*p) {
+				const char *e = strchr(p, ',');
+				size_t l = e ? (size_t)(e - p) : strlen(p);
+				struct tw_addr net;
+				unsigned plen;
+				if (tw_prefix_parse(p, l, &net, &plen) != TW_OK &&
+				    !(tw_addr_parse(p, l, &net) == TW_OK &&
+				      (plen = net.family == TW_AF_INET ? 32 : 128))) {
+					fprintf(stderr, "tracewall: --own: not a network: '");
+					tw_cli_puts_safe(stderr, optarg);
+					fprintf(stderr, "'\n");
+					return TW_EXIT_USAGE;
+				}
+				if (tw_own_add(&net, plen) != TW_OK) {
+					fprintf(stderr, "tracewall: --own: at most %d networks\n",
+						TW_OWN_MAX);
+					return TW_EXIT_USAGE;
+				}
+				p += l + (e ? 1 : 0);
+			}
+			break;
+		}
+		case O_EXPLAIN:
+			if (tw_addr_parse(optarg, strlen(optarg), &o.explain_addr) != TW_OK) {
+				fprintf(stderr, "tracewall: --explain: not an address: '");
+				tw_cli_puts_safe(stderr, optarg);
+				fprintf(stderr, "'\n");
+				return TW_EXIT_USAGE;
+			}
+			o.explain = true;
 			break;
 		case O_SIGNATURES: {
 			static struct tw_sigset sigs;

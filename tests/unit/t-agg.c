@@ -223,8 +223,36 @@ static void t_scans_and_sweeps(void)
 	tw_agg_fini(&a);
 }
 
+static void t_own_networks(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	tw_agg_init(&a);
+	/* SYNs to 4 ports from a public address: confidence 0.7, reportable… */
+	for (int i = 0; i < 4; i++) {
+		ev_make(&ev, "5.5.5.5", 0xc000020au, TW_IPPROTO_TCP, (uint16_t)(20 + i), 100,
+			TW_TCP_SYN);
+		tw_agg_add(&a, &ev, &v);
+	}
+	size_t n;
+	struct tw_srcsum *s = tw_agg_summarise(&a, 3, &n);
+	CHECK(s[0].reportable);
+	free(s);
+	/* …unless it is in the user's own networks. */
+	struct tw_addr net;
+	unsigned plen;
+	CHECK_EQ_I(tw_prefix_parse("5.5.5.0/24", 10, &net, &plen), TW_OK);
+	CHECK_EQ_I(tw_own_add(&net, plen), TW_OK);
+	s = tw_agg_summarise(&a, 3, &n);
+	CHECK(!s[0].reportable);
+	CHECK_STR(s[0].why[s[0].nwhy - 1], "one of your own networks (--own)");
+	free(s);
+	tw_agg_fini(&a);
+}
+
 TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
-	 {"estimate_beyond_bound", t_estimate_beyond_bound},
+	 {"own_networks", t_own_networks}, {"estimate_beyond_bound", t_estimate_beyond_bound},
 	 {"merge_equals_single", t_merge_equals_single},
 	 {"ports_beyond_table", t_ports_beyond_table},
 	 {"dsts_exact_below_bound", t_dsts_exact_below_bound});
