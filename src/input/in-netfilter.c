@@ -329,6 +329,12 @@ static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, 
 			return TW_E_INVALID;
 		ev->icmp_code = (uint8_t)n;
 		break;
+	case K4('U', 'R', 'G', 'P'):
+		/* The kernel prints the TCP flags between RES= and URGP=: reaching URGP= with
+		 * none means none were set (a NULL scan), which is known, not unknown. */
+		if (f->after_proto && ev->proto == TW_IPPROTO_TCP)
+			ev->has |= TW_EV_HAS_FLAGS;
+		break;
 	case K5('P', 'R', 'O', 'T', 'O'):
 		if (f->have_proto)
 			break;
