@@ -352,6 +352,17 @@ static int proto_slot(uint8_t p)
 	return TW_P_OTHER;
 }
 
+static inline void sat_inc(uint32_t *x)
+{
+	if (*x != UINT32_MAX)
+		(*x)++;
+}
+
+static inline uint32_t sat_add(uint32_t a, uint32_t b)
+{
+	return a > UINT32_MAX - b ? UINT32_MAX : a + b;
+}
+
 int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v)
 {
 	long si = src_get(a, &ev->src);
@@ -372,25 +383,26 @@ int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verd
 		s->has_time = true;
 	}
 	s->protos[proto_slot(ev->proto)]++;
-	s->classes[v->cls]++;
+	if (s->classes[v->cls] != UINT32_MAX)
+		s->classes[v->cls]++;
 	a->classes[v->cls]++;
 	if (v->weight > s->max_weight)
 		s->max_weight = v->weight;
 	if (ev->proto == TW_IPPROTO_UDP)
-		s->scan[TW_SCAN_UDP]++;
+		sat_inc(&s->scan[TW_SCAN_UDP]);
 	if (ev->proto == TW_IPPROTO_TCP && (ev->has & TW_EV_HAS_FLAGS)) {
 		uint8_t f = ev->tcp_flags & (TW_TCP_SYN | TW_TCP_ACK | TW_TCP_FIN | TW_TCP_RST |
 					     TW_TCP_PSH | TW_TCP_URG);
 		if (f == TW_TCP_SYN)
-			s->scan[TW_SCAN_SYN]++;
+			sat_inc(&s->scan[TW_SCAN_SYN]);
 		else if (f == 0)
-			s->scan[TW_SCAN_NULL]++;
+			sat_inc(&s->scan[TW_SCAN_NULL]);
 		else if (f == TW_TCP_FIN)
-			s->scan[TW_SCAN_FIN]++;
+			sat_inc(&s->scan[TW_SCAN_FIN]);
 		else if (f == (TW_TCP_FIN | TW_TCP_PSH | TW_TCP_URG))
-			s->scan[TW_SCAN_XMAS]++;
+			sat_inc(&s->scan[TW_SCAN_XMAS]);
 		else if (f == TW_TCP_ACK)
-			s->scan[TW_SCAN_ACK]++;
+			sat_inc(&s->scan[TW_SCAN_ACK]);
 	}
 	if ((ev->has & TW_EV_HAS_PORTS) &&
 	    (ev->proto == TW_IPPROTO_TCP || ev->proto == TW_IPPROTO_UDP)) {
@@ -437,11 +449,11 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 		for (int p = 0; p < TW_P_N; p++)
 			s->protos[p] += t->protos[p];
 		for (int c = 0; c < TW_CLS_MAX; c++)
-			s->classes[c] += t->classes[c];
+			s->classes[c] = sat_add(s->classes[c], t->classes[c]);
 		if (t->max_weight > s->max_weight)
 			s->max_weight = t->max_weight;
 		for (int k = 0; k < TW_SCAN_N; k++)
-			s->scan[k] += t->scan[k];
+			s->scan[k] = sat_add(s->scan[k], t->scan[k]);
 		if (t->has_ports) {
 			if (!s->has_ports || t->port_lo < s->port_lo)
 				s->port_lo = t->port_lo;

@@ -54,13 +54,13 @@ struct tw_srcagg {
 	int64_t first, last;
 	uint64_t packets;
 	uint64_t protos[TW_P_N];
-	uint64_t classes[TW_CLS_MAX];
-	uint8_t max_weight;   /* of the signature rules matched */
-	uint64_t tcp_syn;     /* SYN without ACK */
-	uint64_t tcp_noSyn;   /* TCP without SYN (ACK, RST, FIN … alone) */
-	uint64_t tcp_unknown; /* TCP with no flags logged */
+	uint32_t classes[TW_CLS_MAX]; /* saturating: a source has one struct per million */
+	uint8_t max_weight;	      /* of the signature rules matched */
+	uint64_t tcp_syn;	      /* SYN without ACK */
+	uint64_t tcp_noSyn;	      /* TCP without SYN (ACK, RST, FIN … alone) */
+	uint64_t tcp_unknown;	      /* TCP with no flags logged */
 	/* Probe kinds, for naming a scan: TCP by its flags, and UDP. */
-	uint64_t scan[TW_SCAN_N];
+	uint32_t scan[TW_SCAN_N];  /* saturating */
 	uint16_t port_lo, port_hi; /* lowest and highest destination port seen */
 	bool has_ports;
 	struct tw_kmv dsts;

@@ -21,7 +21,7 @@ enum tw_class {
 	TW_CLS_BACKSCATTER,
 	TW_CLS_N /* the fixed classes; worm:NAME and scanner:NAME of the signature file follow */
 };
-#define TW_CLS_MAX 32
+#define TW_CLS_MAX 24
 
 /* DESIGN.md class name ("messenger-spam", …, "worm:slammer"). */
 const char *tw_class_name(int c);
