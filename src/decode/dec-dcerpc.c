@@ -100,26 +100,25 @@ void tw_decode_state_fini(struct tw_decode_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
-static uint16_t rd16(const uint8_t *p, bool le)
+/* Integers in the byte order drep announced, through the bounded cursor. */
+static uint16_t get16(struct tw_cursor *c, bool le)
 {
-	uint16_t lo = le ? p[0] : p[1], hi = le ? p[1] : p[0];
-	return (uint16_t)(hi << 8 | lo);
+	return le ? tw_cursor_get_le16(c) : tw_cursor_get_be16(c);
 }
 
-static uint32_t rd32(const uint8_t *p, bool le)
+static uint32_t get32(struct tw_cursor *c, bool le)
 {
-	return le ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-			(uint32_t)p[3] << 24
-		  : (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-			(uint32_t)p[3];
+	return le ? tw_cursor_get_le32(c) : tw_cursor_get_be32(c);
 }
 
-static void uuid_at(const uint8_t *p, bool le, struct uuid *u)
+static void get_uuid(struct tw_cursor *c, bool le, struct uuid *u)
 {
-	u->a = rd32(p, le);
-	u->b = rd16(p + 4, le);
-	u->c = rd16(p + 6, le);
-	memcpy(u->d, p + 8, 8);
+	u->a = get32(c, le);
+	u->b = get16(c, le);
+	u->c = get16(c, le);
+	const uint8_t *d = tw_cursor_get_bytes(c, 8);
+	if (d)
+		memcpy(u->d, d, 8);
 }
 
 static const char *iface_name(const struct uuid *u)
@@ -139,22 +138,34 @@ static bool is_msgsvcsend(const struct uuid *u)
 /* The checklist of messenger-protocol.md §2.6 on the captured header. */
 static int header(const uint8_t *p, size_t have, struct hdr *h)
 {
-	if (have < 4 || p[0] != 4 || p[1] > 10 || (p[3] & 0xfc))
+	struct tw_cursor c;
+	tw_cursor_init(&c, p, have);
+	uint8_t vers = tw_cursor_get_u8(&c);
+	h->ptype = tw_cursor_get_u8(&c);
+	h->flags1 = tw_cursor_get_u8(&c);
+	uint8_t flags2 = tw_cursor_get_u8(&c);
+	if (c.err || vers != 4 || h->ptype > 10 || (flags2 & 0xfc))
 		return TW_E_NOTFOUND;
-	if (have < HDR)
-		return TW_E_TRUNCATED;
-	if ((p[4] >> 4) > 1)
+	uint8_t drep0 = tw_cursor_get_u8(&c);
+	tw_cursor_skip(&c, 2 + 1 + 16); /* drep[1..2], serial_hi, object */
+	if (c.err)
+		return TW_E_TRUNCATED; /* starts like a CL PDU, cut before its header ends */
+	if ((drep0 >> 4) > 1)
 		return TW_E_NOTFOUND; /* neither byte order: not DCE/RPC */
-	h->little = (p[4] >> 4) == 1;
-	h->ptype = p[1];
-	h->flags1 = p[2];
-	uuid_at(p + 24, h->little, &h->iface);
-	memcpy(h->act, p + 40, 16);
-	h->seqnum = rd32(p + 64, h->little);
-	h->opnum = rd16(p + 68, h->little);
-	h->len = rd16(p + 74, h->little);
-	h->fragnum = rd16(p + 76, h->little);
-	h->auth = p[78];
+	h->little = (drep0 >> 4) == 1;
+	get_uuid(&c, h->little, &h->iface);
+	const uint8_t *act = tw_cursor_get_bytes(&c, 16);
+	tw_cursor_skip(&c, 8); /* server_boot, if_vers */
+	h->seqnum = get32(&c, h->little);
+	h->opnum = get16(&c, h->little);
+	tw_cursor_skip(&c, 4); /* ihint, ahint */
+	h->len = get16(&c, h->little);
+	h->fragnum = get16(&c, h->little);
+	h->auth = tw_cursor_get_u8(&c);
+	tw_cursor_skip(&c, 1); /* serial_lo */
+	if (c.err)
+		return TW_E_TRUNCATED;
+	memcpy(h->act, act, 16);
 	return TW_OK;
 }
 
@@ -246,20 +257,24 @@ static int add_fragment(struct tw_decode_state *st, const struct tw_addr *src, c
 	return TW_OK;
 }
 
-/* Reads one conformant varying string of bytes at *pos (aligned to 4). */
+/* Reads one conformant varying string of bytes at *pos (aligned to 4). 'have' bytes are
+ * there of a stub 'wire' bytes long: past 'have' is truncation, past 'wire' a lie. */
 static int ndr_string(const uint8_t *s, size_t have, size_t wire, bool le, size_t *pos,
 		      struct tw_span *out, uint32_t *max_out, const char **why)
 {
+	struct tw_cursor c;
 	size_t at = (*pos + 3) & ~(size_t)3;
-	if (at + 12 > wire) {
+	if (at > wire || wire - at < 12) {
 		*why = "string header past the end of the stub";
 		return TW_E_INVALID;
 	}
-	if (at + 12 > have) {
+	tw_cursor_init(&c, s, have);
+	tw_cursor_skip(&c, at);
+	uint32_t max = get32(&c, le), off = get32(&c, le), act = get32(&c, le);
+	if (c.err) {
 		*why = "stub cut by the snap length";
 		return TW_E_TRUNCATED;
 	}
-	uint32_t max = rd32(s + at, le), off = rd32(s + at + 4, le), act = rd32(s + at + 8, le);
 	if (off != 0 || act > max || act == 0) {
 		*why = "string counts inconsistent (offset not 0, actual 0 or above max)";
 		return TW_E_INVALID;
@@ -269,12 +284,13 @@ static int ndr_string(const uint8_t *s, size_t have, size_t wire, bool le, size_
 		*why = "string count larger than the data";
 		return TW_E_INVALID;
 	}
-	if (act > have - at) {
+	const uint8_t *bytes = tw_cursor_get_bytes(&c, act);
+	if (!bytes || c.err) {
 		*why = "stub cut by the snap length";
 		return TW_E_TRUNCATED;
 	}
-	const uint8_t *nul = memchr(s + at, 0, act);
-	*out = (struct tw_span){(const char *)s + at, nul ? (size_t)(nul - (s + at)) : act};
+	const uint8_t *nul = memchr(bytes, 0, act);
+	*out = (struct tw_span){(const char *)bytes, nul ? (size_t)(nul - bytes) : act};
 	*max_out = max;
 	*pos = at + act;
 	return TW_OK;
