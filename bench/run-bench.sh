@@ -1,10 +1,12 @@
 #!/bin/bash
 # make bench: tracewall analyze side by side with `wc -l`, fwlogwatch and psad on the same
-# generated netfilter logs, in one run; medians of several runs (this machine is noisy).
+# generated netfilter logs, and tracewall decode with tcpdump -r and tshark on generated
+# captures, in one run; medians of several runs (this machine is noisy).
 # Not a test: it prints figures and ratios, it asserts nothing.
 #   BENCH_RUNS (default 5)   runs of the fast commands (tracewall, wc -l)
 #   BENCH_SLOW_RUNS (3)      runs of fwlogwatch;  BENCH_PSAD_RUNS (1) runs of psad
 #   BENCH_SKIP_10M=1         skip the 10M-line memory check
+#   BENCH_SKIP_PCAP=1        skip the captures (decode against tcpdump -r and tshark)
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
