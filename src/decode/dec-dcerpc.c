@@ -308,6 +308,12 @@ int tw_dec_netrsendmessage(const uint8_t *stub, size_t len, size_t wire_len, boo
 	    (r = ndr_string(stub, len, wire_len, little, &pos, &m->to, &max, why)) ||
 	    (r = ndr_string(stub, len, wire_len, little, &pos, &m->text, &max, why)))
 		return r;
+	/* A Text announced larger than any message (Windows shows 4,095 characters at most)
+	 * is the MS03-043 overflow's shape, not spam: Snort sid 2257 fires above 1,024. */
+	if (max > 1024) {
+		*why = "Text max_count above 1,024: the MS03-043 overflow pattern (CVE-2003-0717)";
+		return TW_E_INVALID;
+	}
 	return TW_OK;
 }
 

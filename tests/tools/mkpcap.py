@@ -262,6 +262,9 @@ def malformed(w):
     w.add(ether(ipv4(SPAMMER, ME, 17, udp(2004, 135, dcerpc(netr_stub(b"HUGE", b"ME", b"y" * 20,
                                                                      max_count=0xffffffff,
                                                                      actual=0xfffffff0))))))
+    # Consistent counts, but a Text max_count of 5,000: the MS03-043 shape.
+    w.add(ether(ipv4(SPAMMER, ME, 17, udp(2009, 135, dcerpc(netr_stub(b"MS03", b"043", b"x" * 30,
+                                                                     max_count=5000))))))
     # Wrong byte order: drep says big-endian, the counts are little-endian.
     w.add(ether(ipv4(SPAMMER, ME, 17, udp(2005, 135, dcerpc(netr_stub(b"ORDER", b"ME", b"z" * 20),
                                                             le=False, iface=MSGSVCSEND_BE)))))

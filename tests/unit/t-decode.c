@@ -111,6 +111,12 @@ static void t_netrsendmessage(void)
 	k = ndr(s, "abc", true, 0, 0);
 	s[4] = 1;
 	CHECK_EQ_I(tw_dec_netrsendmessage(s, k, k, true, &m, &why), TW_E_INVALID);
+	/* A Text max_count above 1,024 with consistent counts: the MS03-043 shape. */
+	k = ndr(s, "F", true, 0, 0);
+	k += ndr(s + k, "T", true, 0, 0);
+	k += ndr(s + k, "text", true, 5000, 0);
+	CHECK_EQ_I(tw_dec_netrsendmessage(s, k, k, true, &m, &why), TW_E_INVALID);
+	CHECK(strstr(why, "MS03-043") != NULL);
 	/* A string cut at the first NUL inside its count (real spam pads with NULs). */
 	k = ndr(s, "AB\0\0\0\0", true, 7, 7);
 	memcpy(s + 12, "AB\0\0\0\0\0", 7);
