@@ -85,6 +85,17 @@ static void t_worms_and_backscatter(void)
 	ev.action = TW_ACT_ACCEPT; /* an answer the host asked for */
 	tw_classify(&ev, &v);
 	CHECK_EQ_I(v.cls, TW_CLS_OTHER);
+	/* ZMap's fixed IP ID marks the scanner, before the port classes. */
+	ev.proto = TW_IPPROTO_TCP;
+	ev.dport = 445;
+	ev.tcp_flags = TW_TCP_SYN;
+	ev.ip_id = 54321;
+	ev.has |= TW_EV_HAS_IPID;
+	tw_classify(&ev, &v);
+	CHECK_STR(tw_class_name(v.cls), "scanner:zmap");
+	ev.ip_id = 54320;
+	tw_classify(&ev, &v);
+	CHECK_EQ_I(v.cls, TW_CLS_SMB);
 }
 
 static void t_signature_parser(void)
