@@ -210,7 +210,7 @@ static bool name_ok(struct tw_span s, size_t max)
 int tw_sigs_parse(const char *text, size_t len, const char *name, struct tw_sigset *out,
 		  struct tw_errctx *ec)
 {
-	struct tw_sigset s = {NULL, 0, 0};
+	struct tw_sigset s = {.v = NULL};
 	size_t lineno = 0;
 	int ret = TW_OK;
 
@@ -314,9 +314,26 @@ int tw_sigs_parse(const char *text, size_t len, const char *name, struct tw_sigs
 		r->why[at] = '\0';
 		s.n++;
 	}
+	for (int slot = 0; slot < 3 && ret == TW_OK; slot++) {
+		s.byproto[slot] = tw_malloc((s.n ? s.n : 1) * sizeof(uint16_t));
+		if (!s.byproto[slot]) {
+			ret = tw_err_set(ec, TW_E_NOMEM, 0, "%s: out of memory", name);
+			goto out;
+		}
+		for (size_t i = 0; i < s.n; i++) {
+			int p = s.v[i].proto;
+			bool fits = p < 0 || (slot == 0 && p == TW_IPPROTO_TCP) ||
+				    (slot == 1 && p == TW_IPPROTO_UDP) ||
+				    (slot == 2 && p != TW_IPPROTO_TCP && p != TW_IPPROTO_UDP);
+			if (fits)
+				s.byproto[slot][s.nbyproto[slot]++] = (uint16_t)i;
+		}
+	}
 out:
 	if (ret != TW_OK) {
 		free(s.v);
+		for (int slot = 0; slot < 3; slot++)
+			free(s.byproto[slot]);
 		return ret;
 	}
 	*out = s;
@@ -351,6 +368,11 @@ int tw_sigs_load(const char *path, struct tw_sigset *out, struct tw_errctx *ec)
 void tw_sigs_free(struct tw_sigset *s)
 {
 	free(s->v);
+	for (int slot = 0; slot < 3; slot++) {
+		free(s->byproto[slot]);
+		s->byproto[slot] = NULL;
+		s->nbyproto[slot] = 0;
+	}
 	s->v = NULL;
 	s->n = s->cap = 0;
 }
@@ -406,8 +428,9 @@ static bool holds(const struct tw_sig_cond *c, const struct tw_event *ev,
 const struct tw_sig *tw_sigs_match(const struct tw_sigset *s, const struct tw_event *ev,
 				   const struct tw_decoded *d)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		const struct tw_sig *r = &s->v[i];
+	int slot = ev->proto == TW_IPPROTO_TCP ? 0 : ev->proto == TW_IPPROTO_UDP ? 1 : 2;
+	for (size_t j = 0; j < s->nbyproto[slot]; j++) {
+		const struct tw_sig *r = &s->v[s->byproto[slot][j]];
 		if ((r->proto >= 0 && r->proto != ev->proto) || (r->needs_app && !d))
 			continue;
 		unsigned k = 0;

@@ -41,6 +41,10 @@ struct tw_sig {
 struct tw_sigset {
 	struct tw_sig *v;
 	size_t n, cap;
+	/* The rules that can match a TCP, a UDP and any other event, in file order: indexes
+	 * into v, so that the matcher walks only those (built by the parser). */
+	uint16_t *byproto[3];
+	size_t nbyproto[3];
 };
 
 /* Parses rule text ('name' for messages). On a bad line: TW_E_INVALID with "NAME:LINE:
