@@ -4,10 +4,12 @@
 #include "core/alloc.h"
 #include "classify/agg.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify/conf.h"
 #include "core/err.h"
 #include "core/special.h"
 
@@ -101,6 +103,11 @@ static void sketch_add(struct tw_kmv *k, uint32_t h)
 	k->h[lo] = h;
 }
 
+static inline uint32_t kmv_k(const struct tw_kmv *k)
+{
+	return k->k ? k->k : TW_KMV_K;
+}
+
 /* Adds an already mixed value. */
 static int kmv_add_mixed(struct tw_kmv *k, uint32_t h)
 {
@@ -113,7 +120,7 @@ static int kmv_add_mixed(struct tw_kmv *k, uint32_t h)
 		return TW_OK;
 	}
 	int r = set_add(k, h);
-	if (r == TW_OK && k->n >= TW_KMV_K)
+	if (r == TW_OK && k->n >= kmv_k(k))
 		to_sketch(k);
 	return r;
 }
@@ -130,7 +137,12 @@ uint64_t tw_kmv_count(const struct tw_kmv *k, bool *estimated)
 		return k->n;
 	/* (K-1) / ((h_K + 1) / 2^32): the KMV estimator on 32-bit hashes. */
 	double frac = ((double)k->h[k->n - 1] + 1.0) / 4294967296.0;
-	return (uint64_t)((TW_KMV_K - 1) / frac + 0.5);
+	return (uint64_t)((kmv_k(k) - 1) / frac + 0.5);
+}
+
+double tw_kmv_error(const struct tw_kmv *k)
+{
+	return 1.0 / sqrt((double)kmv_k(k) - 2.0);
 }
 
 /* Adds every value 'from' holds into 'into'. */
@@ -163,13 +175,25 @@ void tw_agg_init(struct tw_agg *a)
 	memset(a, 0, sizeof(*a));
 }
 
+static void src_free(struct tw_srcagg *s)
+{
+	free(s->dsts.h);
+	free(s->pt);
+	free(s->portbits);
+	for (int w = 0; w < TW_WIN_N; w++)
+		free(s->win[w]);
+	for (unsigned i = 0; i < s->ninc; i++) {
+		free(s->inc[i].dsts.h);
+		free(s->inc[i].ports.h);
+		free(s->inc[i].evtext);
+	}
+	free(s->inc);
+}
+
 void tw_agg_fini(struct tw_agg *a)
 {
-	for (size_t i = 0; i < a->nsrcs; i++) {
-		free(a->srcs[i].dsts.h);
-		free(a->srcs[i].pt);
-		free(a->srcs[i].portbits);
-	}
+	for (size_t i = 0; i < a->nsrcs; i++)
+		src_free(&a->srcs[i]);
 	free(a->srcs);
 	free(a->index);
 	memset(a, 0, sizeof(*a));
@@ -194,6 +218,47 @@ static int index_grow(struct tw_agg *a)
 	return TW_OK;
 }
 
+static void index_rebuild(struct tw_agg *a)
+{
+	size_t mask = a->index_cap - 1;
+	memset(a->index, 0, a->index_cap * sizeof(*a->index));
+	for (size_t i = 0; i < a->nsrcs; i++) {
+		size_t j = tw_addr_hash(&a->srcs[i].addr) & mask;
+		while (a->index[j])
+			j = (j + 1) & mask;
+		a->index[j] = (uint32_t)i + 1;
+	}
+}
+
+/* Keeps the table within max-sources: drops the sources with the fewest packets (at most
+ * 1, 2, 4 … packets, until a quarter of the table is free), counting what was dropped. */
+static void prune(struct tw_agg *a)
+{
+	uint32_t cut = a->prune_below ? a->prune_below : 1;
+	for (;;) {
+		size_t drop = 0;
+		for (size_t i = 0; i < a->nsrcs; i++)
+			drop += a->srcs[i].packets <= cut;
+		if (drop * 4 >= a->nsrcs || cut >= (1u << 30))
+			break;
+		cut *= 2;
+	}
+	size_t keep = 0;
+	for (size_t i = 0; i < a->nsrcs; i++) {
+		struct tw_srcagg *s = &a->srcs[i];
+		if (s->packets <= cut) {
+			a->pruned_srcs++;
+			a->pruned_packets += s->packets;
+			src_free(s);
+		} else {
+			a->srcs[keep++] = *s;
+		}
+	}
+	a->nsrcs = keep;
+	a->prune_below = cut;
+	index_rebuild(a);
+}
+
 /* Finds or creates the source; returns its index or a negative error. */
 static long src_get(struct tw_agg *a, const struct tw_addr *addr)
 {
@@ -207,6 +272,12 @@ static long src_get(struct tw_agg *a, const struct tw_addr *addr)
 		if (tw_addr_eq(&a->srcs[v - 1].addr, addr))
 			return (long)v - 1;
 		j = (j + 1) & mask;
+	}
+	if (a->nsrcs >= tw_conf_active()->max_sources) {
+		prune(a);
+		j = tw_addr_hash(addr) & mask;
+		while (a->index[j])
+			j = (j + 1) & mask;
 	}
 	if (a->nsrcs == UINT32_MAX - 1)
 		return TW_E_NOMEM;
@@ -363,7 +434,214 @@ static inline uint32_t sat_add(uint32_t a, uint32_t b)
 	return a > UINT32_MAX - b ? UINT32_MAX : a + b;
 }
 
+/* ---- windows, incidents, spoofing evidence ---------------------------------------------- */
+
+static bool small_add(uint32_t *v, uint8_t *n, uint32_t cap, uint32_t x)
+{
+	for (uint32_t i = 0; i < *n; i++)
+		if (v[i] == x)
+			return false;
+	if (*n < cap) {
+		v[(*n)++] = x;
+		return true;
+	}
+	return false;
+}
+
+/* Adds one probe (port key, 0 without ports; host value) to window 'w' of length 'len'. */
+static void win_add(struct tw_srcagg *s, int w, int64_t len, bool has_ts, int64_t ts,
+		    uint32_t port, uint32_t host)
+{
+	const struct tw_conf *c = tw_conf_active();
+	struct tw_win *x = s->win[w];
+	if (has_ts && (ts - x->start > len || ts < x->start - len)) {
+		x->start = ts;
+		x->np = x->nh = 0;
+	}
+	if (port)
+		small_add(x->v, &x->np, c->scan_ports, port);
+	small_add(x->v + c->scan_ports, &x->nh, c->sweep_hosts, host);
+	if (x->np >= c->scan_ports && x->nh <= c->scan_hosts)
+		s->hit[w] |= TW_HIT_PORTSCAN;
+	if (x->nh >= c->sweep_hosts && x->np <= c->sweep_ports && x->np > 0)
+		s->hit[w] |= TW_HIT_SWEEP;
+}
+
+static int windows_add(struct tw_srcagg *s, const struct tw_event *ev, uint32_t port,
+		       uint32_t host)
+{
+	const struct tw_conf *c = tw_conf_active();
+	bool has_ts = ev->has & TW_EV_HAS_TS;
+	const int64_t len[TW_WIN_N] = {c->window, c->slow_window};
+
+	if (s->packets == 1) {
+		s->first_port = port;
+		s->first_dst = host;
+		s->first_ts = has_ts ? ev->ts : 0;
+		return TW_OK;
+	}
+	for (int w = 0; w < TW_WIN_N; w++) {
+		if (!s->win[w]) {
+			s->win[w] = tw_calloc(1, sizeof(struct tw_win) +
+						     (c->scan_ports + c->sweep_hosts) * sizeof(uint32_t));
+			if (!s->win[w])
+				return TW_E_NOMEM;
+			s->win[w]->start = s->first_ts;
+			win_add(s, w, len[w], false, 0, s->first_port, s->first_dst);
+		}
+		win_add(s, w, len[w], has_ts, ev->ts, port, host);
+	}
+	return TW_OK;
+}
+
+/* The initial TTL a sender most likely used: the next of 32, 64, 128 and 255. */
+static int ttl_init_bit(uint8_t ttl, uint8_t *hops)
+{
+	static const uint8_t init[] = {32, 64, 128, 255};
+	for (int i = 0; i < 4; i++)
+		if (ttl <= init[i]) {
+			*hops = (uint8_t)(init[i] - ttl);
+			return i;
+		}
+	return 3;
+}
+
+static void ttl_note(struct tw_srcagg *s, const struct tw_event *ev)
+{
+	if (!(ev->has & TW_EV_HAS_TTL))
+		return;
+	uint8_t hops;
+	int bit = ttl_init_bit(ev->ttl, &hops);
+	s->ttl_inits |= (uint8_t)(1u << bit);
+	if (!s->has_ttl || hops < s->hop_min)
+		s->hop_min = hops;
+	if (!s->has_ttl || hops > s->hop_max)
+		s->hop_max = hops;
+	s->has_ttl = true;
+}
+
+/* FNV-1a over the payload: the same message from many sources is one campaign. */
+static uint32_t payload_hash(const struct tw_span *p)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < p->len; i++)
+		h = (h ^ (uint8_t)p->p[i]) * 16777619u;
+	return h | 1u;
+}
+
+static void inc_evidence(struct tw_agg *a, struct tw_incident *in, const struct tw_event *ev,
+			 const char *raw, size_t rawlen)
+{
+	uint32_t want = tw_conf_active()->evidence;
+	if (in->nev >= want || in->nev >= 8)
+		return;
+	in->ev[in->nev].file = ev->origin.file;
+	in->ev[in->nev].line = ev->origin.line;
+	in->nev++;
+	if (!raw || in->ntext != in->nev - 1)
+		return; /* texts are a prefix of the references */
+	if (rawlen > TW_EVIDENCE_LINE)
+		rawlen = TW_EVIDENCE_LINE;
+	if (a->evidence_bytes + rawlen + 1 > TW_EVIDENCE_BUDGET)
+		return; /* the budget is spent: this incident keeps line numbers only */
+	char *t = tw_realloc(in->evtext, in->evlen + rawlen + 1);
+	if (!t)
+		return; /* evidence is best effort: the counts stay right */
+	memcpy(t + in->evlen, raw, rawlen);
+	/* One line per entry: newlines inside a record (XML events) become spaces. */
+	for (size_t i = 0; i < rawlen; i++)
+		if (t[in->evlen + i] == '\n' || t[in->evlen + i] == '\r')
+			t[in->evlen + i] = ' ';
+	t[in->evlen + rawlen] = '\n';
+	in->evtext = t;
+	in->ntext++;
+	in->evlen += (uint32_t)rawlen + 1;
+	a->evidence_bytes += rawlen + 1;
+}
+
+static int inc_init(struct tw_incident *in, int cls)
+{
+	memset(in, 0, sizeof(*in));
+	in->cls = cls;
+	in->dsts.k = in->ports.k = TW_INC_KMV_K;
+	return TW_OK;
+}
+
+/* The incident of class 'cls' that an event at (has_ts, ts) belongs to: the class's last
+ * one when within the gap, else a new one (or, past TW_INC_MAX, the last one joined). */
+static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, int64_t ts,
+				   int64_t last_ts)
+{
+	int64_t gap = tw_conf_active()->gap;
+	struct tw_incident *last = NULL;
+	for (unsigned i = s->ninc; i-- > 0;)
+		if (s->inc[i].cls == cls) {
+			last = &s->inc[i];
+			break;
+		}
+	if (last && (!has_ts || !last->has_time ||
+		     (ts <= last->last + gap && last_ts >= last->first - gap)))
+		return last;
+	if (s->ninc >= TW_INC_MAX) {
+		if (last)
+			last->joined = true;
+		return last ? last : &s->inc[s->ninc - 1];
+	}
+	if (s->ninc == s->capinc) {
+		unsigned nc = s->capinc ? s->capinc * 2u : 1u;
+		struct tw_incident *ni = tw_realloc(s->inc, nc * sizeof(*ni));
+		if (!ni)
+			return NULL;
+		s->inc = ni;
+		s->capinc = (uint16_t)nc;
+	}
+	inc_init(&s->inc[s->ninc], cls);
+	return &s->inc[s->ninc++];
+}
+
+static int inc_add(struct tw_agg *a, struct tw_srcagg *s, const struct tw_event *ev,
+		   const struct tw_verdict *v, uint32_t port, uint32_t host, const char *raw,
+		   size_t rawlen)
+{
+	bool has_ts = ev->has & TW_EV_HAS_TS;
+	struct tw_incident *in = inc_get(s, v->cls, has_ts, ev->ts, ev->ts);
+	int ret = TW_OK;
+	if (!in)
+		return TW_E_NOMEM;
+	if (in->cls != v->cls)
+		in->joined = true; /* the table is full: counted in another class's last one */
+	if (has_ts) {
+		if (!in->has_time || ev->ts < in->first)
+			in->first = ev->ts;
+		if (!in->has_time || ev->ts > in->last)
+			in->last = ev->ts;
+		in->has_time = true;
+	}
+	in->packets++;
+	if (v->weight > in->weight)
+		in->weight = v->weight;
+	ret |= kmv_add(&in->dsts, host);
+	if (port) {
+		ret |= kmv_add(&in->ports, port);
+		uint16_t p = (uint16_t)(port - 1);
+		if (!in->has_ports || p < in->port_lo)
+			in->port_lo = p;
+		if (!in->has_ports || p > in->port_hi)
+			in->port_hi = p;
+		in->has_ports = true;
+		small_add(in->sample, &in->nsample, TW_INC_SAMPLE, port);
+	}
+	inc_evidence(a, in, ev, raw, rawlen);
+	return ret;
+}
+
 int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v)
+{
+	return tw_agg_add_raw(a, ev, v, NULL, 0);
+}
+
+int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v,
+		   const char *raw, size_t rawlen)
 {
 	long si = src_get(a, &ev->src);
 	int ret = TW_OK;
@@ -420,14 +698,74 @@ int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verd
 		else if (!(ev->tcp_flags & TW_TCP_SYN))
 			s->tcp_noSyn++;
 	}
-	ret |= kmv_add(&s->dsts, dst_value(&ev->dst));
-	if (ev->has & TW_EV_HAS_PORTS)
-		ret |= port_add(s, ((uint32_t)ev->proto << 16 | ev->dport) + 1, 1);
+	uint32_t host = dst_value(&ev->dst);
+	uint32_t port = (ev->has & TW_EV_HAS_PORTS) ? ((uint32_t)ev->proto << 16 | ev->dport) + 1
+						     : 0;
+	ret |= kmv_add(&s->dsts, host);
+	if (port)
+		ret |= port_add(s, port, 1);
+	if (ev->proto == TW_IPPROTO_TCP && ev->action == TW_ACT_ACCEPT &&
+	    (ev->has & TW_EV_HAS_FLAGS) && (ev->tcp_flags & (TW_TCP_SYN | TW_TCP_ACK)) == TW_TCP_ACK)
+		s->tcp_accepted++;
+	ttl_note(s, ev);
+	if (!s->has_payload && ev->payload.p && ev->payload.len >= 8) {
+		s->payload_hash = payload_hash(&ev->payload);
+		s->has_payload = true;
+	}
+	ret |= windows_add(s, ev, port, host);
+	ret |= inc_add(a, s, ev, v, port, host, raw, rawlen);
 	if (ret) {
 		a->oom = true;
 		return TW_E_NOMEM;
 	}
 	return TW_OK;
+}
+
+/* Adds incident 't' (of another aggregate) into source 's': into the incident of its class
+ * whose window it touches, else as a new one. */
+static int inc_merge(struct tw_agg *a, struct tw_srcagg *s, const struct tw_incident *t)
+{
+	struct tw_incident *in = inc_get(s, t->cls, t->has_time, t->first, t->last);
+	int ret = TW_OK;
+	if (!in)
+		return TW_E_NOMEM;
+	if (in->cls != t->cls || t->joined)
+		in->joined = true;
+	if (t->has_time) {
+		if (!in->has_time || t->first < in->first)
+			in->first = t->first;
+		if (!in->has_time || t->last > in->last)
+			in->last = t->last;
+		in->has_time = true;
+	}
+	in->packets += t->packets;
+	if (t->weight > in->weight)
+		in->weight = t->weight;
+	ret |= kmv_merge(&in->dsts, &t->dsts);
+	ret |= kmv_merge(&in->ports, &t->ports);
+	if (t->has_ports) {
+		if (!in->has_ports || t->port_lo < in->port_lo)
+			in->port_lo = t->port_lo;
+		if (!in->has_ports || t->port_hi > in->port_hi)
+			in->port_hi = t->port_hi;
+		in->has_ports = true;
+	}
+	for (unsigned i = 0; i < t->nsample; i++)
+		small_add(in->sample, &in->nsample, TW_INC_SAMPLE, t->sample[i]);
+	/* Evidence: 't' comes later in the input, so its lines follow while there is room. */
+	const char *line = t->evtext;
+	for (unsigned i = 0; i < t->nev; i++) {
+		const char *e = line && i < t->ntext
+				    ? memchr(line, '\n', (size_t)(t->evtext + t->evlen - line))
+				    : NULL;
+		struct tw_event fake;
+		memset(&fake, 0, sizeof(fake));
+		fake.origin.file = t->ev[i].file;
+		fake.origin.line = t->ev[i].line;
+		inc_evidence(a, in, &fake, e ? line : NULL, e ? (size_t)(e - line) : 0);
+		line = e ? e + 1 : NULL;
+	}
+	return ret;
 }
 
 int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
@@ -438,6 +776,11 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 		if (si < 0)
 			goto nomem;
 		struct tw_srcagg *s = &a->srcs[si];
+		if (s->packets == 0) {
+			s->first_port = t->first_port;
+			s->first_dst = t->first_dst;
+			s->first_ts = t->first_ts;
+		}
 		if (t->has_time) {
 			if (!s->has_time || t->first < s->first)
 				s->first = t->first;
@@ -464,6 +807,24 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 		s->tcp_syn += t->tcp_syn;
 		s->tcp_noSyn += t->tcp_noSyn;
 		s->tcp_unknown += t->tcp_unknown;
+		s->tcp_accepted += t->tcp_accepted;
+		for (int w = 0; w < TW_WIN_N; w++)
+			s->hit[w] |= t->hit[w];
+		if (t->has_ttl) {
+			if (!s->has_ttl || t->hop_min < s->hop_min)
+				s->hop_min = t->hop_min;
+			if (!s->has_ttl || t->hop_max > s->hop_max)
+				s->hop_max = t->hop_max;
+			s->ttl_inits |= t->ttl_inits;
+			s->has_ttl = true;
+		}
+		if (!s->has_payload && t->has_payload) {
+			s->payload_hash = t->payload_hash;
+			s->has_payload = true;
+		}
+		for (unsigned k = 0; k < t->ninc; k++)
+			if (inc_merge(a, s, &t->inc[k]))
+				goto nomem;
 		if (kmv_merge(&s->dsts, &t->dsts))
 			goto nomem;
 		for (uint32_t k = 0; k < t->pt_cap; k++)
@@ -493,6 +854,10 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 	for (int c = 0; c < TW_CLS_MAX; c++)
 		a->classes[c] += b->classes[c];
 	a->oom |= b->oom;
+	a->pruned_srcs += b->pruned_srcs;
+	a->pruned_packets += b->pruned_packets;
+	if (b->prune_below > a->prune_below)
+		a->prune_below = b->prune_below;
 	return TW_OK;
 nomem:
 	a->oom = true;
@@ -504,6 +869,8 @@ nomem:
 static int cmp_sum(const void *x, const void *y)
 {
 	const struct tw_srcsum *a = x, *b = y;
+	if (a->notable != b->notable)
+		return a->notable ? -1 : 1;
 	if (a->s->packets != b->s->packets)
 		return a->s->packets > b->s->packets ? -1 : 1;
 	return tw_addr_cmp(&a->s->addr, &b->s->addr);
@@ -515,26 +882,11 @@ static void add_why(struct tw_srcsum *m, const char *w)
 		m->why[m->nwhy++] = w;
 }
 
-static struct {
-	struct tw_addr net;
-	unsigned plen;
-} own[TW_OWN_MAX];
-static unsigned nown;
-
-int tw_own_add(const struct tw_addr *net, unsigned plen)
-{
-	if (nown == TW_OWN_MAX)
-		return TW_E_RANGE;
-	own[nown].net = *net;
-	own[nown].plen = plen;
-	nown++;
-	return TW_OK;
-}
-
 static bool is_own(const struct tw_addr *a)
 {
-	for (unsigned i = 0; i < nown; i++)
-		if (tw_addr_in_prefix(a, &own[i].net, own[i].plen))
+	const struct tw_conf *c = tw_conf_active();
+	for (unsigned i = 0; i < c->nown; i++)
+		if (tw_addr_in_prefix(a, &c->own[i].net, c->own[i].plen))
 			return true;
 	return false;
 }
@@ -545,84 +897,191 @@ const char *tw_scan_name(int t)
 	return t >= 0 && t < TW_SCAN_N ? names[t] : "?";
 }
 
-/* A port scan (many ports, few hosts) or a sweep (many hosts, few ports), named by the
- * probe kind most of the source's packets were. */
+/* "90 s", "2 h", "3 d": a window's length for the why text. */
+static void fmt_span(char *out, size_t n, int64_t ns)
+{
+	int64_t sec = ns / 1000000000;
+	if (sec % 86400 == 0)
+		snprintf(out, n, "%lld d", (long long)(sec / 86400));
+	else if (sec % 3600 == 0)
+		snprintf(out, n, "%lld h", (long long)(sec / 3600));
+	else if (sec % 60 == 0)
+		snprintf(out, n, "%lld min", (long long)(sec / 60));
+	else
+		snprintf(out, n, "%lld s", (long long)sec);
+}
+
+/* A port scan (many ports, few hosts) or a sweep (many hosts, few ports) reached within the
+ * scan window (fast) or the slow window (slow), named by the probe kind most of the
+ * source's packets were. The counts are the whole input's. */
 static void scan(struct tw_srcsum *m)
 {
+	const struct tw_conf *c = tw_conf_active();
 	const struct tw_srcagg *s = m->s;
 	int best = -1;
 	for (int k = 0; k < TW_SCAN_N; k++)
 		if (s->scan[k] && (best < 0 || s->scan[k] > s->scan[best]))
 			best = k;
 	m->scan_kind = NULL;
+	m->scan_speed = NULL;
 	if (best < 0 || !s->has_ports)
 		return;
 	m->scan_type = best;
-	if (m->ports >= TW_SCAN_PORTS && m->dsts <= TW_SCAN_HOSTS) {
+	int kind = 0;
+	if (m->ports >= c->scan_ports && m->dsts <= c->scan_hosts)
+		kind = TW_HIT_PORTSCAN;
+	else if (m->dsts >= c->sweep_hosts && m->ports <= c->sweep_ports)
+		kind = TW_HIT_SWEEP;
+	else if ((s->hit[TW_WIN_SHORT] | s->hit[TW_WIN_SLOW]) & TW_HIT_PORTSCAN)
+		kind = TW_HIT_PORTSCAN; /* within a window, though not over the whole input */
+	else if ((s->hit[TW_WIN_SHORT] | s->hit[TW_WIN_SLOW]) & TW_HIT_SWEEP)
+		kind = TW_HIT_SWEEP;
+	if (!kind)
+		return;
+	/* Parts of a split file each hold part of a window: the whole input's span stands
+	 * in for it when the windows themselves did not reach the threshold. */
+	int64_t span = s->has_time ? s->last - s->first : 0;
+	char win[32];
+	if ((s->hit[TW_WIN_SHORT] & kind) || span <= c->window) {
+		m->scan_speed = "fast";
+		fmt_span(win, sizeof(win), c->window);
+	} else if ((s->hit[TW_WIN_SLOW] & kind) || span <= c->slow_window) {
+		m->scan_speed = "slow";
+		fmt_span(win, sizeof(win), c->slow_window);
+	} else {
+		return; /* spread wider than the slow window: not counted as a scan */
+	}
+	if (kind == TW_HIT_PORTSCAN) {
 		m->scan_kind = "portscan";
 		snprintf(m->scan_why, sizeof(m->scan_why),
-			 "%s scan of %llu ports (%u-%u) on %llu host%s", tw_scan_name(best),
+			 "%s%s scan of %llu ports (%u-%u) on %llu host%s (within %s)",
+			 m->scan_speed[0] == 's' ? "slow " : "", tw_scan_name(best),
 			 (unsigned long long)m->ports, s->port_lo, s->port_hi,
-			 (unsigned long long)m->dsts, m->dsts == 1 ? "" : "s");
-	} else if (m->dsts >= TW_SWEEP_HOSTS && m->ports <= TW_SWEEP_PORTS) {
+			 (unsigned long long)m->dsts, m->dsts == 1 ? "" : "s", win);
+	} else {
 		m->scan_kind = "sweep";
 		snprintf(m->scan_why, sizeof(m->scan_why),
-			 "%s sweep of %s%llu hosts on %llu port%s (%u-%u)", tw_scan_name(best),
+			 "%s%s sweep of %s%llu hosts on %llu port%s (%u-%u) (within %s)",
+			 m->scan_speed[0] == 's' ? "slow " : "", tw_scan_name(best),
 			 m->dsts_est ? "~" : "", (unsigned long long)m->dsts,
 			 (unsigned long long)m->ports, m->ports == 1 ? "" : "s", s->port_lo,
-			 s->port_hi);
+			 s->port_hi, win);
 	}
 }
 
-/* Preliminary danger and confidence (abuse-reporting.md §5.1); the classification issue
- * replaces this with signature weights and scan detection. Documented in README.md. */
-static void judge(struct tw_srcsum *m)
+/* Spoofing heuristics (abuse-reporting.md §5.1): the same payload from many sources, or
+ * hop distances that no single sender would show. Returns true when one fired. */
+static bool spoofed(struct tw_srcsum *m, uint32_t same_payload)
 {
 	const struct tw_srcagg *s = m->s;
+	if (same_payload >= tw_conf_active()->spoof_sources) {
+		snprintf(m->spoof_why, sizeof(m->spoof_why),
+			 "the same payload came from %u sources: a campaign with forged "
+			 "sources",
+			 same_payload);
+		return true;
+	}
+	if (s->has_ttl && (__builtin_popcount(s->ttl_inits) > 1 || s->hop_max - s->hop_min > 16)) {
+		snprintf(m->spoof_why, sizeof(m->spoof_why),
+			 "TTLs inconsistent for one sender (%u to %u hops%s): likely forged",
+			 s->hop_min, s->hop_max,
+			 __builtin_popcount(s->ttl_inits) > 1 ? ", several initial TTLs" : "");
+		return true;
+	}
+	return false;
+}
+
+static int danger_of(unsigned weight, uint64_t ports, uint64_t dsts, uint64_t packets)
+{
+	/* 1, plus the weight of the heaviest signature rule matched, plus volume. */
+	unsigned danger = 1 + weight;
+	if (ports >= 10)
+		danger++;
+	if (ports >= 100 || dsts >= 100)
+		danger++;
+	if (packets >= 1000)
+		danger++;
+	return danger > 5 ? 5 : (int)danger;
+}
+
+int tw_incident_danger(const struct tw_incident *in)
+{
+	bool e;
+	return danger_of(in->weight, tw_kmv_count(&in->ports, &e), tw_kmv_count(&in->dsts, &e),
+			 in->packets);
+}
+
+/* Danger, confidence and the reportable verdict (README "Classification"). */
+static void judge(struct tw_srcsum *m, uint32_t same_payload)
+{
+	const struct tw_conf *c = tw_conf_active();
+	const struct tw_srcagg *s = m->s;
 	scan(m);
-	m->why_special = m->why_scan = -1;
+	m->why_special = m->why_scan = m->why_spoof = m->why_not = -1;
 	if (m->scan_kind) {
 		m->why_scan = (signed char)m->nwhy;
 		add_why(m, m->scan_why);
 	}
-	/* 1, plus the weight of the heaviest signature rule the source matched. */
-	int danger = 1 + s->max_weight;
-	if (m->ports >= 10)
-		danger++;
-	if (m->ports >= 100 || m->dsts >= 100)
-		danger++;
-	if (s->packets >= 1000)
-		danger++;
-	m->danger = danger > 5 ? 5 : danger;
+	m->danger = danger_of(s->max_weight, m->ports, m->dsts, s->packets);
+	int best = TW_CLS_OTHER;
+	for (int k = 0; k < TW_CLS_MAX; k++)
+		if (k != TW_CLS_OTHER && s->classes[k] &&
+		    (best == TW_CLS_OTHER || s->classes[k] > s->classes[best]))
+			best = k;
+	m->cls = m->scan_kind ? m->scan_kind : tw_class_name(best);
 
 	const struct tw_special *sp = tw_special_lookup(&s->addr);
 	uint64_t tcp = s->protos[TW_P_TCP];
+	bool backscatter = s->classes[TW_CLS_BACKSCATTER] * 2 > s->packets ||
+			   (tcp > 0 && s->tcp_syn == 0 && s->tcp_noSyn > 0 &&
+			    s->tcp_unknown == 0 && s->tcp_accepted == 0);
+	signed char conf_why = (signed char)m->nwhy;
 	if (sp) {
 		snprintf(m->special, sizeof(m->special), "special-purpose source: %s (%s)",
 			 sp->name, sp->rfc);
 		m->confidence = 0.0;
 		m->why_special = (signed char)m->nwhy;
 		add_why(m, m->special);
+	} else if (backscatter) {
+		m->confidence = 0.0;
+		add_why(m, "tcp without SYN: likely backscatter of a forged-source attack");
+	} else if (s->tcp_accepted > 0) {
+		m->confidence = 0.9;
+		add_why(m, "completed tcp session (accepted, ACK)");
 	} else if (tcp == 0) {
 		m->confidence = 0.3;
 		add_why(m, "udp-only: source can be forged");
-	} else if (s->tcp_syn == 0 && s->tcp_noSyn > 0 && s->tcp_unknown == 0) {
-		m->confidence = 0.0;
-		add_why(m, "tcp without SYN: likely backscatter of a forged-source attack");
 	} else if (s->tcp_syn >= 1 && m->ports >= 3) {
-		m->confidence = 0.7;
-		add_why(m, "tcp SYN to several ports");
+		m->confidence = s->has_ttl && s->hop_max - s->hop_min <= 2 ? 0.8 : 0.7;
+		add_why(m, m->confidence >= 0.8 ? "tcp SYN to several ports, consistent TTL"
+						: "tcp SYN to several ports");
 	} else {
 		m->confidence = 0.3;
 		add_why(m, "few tcp packets: a single SYN proves little");
 	}
-	m->reportable = !sp && m->confidence >= 0.6;
+	if (!sp && spoofed(m, same_payload)) {
+		if (m->confidence > 0.1)
+			m->confidence = 0.1;
+		m->why_spoof = (signed char)m->nwhy;
+		add_why(m, m->spoof_why);
+	}
+	m->reportable = !sp && !backscatter && m->confidence >= c->min_confidence;
+	if (!m->reportable)
+		m->why_not = m->why_spoof >= 0 ? m->why_spoof : conf_why;
 	if (!sp && is_own(&s->addr)) {
 		m->reportable = false;
+		m->why_not = (signed char)m->nwhy;
 		add_why(m, "one of your own networks (--own)");
 	} else if (!m->reportable && !sp && m->confidence > 0) {
-		add_why(m, "below the confidence threshold 0.6");
+		static char below[64];
+		if (!below[0])
+			snprintf(below, sizeof(below), "below the confidence threshold %.1f",
+				 c->min_confidence);
+		add_why(m, below);
 	}
+	/* Worth a look: reportable, a scan or sweep, or a rule with weight (a probe of the
+	 * Messenger, NetBIOS, RPC or SMB ports, a worm) — never backscatter alone. */
+	m->notable = m->reportable || m->scan_kind || (s->max_weight >= 1 && !backscatter);
 }
 
 /* The 'ntop' busiest ports of 's', by packets (descending) then protocol and port. */
@@ -661,6 +1120,27 @@ struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t
 		return NULL;
 	if (ntop > 8)
 		ntop = 8;
+	/* Payload hashes: how many sources sent each (an open-addressing count table). */
+	size_t pcap_ = 16;
+	while (pcap_ < a->nsrcs * 2)
+		pcap_ *= 2;
+	struct {
+		uint32_t h, n;
+	} *pm = tw_calloc(pcap_, sizeof(*pm));
+	if (!pm) {
+		free(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < a->nsrcs; i++) {
+		if (!a->srcs[i].has_payload)
+			continue;
+		uint32_t h = a->srcs[i].payload_hash;
+		size_t j = h & (pcap_ - 1);
+		while (pm[j].h && pm[j].h != h)
+			j = (j + 1) & (pcap_ - 1);
+		pm[j].h = h;
+		pm[j].n++;
+	}
 	for (size_t i = 0; i < a->nsrcs; i++) {
 		struct tw_srcsum *m = &out[i];
 		m->s = &a->srcs[i];
@@ -669,8 +1149,16 @@ struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t
 		m->ports_est = false;
 		if (ntop)
 			top_ports(m->s, ntop, m);
-		judge(m);
+		uint32_t same = 0;
+		if (m->s->has_payload) {
+			size_t j = m->s->payload_hash & (pcap_ - 1);
+			while (pm[j].h != m->s->payload_hash)
+				j = (j + 1) & (pcap_ - 1);
+			same = pm[j].n;
+		}
+		judge(m, same);
 	}
+	free(pm);
 	qsort(out, a->nsrcs, sizeof(*out), cmp_sum);
 	/* why[] may point into the struct's own texts, which moved with the sort: repoint. */
 	for (size_t i = 0; i < a->nsrcs; i++) {
@@ -678,6 +1166,8 @@ struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t
 			out[i].why[out[i].why_special] = out[i].special;
 		if (out[i].why_scan >= 0)
 			out[i].why[out[i].why_scan] = out[i].scan_why;
+		if (out[i].why_spoof >= 0)
+			out[i].why[out[i].why_spoof] = out[i].spoof_why;
 	}
 	*n = a->nsrcs;
 	return out;

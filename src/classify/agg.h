@@ -23,13 +23,20 @@
 enum { TW_SCAN_SYN, TW_SCAN_NULL, TW_SCAN_FIN, TW_SCAN_XMAS, TW_SCAN_ACK, TW_SCAN_UDP, TW_SCAN_N };
 const char *tw_scan_name(int t);
 
-/* Thresholds: a port scan is at least TW_SCAN_PORTS ports on at most TW_SCAN_HOSTS hosts; a
- * sweep at least TW_SWEEP_HOSTS hosts on at most TW_SWEEP_PORTS ports. Over the whole
- * input for now (time windows and a configuration file come with the rest of issue 5). */
-#define TW_SCAN_PORTS  10
-#define TW_SCAN_HOSTS  3
-#define TW_SWEEP_HOSTS 10
-#define TW_SWEEP_PORTS 3
+/* Thresholds and windows come from the configuration (classify/conf.h): a port scan is
+ * at least scan_ports ports on at most scan_hosts hosts, a sweep at least sweep_hosts hosts
+ * on at most sweep_ports ports, reached within the scan window (fast) or the slow window. */
+
+/* An incident's distinct destinations and ports: exact up to this many, then estimated
+ * (standard error 1/sqrt(K-2) = 12.7 %). */
+#define TW_INC_KMV_K 64
+/* Incidents kept per source; later ones of a class join that class's last incident. */
+#define TW_INC_MAX 32
+/* Evidence lines are cut at this many bytes, and all of an aggregate's together at
+ * TW_EVIDENCE_BUDGET (later incidents then keep their line numbers only). */
+#define TW_EVIDENCE_LINE   512
+#define TW_EVIDENCE_BUDGET (32u << 20)
+#define TW_INC_SAMPLE	   8
 
 /* Distinct-value counter over 32-bit values: an exact hash set until it holds TW_KMV_K
  * values, then a k-minimum-values sketch (the K smallest hashes, sorted) that estimates
@@ -43,8 +50,44 @@ struct tw_kmv {
 	bool sketch;  /* false: exact set; true: KMV sketch */
 	bool zero;    /* set mode: the value whose mix is 0 was seen */
 	bool has_last;
+	uint16_t k;    /* sketch size; 0 = TW_KMV_K */
 	uint32_t last; /* the last mixed value added (fast path for repeats) */
 };
+
+/* One evidence reference: where the line was (the text is in the incident's buffer). */
+struct tw_evref {
+	uint32_t file;
+	uint64_t line;
+};
+
+/* What one source did in one class within one window (DESIGN.md struct tw_incident): it
+ * ends after the configured gap without packets of that class. */
+struct tw_incident {
+	int cls;
+	uint8_t weight; /* heaviest rule that fired */
+	bool has_time, has_ports, joined; /* joined: later windows merged in (TW_INC_MAX) */
+	int64_t first, last;
+	uint64_t packets;
+	struct tw_kmv dsts, ports;
+	uint16_t port_lo, port_hi;
+	uint32_t sample[TW_INC_SAMPLE]; /* the first distinct (proto << 16 | port) + 1 */
+	uint8_t nsample;
+	uint8_t nev;		       /* evidence lines kept (references) */
+	uint8_t ntext;		       /* of which the first ntext have their text */
+	struct tw_evref ev[8];	       /* at most conf evidence (<= 8 kept by reference) */
+	char *evtext;		       /* the lines, each ending in '\n' */
+	uint32_t evlen;
+};
+
+/* The in-window state of a source (allocated at its second packet): distinct ports and
+ * hosts since 'start', as small exact sets up to the thresholds. */
+struct tw_win {
+	int64_t start;
+	uint8_t np, nh;
+	uint32_t v[]; /* scan_ports port keys, then sweep_hosts host values */
+};
+enum { TW_WIN_SHORT, TW_WIN_SLOW, TW_WIN_N };
+enum { TW_HIT_PORTSCAN = 1, TW_HIT_SWEEP = 2 };
 
 enum { TW_P_TCP, TW_P_UDP, TW_P_ICMP, TW_P_ICMP6, TW_P_OTHER, TW_P_N };
 
@@ -69,6 +112,20 @@ struct tw_srcagg {
 	uint32_t pt_n, pt_cap;
 	uint64_t *portbits; /* once pt is full: every port seen, 3 x 65536 bits (tcp, udp, other) */
 	uint64_t nports;    /* distinct destination ports (exact) */
+	/* Windows: the first event's port key and host (seeds the windows at the second
+	 * packet), the windows, and what each reached (TW_HIT_*). */
+	uint32_t first_port, first_dst;
+	int64_t first_ts;
+	struct tw_win *win[TW_WIN_N];
+	uint8_t hit[TW_WIN_N];
+	/* Spoofing evidence: hop distances (initial TTL guessed as the next of 32, 64, 128,
+	 * 255) and which initial TTLs were seen (bits); the hash of the first payload. */
+	bool has_ttl, has_payload;
+	uint8_t hop_min, hop_max, ttl_inits;
+	uint32_t payload_hash;
+	uint64_t tcp_accepted; /* accepted TCP without SYN: a completed session */
+	struct tw_incident *inc;
+	uint16_t ninc, capinc;
 };
 
 struct tw_portcount {
@@ -84,6 +141,11 @@ struct tw_agg {
 	uint64_t events;
 	uint64_t classes[TW_CLS_MAX];
 	bool oom;
+	/* Sources dropped from memory to stay within max-sources (those with the fewest
+	 * packets), and their packets. */
+	uint64_t pruned_srcs, pruned_packets;
+	uint32_t prune_below; /* sources with at most this many packets were dropped */
+	uint64_t evidence_bytes;
 };
 
 void tw_agg_init(struct tw_agg *a);
@@ -91,6 +153,9 @@ void tw_agg_fini(struct tw_agg *a);
 /* Adds one classified event. TW_E_NOMEM when memory ran out (the aggregate stays valid
  * but incomplete; a.oom is set). */
 int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v);
+/* The same, with the event's raw line (or a description of a frame) kept as evidence. */
+int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v,
+		   const char *raw, size_t rawlen);
 /* Adds everything of 'b' into 'a' (b is left unchanged). */
 int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b);
 
@@ -103,10 +168,8 @@ struct tw_topport {
 	uint64_t packets;
 };
 
-/* The user's own networks (--own): sources there are never reportable. Set before the
- * summary; at most TW_OWN_MAX prefixes. TW_OK or TW_E_RANGE when full. */
-#define TW_OWN_MAX 64
-int tw_own_add(const struct tw_addr *net, unsigned plen);
+/* The standard error of a distinct count estimated by a sketch of k values. */
+double tw_kmv_error(const struct tw_kmv *k);
 
 /* The per-source verdict that output/ prints (DESIGN.md analyze --json). */
 struct tw_srcsum {
@@ -118,20 +181,35 @@ struct tw_srcsum {
 	int danger;	   /* 1..5 */
 	double confidence; /* 0..1 */
 	bool reportable;
-	const char *why[6];
+	const char *why[8];
 	unsigned nwhy;
 	char special[96]; /* "special-purpose: …" text when the source is one */
 	/* A port scan or sweep found in the source's probes: kind "portscan" or "sweep", the
 	 * probe type (enum above) and the port range; NULL kind when neither. */
 	const char *scan_kind;
 	int scan_type;
-	char scan_why[112];
-	/* Which why[] entries point into this struct (special, scan_why): the sort moves it. */
-	signed char why_special, why_scan;
+	const char *scan_speed; /* "fast", "slow" */
+	char scan_why[160];
+	char spoof_why[112]; /* a spoofing heuristic that fired */
+	/* Which why[] entries point into this struct: the sort moves it. */
+	signed char why_special, why_scan, why_spoof;
+	/* The why[] entry that says why the source is not reportable (-1: it is). */
+	signed char why_not;
+	/* The source's class: "portscan" or "sweep" when one was found, else the class with
+	 * the most packets ("other" only when nothing else). */
+	const char *cls;
+	/* Worth a look (the analysis view shows these first): reportable, a scan or sweep,
+	 * or a rule with a weight matched (not backscatter). */
+	bool notable;
 };
 
-/* Builds the summaries, sorted by packets (descending) then address; 'ntop' ports each
+/* Builds the summaries, the sources worth a look first (notable), each part sorted by
+ * packets (descending) then address; 'ntop' ports each
  * (at most 8). Returns an owned array of *n entries (free with free()), NULL on no memory. */
 struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t *n);
+
+/* An incident's danger: 1 + its heaviest rule weight, +1 at 10 ports, +1 at 100 ports or
+ * destinations, +1 at 1,000 packets, at most 5 (the source's formula on its own counts). */
+int tw_incident_danger(const struct tw_incident *in);
 
 #endif

@@ -11,6 +11,7 @@
 #include "classify/classify.h"
 #include "core/alloc.h"
 #include "core/cursor.h"
+#include "core/lines.h"
 
 enum {
 	C_PROTO = 1,
@@ -342,25 +343,12 @@ out:
 
 int tw_sigs_load(const char *path, struct tw_sigset *out, struct tw_errctx *ec)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return tw_err_set(ec, TW_E_IO, errno, "%s: cannot open", path);
-	char *buf = tw_malloc(1 << 20);
-	ssize_t n = 0, r;
-	if (!buf) {
-		close(fd);
-		return tw_err_set(ec, TW_E_NOMEM, 0, "%s: out of memory", path);
-	}
-	while ((r = read(fd, buf + n, (size_t)((1 << 20) - n))) > 0)
-		n += r;
-	close(fd);
-	int ret;
-	if (r < 0)
-		ret = tw_err_set(ec, TW_E_IO, errno, "%s: cannot read", path);
-	else if (n == (1 << 20))
-		ret = tw_err_set(ec, TW_E_INVALID, 0, "%s: larger than 1 MiB", path);
-	else
-		ret = tw_sigs_parse(buf, (size_t)n, path, out, ec);
+	char *buf;
+	size_t n;
+	int ret = tw_file_slurp(path, (1u << 20) - 1, &buf, &n, ec);
+
+	if (ret == TW_OK)
+		ret = tw_sigs_parse(buf, n, path, out, ec);
 	free(buf);
 	return ret;
 }

@@ -17,6 +17,7 @@
 
 #include "classify/agg.h"
 #include "classify/classify.h"
+#include "classify/conf.h"
 #include "classify/sigs.h"
 #include "cli/cli.h"
 #include "core/codepage.h"
@@ -102,6 +103,7 @@ struct job {
 	uint64_t prog_base;	    /* bytes of the files before this one, for progress */
 	bool failed_open;	    /* a capture that could not be opened */
 	_Atomic unsigned *finished; /* counts workers that are done */
+	struct tw_span raw;	    /* the current event's line (evidence), or a frame's summary */
 };
 
 /* A mapped file that shrinks between the reader's size checks raises SIGBUS: end with a
@@ -260,7 +262,7 @@ static int take(struct job *j, struct tw_event *ev, struct tw_buf *ev_out,
 			return TW_E_IO;
 		return 0;
 	}
-	return tw_agg_add(&j->agg, ev, &v) ? TW_E_NOMEM : 0;
+	return tw_agg_add_raw(&j->agg, ev, &v, j->raw.p, j->raw.len) ? TW_E_NOMEM : 0;
 }
 
 /* Runs a capture to the end (packet by packet; never split across threads). */
@@ -293,9 +295,25 @@ static void run_capture(struct job *j, struct tw_buf *ev_out, struct tw_progress
 					     pc.skip_detail);
 			continue;
 		}
+		/* The evidence for a frame: a one-line summary of it. */
+		char sum[200], sa[TW_ADDR_STRLEN], da[TW_ADDR_STRLEN], ts[TW_TIME_STRLEN] = "-";
+		tw_addr_format(&ev.src, sa);
+		tw_addr_format(&ev.dst, da);
+		if (ev.has & TW_EV_HAS_TS)
+			tw_time_format(ev.ts, true, ts);
+		const char *pn = tw_proto_name(ev.proto);
+		int sl = snprintf(sum, sizeof(sum), "frame %llu %s %s:%u > %s:%u %s%s length %u",
+				  (unsigned long long)ev.origin.line, ts, sa,
+				  (ev.has & TW_EV_HAS_PORTS) ? ev.sport : 0, da,
+				  (ev.has & TW_EV_HAS_PORTS) ? ev.dport : 0, pn ? pn : "proto ",
+				  pn ? "" : "?", ev.ip_len);
+		j->raw.p = sum;
+		j->raw.len = sl > 0 && (size_t)sl < sizeof(sum) ? (size_t)sl : 0;
 		if ((j->err = take(j, &ev, ev_out, &dst)))
 			break;
 	}
+	j->raw.p = NULL;
+	j->raw.len = 0;
 	tw_decode_state_fini(&dst);
 	j->st.frames += pc.frames;
 	if (!ev_out)
@@ -335,6 +353,7 @@ static void run_job(struct job *j, struct tw_buf *ev_out, struct tw_progress *pr
 					     r.skip_detail);
 			continue;
 		}
+		j->raw = r.raw;
 		if ((j->err = take(j, &ev, ev_out, NULL)))
 			break;
 	}
@@ -536,6 +555,7 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		return;
 	}
 	const struct tw_srcagg *s = m->s;
+	const struct tw_conf *conf = tw_conf_active();
 	tw_buf_printf(b, "%s: %llu packet%s to %s%llu destination%s and %llu port%s\n", a,
 		      (unsigned long long)s->packets, s->packets == 1 ? "" : "s",
 		      m->dsts_est ? "~" : "", (unsigned long long)m->dsts, m->dsts == 1 ? "" : "s",
@@ -552,10 +572,11 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		tw_buf_addc(b, '\n');
 	}
 	tw_buf_printf(b,
-		      "  scan: %s (port scan: at least %d ports on at most %d hosts; sweep: at "
-		      "least %d hosts on at most %d ports)\n",
-		      m->scan_kind ? m->scan_why : "none", TW_SCAN_PORTS, TW_SCAN_HOSTS,
-		      TW_SWEEP_HOSTS, TW_SWEEP_PORTS);
+		      "  scan: %s (port scan: at least %u ports on at most %u hosts; sweep: at "
+		      "least %u hosts on at most %u ports; within %llds fast, %llds slow)\n",
+		      m->scan_kind ? m->scan_why : "none", conf->scan_ports, conf->scan_hosts,
+		      conf->sweep_hosts, conf->sweep_ports,
+		      (long long)(conf->window / 1000000000), (long long)(conf->slow_window / 1000000000));
 	tw_buf_adds(b, "  rules that fired:\n");
 	for (unsigned k = 0; k < explained.nrule; k++) {
 		tw_buf_printf(b, "    %6llu x ", (unsigned long long)explained.rule[k].count);
@@ -588,6 +609,8 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 	int rc = TW_EXIT_OK;
 
 	memset(&st, 0, sizeof(st));
+	st.names = files;
+	st.nnames = (size_t)nfiles;
 	(void)tw_sigs_active(); /* the compiled-in rules load here, before any thread */
 	tw_agg_init(&agg);
 	tw_buf_init(&out);
@@ -697,6 +720,9 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			long top = o->top >= 0 ? o->top : (o->json ? 0 : 20);
 			if (top > 0 && (size_t)top < n)
 				shown = (size_t)top;
+			st.pruned_srcs = agg.pruned_srcs;
+			st.pruned_packets = agg.pruned_packets;
+			st.prune_below = agg.prune_below;
 			w->write_summary(&out, &st, sums, n, shown);
 			if (tw_buf_flush(&out, stdout))
 				rc = TW_EXIT_INPUT;
@@ -716,6 +742,32 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 	return rc;
 }
 
+/* The configuration: the defaults, then /etc/tracewall/tracewall.conf when it exists, or
+ * the file of --config (which must exist). Command-line options apply after it. */
+static int load_config(int argc, char **argv, struct tw_conf *conf)
+{
+	const char *path = NULL;
+	struct tw_errctx ec;
+
+	tw_conf_defaults(conf);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+	}
+	memset(&ec, 0, sizeof(ec));
+	int r = tw_conf_load(path ? path : TW_CONF_DEFAULT_PATH, conf, &ec);
+	if (r == TW_OK || (r == TW_E_NOTFOUND && !path))
+		return 0;
+	fputs("tracewall: ", stderr);
+	tw_cli_puts_safe(stderr, ec.msg);
+	fputc('\n', stderr);
+	return -1;
+}
+
 int tw_cmd_analyze(int argc, char **argv)
 {
 	enum {
@@ -733,7 +785,8 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_CODEPAGE,
 		O_SIGNATURES,
 		O_OWN,
-		O_EXPLAIN
+		O_EXPLAIN,
+		O_CONFIG
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -751,16 +804,20 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"signatures", required_argument, NULL, O_SIGNATURES},
 	    {"own", required_argument, NULL, O_OWN},
 	    {"explain", required_argument, NULL, O_EXPLAIN},
+	    {"config", required_argument, NULL, O_CONFIG},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct opts o = {.top = -1, .top_ports = 5};
+	static struct tw_conf conf;
 	long v;
 	int c;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	o.threads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (unsigned)ncpu;
+	if (load_config(argc, argv, &conf))
+		return TW_EXIT_USAGE;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", lopts, NULL)) != -1) {
 		switch (c) {
@@ -828,30 +885,17 @@ int tw_cmd_analyze(int argc, char **argv)
 			}
 			break;
 		case O_OWN: {
-			/* A comma list of prefixes (or addresses). */
-			const char *p = optarg;
-			while (*p) {
-				const char *e = strchr(p, ',');
-				size_t l = e ? (size_t)(e - p) : strlen(p);
-				struct tw_addr net;
-				unsigned plen;
-				if (tw_prefix_parse(p, l, &net, &plen) != TW_OK &&
-				    !(tw_addr_parse(p, l, &net) == TW_OK &&
-				      (plen = net.family == TW_AF_INET ? 32 : 128))) {
-					fprintf(stderr, "tracewall: --own: not a network: '");
-					tw_cli_puts_safe(stderr, optarg);
-					fprintf(stderr, "'\n");
-					return TW_EXIT_USAGE;
-				}
-				if (tw_own_add(&net, plen) != TW_OK) {
-					fprintf(stderr, "tracewall: --own: at most %d networks\n",
-						TW_OWN_MAX);
-					return TW_EXIT_USAGE;
-				}
-				p += l + (e ? 1 : 0);
+			struct tw_errctx ec;
+			memset(&ec, 0, sizeof(ec));
+			if (tw_conf_add_own(&conf, optarg, &ec) != TW_OK) {
+				fputs("tracewall: --own: ", stderr);
+				tw_cli_puts_safe(stderr, ec.msg);
+				fputc('\n', stderr);
+				return TW_EXIT_USAGE;
 			}
 			break;
 		}
+		case O_CONFIG: break; /* read before the other options */
 		case O_EXPLAIN:
 			if (tw_addr_parse(optarg, strlen(optarg), &o.explain_addr) != TW_OK) {
 				fprintf(stderr, "tracewall: --explain: not an address: '");
@@ -861,20 +905,13 @@ int tw_cmd_analyze(int argc, char **argv)
 			}
 			o.explain = true;
 			break;
-		case O_SIGNATURES: {
-			static struct tw_sigset sigs;
-			struct tw_errctx ec;
-			memset(&ec, 0, sizeof(ec));
-			tw_sigs_free(&sigs);
-			if (tw_sigs_load(optarg, &sigs, &ec) != TW_OK) {
-				fputs("tracewall: ", stderr);
-				tw_cli_puts_safe(stderr, ec.msg);
-				fputc('\n', stderr);
+		case O_SIGNATURES:
+			if (strlen(optarg) >= sizeof(conf.signatures)) {
+				fputs("tracewall: --signatures: path too long\n", stderr);
 				return TW_EXIT_USAGE;
 			}
-			tw_sigs_set_active(&sigs);
+			strcpy(conf.signatures, optarg);
 			break;
-		}
 		case O_THREADS:
 			if (parse_num(optarg, 1, MAX_THREADS, &v))
 				goto bad_num;
@@ -886,6 +923,19 @@ int tw_cmd_analyze(int argc, char **argv)
 		}
 	}
 	tzset();
+	if (conf.signatures[0]) {
+		static struct tw_sigset sigs;
+		struct tw_errctx ec;
+		memset(&ec, 0, sizeof(ec));
+		if (tw_sigs_load(conf.signatures, &sigs, &ec) != TW_OK) {
+			fputs("tracewall: ", stderr);
+			tw_cli_puts_safe(stderr, ec.msg);
+			fputc('\n', stderr);
+			return TW_EXIT_USAGE;
+		}
+		tw_sigs_set_active(&sigs);
+	}
+	tw_conf_set_active(&conf);
 	if (optind >= argc && isatty(STDIN_FILENO))
 		fprintf(stderr, "tracewall: reading standard input (end with Ctrl-D); "
 				"give FILE arguments or pipe a log in, see --help\n");

@@ -296,3 +296,41 @@ void tw_lines_close(struct tw_lines *lr)
 	free(lr->buf);
 	reset(lr, lr->name, lr->max_line);
 }
+
+int tw_file_slurp(const char *path, size_t max, char **buf, size_t *len, struct tw_errctx *ec)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *b = NULL;
+	size_t n = 0;
+	ssize_t r = 0;
+	int ret = TW_OK;
+
+	*buf = NULL;
+	*len = 0;
+	if (fd < 0)
+		return tw_err_set(ec, errno == ENOENT ? TW_E_NOTFOUND : TW_E_IO, errno,
+				  "%s: cannot open: %s", path, strerror(errno));
+	b = tw_malloc(max + 1);
+	if (!b) {
+		ret = tw_err_set(ec, TW_E_NOMEM, 0, "%s: out of memory", path);
+		goto out;
+	}
+	while (n <= max && (r = read(fd, b + n, max + 1 - n)) > 0)
+		n += (size_t)r;
+	if (r < 0) {
+		ret = tw_err_set(ec, TW_E_IO, errno, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	if (n > max) {
+		ret = tw_err_set(ec, TW_E_RANGE, 0, "%s: larger than %zu bytes", path, max);
+		goto out;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	b = NULL;
+out:
+	free(b);
+	close(fd);
+	return ret;
+}

@@ -61,4 +61,9 @@ void tw_lines_sub(const struct tw_lines *lr, size_t from, size_t to, uint64_t li
 size_t tw_lines_align(const struct tw_lines *lr, size_t off);
 void tw_lines_close(struct tw_lines *lr);
 
+/* Reads a whole small file (configuration, signatures) into a NUL-terminated buffer of at
+ * most 'max' bytes (free with free()). TW_E_NOTFOUND when it does not exist, TW_E_IO,
+ * TW_E_RANGE when larger than 'max'; the message in 'ec' names the file. */
+int tw_file_slurp(const char *path, size_t max, char **buf, size_t *len, struct tw_errctx *ec);
+
 #endif

@@ -204,6 +204,8 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 		/* The note is the evidence for the copies: point at it. */
 		r->last_ev.origin.line = l.lineno;
 		r->last_ev.origin.offset = l.offset;
+		r->raw.p = l.p;
+		r->raw.len = l.len;
 		*ev = r->last_ev;
 		r->events++;
 		return TW_OK;
@@ -216,6 +218,8 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 	ev->origin.file = r->file_index;
 	ev->origin.line = l.lineno;
 	ev->origin.offset = l.offset;
+	r->raw.p = l.p;
+	r->raw.len = l.len;
 	remember(r, ev, tw_lines_is_mapped(r->lines) && f == &tw_in_netfilter);
 	r->owed = r->ctx.repeat;
 	r->events++;

@@ -114,6 +114,9 @@ struct tw_reader {
 	struct tw_line glued;
 	bool have_glued;
 	const struct tw_input_format *glued_fmt;
+	/* The line of the event last returned (repeats: the note), valid until the next
+	 * call: kept as evidence. */
+	struct tw_span raw;
 };
 
 /* Prepares a reader over 'lines' (owned by the caller). 'forced' may be NULL. 'fixed_year'

@@ -72,6 +72,83 @@ static void ts(struct tw_buf *b, int64_t ns, bool frac)
 	str(b, t, n);
 }
 
+/* One incident: what the source did in one class within one window, with its evidence. */
+static void incident(struct tw_buf *b, const struct tw_run_stats *st,
+		     const struct tw_incident *in, bool first_one)
+{
+	bool first = true, de, pe;
+	uint64_t dsts = tw_kmv_count(&in->dsts, &de), ports = tw_kmv_count(&in->ports, &pe);
+
+	if (!first_one)
+		tw_buf_addc(b, ',');
+	key(b, &first, "class");
+	const char *c = tw_class_name(in->cls);
+	str(b, c, strlen(c));
+	if (in->has_time) {
+		key(b, &first, "first");
+		ts(b, in->first, false);
+		key(b, &first, "last");
+		ts(b, in->last, false);
+	}
+	key(b, &first, "packets");
+	tw_buf_printf(b, "%llu", (unsigned long long)in->packets);
+	key(b, &first, "dsts");
+	tw_buf_printf(b, "%llu", (unsigned long long)dsts);
+	key(b, &first, "ports");
+	tw_buf_printf(b, "%llu", (unsigned long long)ports);
+	if (de || pe) {
+		key(b, &first, "estimated");
+		tw_buf_printf(b, "{\"dsts\":%s,\"ports\":%s,\"rel_error\":%.3f}",
+			      de ? "true" : "false", pe ? "true" : "false",
+			      tw_kmv_error(&in->dsts));
+	}
+	if (in->has_ports) {
+		key(b, &first, "port_range");
+		tw_buf_printf(b, "[%u,%u]", in->port_lo, in->port_hi);
+		key(b, &first, "ports_sample");
+		tw_buf_addc(b, '[');
+		for (unsigned i = 0; i < in->nsample; i++) {
+			tw_buf_adds(b, i ? ",{\"proto\":" : "{\"proto\":");
+			proto(b, (uint8_t)((in->sample[i] - 1) >> 16));
+			tw_buf_printf(b, ",\"port\":%u}", (in->sample[i] - 1) & 0xffff);
+		}
+		tw_buf_addc(b, ']');
+	}
+	key(b, &first, "danger");
+	tw_buf_printf(b, "%d", tw_incident_danger(in));
+	if (in->joined) {
+		key(b, &first, "joined");
+		tw_buf_adds(b, "true");
+	}
+	key(b, &first, "evidence");
+	tw_buf_addc(b, '[');
+	const char *line = in->evtext, *end = in->evtext + in->evlen;
+	for (unsigned i = 0; i < in->nev; i++) {
+		bool f2 = true;
+		if (i)
+			tw_buf_addc(b, ',');
+		if (st->names && in->ev[i].file < st->nnames) {
+			key(b, &f2, "file");
+			const char *fn = st->names[in->ev[i].file];
+			str(b, fn, strlen(fn));
+		}
+		key(b, &f2, "line");
+		tw_buf_printf(b, "%llu", (unsigned long long)in->ev[i].line);
+		const char *e = line && i < in->ntext ? memchr(line, '\n', (size_t)(end - line))
+						      : NULL;
+		if (e) {
+			key(b, &f2, "text");
+			str(b, line, (size_t)(e - line));
+			line = e + 1;
+		} else {
+			line = NULL;
+		}
+		tw_buf_addc(b, '}');
+	}
+	tw_buf_addc(b, ']');
+	tw_buf_addc(b, '}');
+}
+
 static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 			  const struct tw_srcsum *sums, size_t n, size_t shown)
 {
@@ -141,19 +218,27 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		/* Beyond the contract: a port scan or sweep, named and bounded. */
 		if (m->scan_kind) {
 			key(b, &first, "scan");
-			tw_buf_printf(b, "{\"kind\":\"%s\",\"type\":\"%s\",\"ports\":[%u,%u]}",
+			tw_buf_printf(b,
+				      "{\"kind\":\"%s\",\"type\":\"%s\",\"ports\":[%u,%u],"
+				      "\"speed\":\"%s\"}",
 				      m->scan_kind, tw_scan_name(m->scan_type), s->port_lo,
-				      s->port_hi);
+				      s->port_hi, m->scan_speed);
 		}
 		if (m->dsts_est || m->ports_est) {
 			key(b, &first, "estimated");
-			tw_buf_printf(b, "{\"dsts\":%s,\"ports\":%s,\"rel_error\":0.031}",
+			tw_buf_printf(b, "{\"dsts\":%s,\"ports\":%s,\"rel_error\":%.3f}",
 				      m->dsts_est ? "true" : "false",
-				      m->ports_est ? "true" : "false");
+				      m->ports_est ? "true" : "false", tw_kmv_error(&s->dsts));
 		}
+		key(b, &first, "class");
+		str(b, m->cls, strlen(m->cls));
+		key(b, &first, "incidents");
+		tw_buf_addc(b, '[');
+		for (unsigned k = 0; k < s->ninc; k++)
+			incident(b, st, &s->inc[k], k == 0);
+		tw_buf_addc(b, ']');
 		tw_buf_add(b, "}\n", 2);
 	}
-	(void)st;
 	(void)n;
 }
 

@@ -67,6 +67,13 @@ static void write_header(struct tw_buf *b, const struct tw_run_stats *st, size_t
 		tw_buf_printf(b, "; %zu file%s could not be read", st->files_failed,
 			      st->files_failed == 1 ? "" : "s");
 	tw_buf_addc(b, '\n');
+	if (st->pruned_srcs) {
+		grouped(b, st->pruned_srcs);
+		tw_buf_printf(b, " source%s with at most %u packet%s (", st->pruned_srcs == 1 ? "" : "s",
+			      st->prune_below, st->prune_below == 1 ? "" : "s");
+		grouped(b, st->pruned_packets);
+		tw_buf_adds(b, " packets) dropped from memory to stay within max-sources\n");
+	}
 	if (st->has_time) {
 		char f[TW_TIME_STRLEN], l[TW_TIME_STRLEN];
 		tw_time_format(st->first, false, f);
@@ -75,24 +82,111 @@ static void write_header(struct tw_buf *b, const struct tw_run_stats *st, size_t
 	}
 }
 
-static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
-			  const struct tw_srcsum *sums, size_t n, size_t shown)
+/* The classes and busiest ports of one source (the detail table's last column). */
+static void classes_ports(struct tw_buf *b, const struct tw_srcsum *m)
+{
+	const struct tw_srcagg *s = m->s;
+	const char *sep = "";
+	for (int c = 0; c < TW_CLS_MAX; c++) {
+		if (!s->classes[c])
+			continue;
+		tw_buf_printf(b, "%s%s:%llu", sep, tw_class_name(c),
+			      (unsigned long long)s->classes[c]);
+		sep = ",";
+	}
+	if (m->scan_kind)
+		tw_buf_printf(b, " %s:%s %u-%u", m->scan_kind, tw_scan_name(m->scan_type),
+			      s->port_lo, s->port_hi);
+	tw_buf_adds(b, " |");
+	for (unsigned t = 0; t < m->ntop; t++) {
+		const char *pname = tw_proto_name(m->top[t].proto);
+		if (pname)
+			tw_buf_printf(b, " %s/%u:%llu", pname, m->top[t].port,
+				      (unsigned long long)m->top[t].packets);
+		else
+			tw_buf_printf(b, " %u/%u:%llu", m->top[t].proto, m->top[t].port,
+				      (unsigned long long)m->top[t].packets);
+	}
+}
+
+static int addr_width(const struct tw_srcsum *sums, size_t from, size_t to)
 {
 	int aw = 6;
-
-	write_header(b, st, n);
-	if (!n)
-		return;
-	for (size_t i = 0; i < shown; i++) {
+	for (size_t i = from; i < to; i++) {
 		char t[TW_ADDR_STRLEN];
 		int l = (int)tw_addr_format(&sums[i].s->addr, t);
 		if (l > aw)
 			aw = l;
 	}
-	tw_buf_printf(b, "\n%-*s  %-20s  %-20s %9s %6s %6s %2s %4s  %s\n", aw, "SOURCE",
-		      "FIRST (UTC)", "LAST (UTC)", "PACKETS", "DSTS", "PORTS", "DL", "CONF",
-		      "CLASSES / TOP PORTS");
-	for (size_t i = 0; i < shown; i++) {
+	return aw;
+}
+
+/* "~" marks a count that is an estimate (beyond the exact bound). */
+static void counts(struct tw_buf *b, const struct tw_srcsum *m)
+{
+	char dn[24], pn[24];
+	snprintf(dn, sizeof(dn), "%s%llu", m->dsts_est ? "~" : "", (unsigned long long)m->dsts);
+	snprintf(pn, sizeof(pn), "%s%llu", m->ports_est ? "~" : "", (unsigned long long)m->ports);
+	tw_buf_printf(b, " %9llu %6s %6s %2d %4.1f  ", (unsigned long long)m->s->packets, dn, pn,
+		      m->danger, m->confidence);
+}
+
+/* The sources worth a look: class, danger, confidence, and reportable or why not. */
+static void write_notable(struct tw_buf *b, const struct tw_srcsum *sums, size_t k)
+{
+	int aw = addr_width(sums, 0, k);
+	tw_buf_printf(b, "\nWorth a look (%zu source%s):\n%-*s %9s %6s %6s %2s %4s  %-28s %s\n", k,
+		      k == 1 ? "" : "s", aw, "SOURCE", "PACKETS", "DSTS", "PORTS", "DL", "CONF",
+		      "CLASS", "VERDICT");
+	for (size_t i = 0; i < k; i++) {
+		const struct tw_srcsum *m = &sums[i];
+		char a[TW_ADDR_STRLEN], cls[96];
+		tw_addr_format(&m->s->addr, a);
+		tw_buf_printf(b, "%-*s", aw, a);
+		counts(b, m);
+		if (m->scan_kind)
+			snprintf(cls, sizeof(cls), "%s%s %s %u-%u",
+				 m->scan_speed && m->scan_speed[0] == 's' ? "slow " : "", m->scan_kind,
+				 tw_scan_name(m->scan_type), m->s->port_lo, m->s->port_hi);
+		else
+			snprintf(cls, sizeof(cls), "%s", m->cls);
+		tw_buf_printf(b, "%-28s ", cls);
+		if (m->reportable) {
+			tw_buf_adds(b, "reportable");
+		} else {
+			tw_buf_adds(b, "not reportable");
+			if (m->why_not >= 0) {
+				const char *w = m->why[m->why_not];
+				tw_buf_adds(b, ": ");
+				tw_esc_term(b, w, strlen(w));
+			}
+		}
+		tw_buf_addc(b, '\n');
+	}
+}
+
+static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
+			  const struct tw_srcsum *sums, size_t n, size_t shown)
+{
+	write_header(b, st, n);
+	if (!n)
+		return;
+	/* The summary sorts the notable sources first. */
+	size_t k = 0;
+	while (k < shown && sums[k].notable)
+		k++;
+	if (k)
+		write_notable(b, sums, k);
+	int aw = addr_width(sums, k, shown);
+	if (k < shown) {
+		if (k)
+			tw_buf_printf(b, "\nThe rest (%zu source%s):", shown - k,
+				      shown - k == 1 ? "" : "s");
+		tw_buf_printf(b, "\n%-*s  %-20s  %-20s %9s %6s %6s %2s %4s  %s\n", aw, "SOURCE",
+			      "FIRST (UTC)", "LAST (UTC)", "PACKETS", "DSTS", "PORTS", "DL", "CONF",
+			      "CLASSES / TOP PORTS");
+	}
+	for (size_t i = k; i < shown; i++) {
 		const struct tw_srcsum *m = &sums[i];
 		const struct tw_srcagg *s = m->s;
 		char a[TW_ADDR_STRLEN], f[TW_TIME_STRLEN] = "-", l[TW_TIME_STRLEN] = "-";
@@ -101,35 +195,9 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 			tw_time_format(s->first, false, f);
 			tw_time_format(s->last, false, l);
 		}
-		/* "~" marks a count that is an estimate (beyond the exact bound). */
-		char dn[24], pn[24];
-		snprintf(dn, sizeof(dn), "%s%llu", m->dsts_est ? "~" : "",
-			 (unsigned long long)m->dsts);
-		snprintf(pn, sizeof(pn), "%s%llu", m->ports_est ? "~" : "",
-			 (unsigned long long)m->ports);
-		tw_buf_printf(b, "%-*s  %-20s  %-20s %9llu %6s %6s %2d %4.1f  ", aw, a, f, l,
-			      (unsigned long long)s->packets, dn, pn, m->danger, m->confidence);
-		const char *sep = "";
-		for (int c = 0; c < TW_CLS_MAX; c++) {
-			if (!s->classes[c])
-				continue;
-			tw_buf_printf(b, "%s%s:%llu", sep, tw_class_name(c),
-				      (unsigned long long)s->classes[c]);
-			sep = ",";
-		}
-		if (m->scan_kind)
-			tw_buf_printf(b, " %s:%s %u-%u", m->scan_kind, tw_scan_name(m->scan_type),
-				      s->port_lo, s->port_hi);
-		tw_buf_adds(b, " |");
-		for (unsigned t = 0; t < m->ntop; t++) {
-			const char *pname = tw_proto_name(m->top[t].proto);
-			if (pname)
-				tw_buf_printf(b, " %s/%u:%llu", pname, m->top[t].port,
-					      (unsigned long long)m->top[t].packets);
-			else
-				tw_buf_printf(b, " %u/%u:%llu", m->top[t].proto, m->top[t].port,
-					      (unsigned long long)m->top[t].packets);
-		}
+		tw_buf_printf(b, "%-*s  %-20s  %-20s", aw, a, f, l);
+		counts(b, m);
+		classes_ports(b, m);
 		tw_buf_addc(b, '\n');
 	}
 	if (shown < n)

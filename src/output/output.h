@@ -21,6 +21,10 @@ struct tw_run_stats {
 	uint64_t skipped[TW_SKIP_NREASONS];
 	int64_t first, last; /* over all kept events */
 	int has_time;
+	char *const *names; /* the input names, by origin.file (evidence) */
+	size_t nnames;
+	uint64_t pruned_srcs, pruned_packets; /* dropped to stay within max-sources */
+	uint32_t prune_below;
 };
 
 struct tw_output {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "classify/agg.h"
+#include "classify/conf.h"
 #include "core/time.h"
 #include "tap.h"
 
@@ -211,10 +212,10 @@ static void t_scans_and_sweeps(void)
 			CHECK_STR(s[i].scan_kind, "portscan");
 			CHECK_STR(tw_scan_name(s[i].scan_type), "XMAS");
 			CHECK_STR(s[i].why[s[i].why_scan],
-				  "XMAS scan of 15 ports (20-34) on 1 host");
+				  "XMAS scan of 15 ports (20-34) on 1 host (within 1 h)");
 		} else if (!strcmp(t, "203.0.113.9")) {
 			CHECK_STR(s[i].scan_kind, "sweep");
-			CHECK_STR(s[i].scan_why, "UDP sweep of 12 hosts on 1 port (1026-1026)");
+			CHECK_STR(s[i].scan_why, "UDP sweep of 12 hosts on 1 port (1026-1026) (within 1 h)");
 		} else {
 			CHECK(s[i].scan_kind == NULL);
 		}
@@ -240,14 +241,17 @@ static void t_own_networks(void)
 	CHECK(s[0].reportable);
 	free(s);
 	/* …unless it is in the user's own networks. */
-	struct tw_addr net;
-	unsigned plen;
-	CHECK_EQ_I(tw_prefix_parse("5.5.5.0/24", 10, &net, &plen), TW_OK);
-	CHECK_EQ_I(tw_own_add(&net, plen), TW_OK);
+	struct tw_conf c;
+	struct tw_errctx ec;
+	tw_conf_defaults(&c);
+	CHECK_EQ_I(tw_conf_add_own(&c, "5.5.5.0/24", &ec), TW_OK);
+	tw_conf_set_active(&c);
 	s = tw_agg_summarise(&a, 3, &n);
 	CHECK(!s[0].reportable);
 	CHECK_STR(s[0].why[s[0].nwhy - 1], "one of your own networks (--own)");
 	free(s);
+	tw_conf_defaults(&c);
+	tw_conf_set_active(&c);
 	tw_agg_fini(&a);
 }
 

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The configuration file: INI syntax through libinih, values checked here, every error
+ * as NAME:LINE: reason. */
+#include "classify/conf.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/lines.h"
+
+#define NS_PER_S 1000000000ll
+/* inih reads lines of at most this many bytes (its INI_MAX_LINE) and would split a longer
+ * one silently, so longer lines are refused before it sees them. */
+#define CONF_LINE_MAX 199
+
+void tw_conf_defaults(struct tw_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->scan_ports = 10;
+	c->scan_hosts = 3;
+	c->sweep_hosts = 10;
+	c->sweep_ports = 3;
+	c->window = 3600 * NS_PER_S;
+	c->slow_window = 86400 * NS_PER_S;
+	c->gap = 3600 * NS_PER_S;
+	c->min_confidence = 0.6;
+	c->max_sources = 262144;
+	c->evidence = 5;
+	c->spoof_sources = 5;
+}
+
+static struct tw_conf active_conf;
+static bool active_set;
+
+const struct tw_conf *tw_conf_active(void)
+{
+	if (!active_set) {
+		tw_conf_defaults(&active_conf);
+		active_set = true;
+	}
+	return &active_conf;
+}
+
+void tw_conf_set_active(const struct tw_conf *c)
+{
+	active_conf = *c;
+	active_set = true;
+}
+
+int tw_conf_duration(const char *s, int64_t *ns)
+{
+	char *end;
+	if (*s < '0' || *s > '9')
+		return TW_E_INVALID;
+	unsigned long long v = strtoull(s, &end, 10);
+	long long unit = 1;
+	switch (*end) {
+	case '\0':
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	default: return TW_E_INVALID;
+	}
+	if (*end && end[1])
+		return TW_E_INVALID;
+	if (v == 0 || v > 366ull * 86400 / (unsigned long long)unit)
+		return TW_E_RANGE;
+	*ns = (int64_t)v * unit * NS_PER_S;
+	return TW_OK;
+}
+
+int tw_conf_add_own(struct tw_conf *c, const char *list, struct tw_errctx *ec)
+{
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (!*p)
+			break;
+		size_t l = strcspn(p, ", \t");
+		struct tw_addr net;
+		unsigned plen = 0;
+		if (tw_prefix_parse(p, l, &net, &plen) != TW_OK) {
+			if (tw_addr_parse(p, l, &net) != TW_OK)
+				return tw_err_set(ec, TW_E_INVALID, 0, "not a network: '%.*s'",
+						  (int)(l > 64 ? 64 : l), p);
+			plen = net.family == TW_AF_INET ? 32 : 128;
+		}
+		if (c->nown == TW_CONF_OWN_MAX)
+			return tw_err_set(ec, TW_E_RANGE, 0, "at most %d own networks",
+					  TW_CONF_OWN_MAX);
+		c->own[c->nown].net = net;
+		c->own[c->nown].plen = plen;
+		c->nown++;
+		p += l;
+	}
+	return TW_OK;
+}
+
+struct parse_state {
+	struct tw_conf *c;
+	struct tw_errctx err; /* the first error, without its line number */
+	bool failed;
+};
+
+static int num(const char *v, unsigned long lo, unsigned long hi, uint32_t *out)
+{
+	char *end;
+	if (*v < '0' || *v > '9')
+		return TW_E_INVALID;
+	unsigned long x = strtoul(v, &end, 10);
+	if (*end)
+		return TW_E_INVALID;
+	if (x < lo || x > hi)
+		return TW_E_RANGE;
+	*out = (uint32_t)x;
+	return TW_OK;
+}
+
+/* One key: section and name select the field. */
+static int set_key(struct tw_conf *c, const char *sec, const char *name, const char *v,
+		   struct tw_errctx *ec)
+{
+	struct {
+		const char *sec, *name;
+		uint32_t *u;
+		unsigned long lo, hi;
+		int64_t *dur;
+	} keys[] = {
+	    {"scan", "ports", &c->scan_ports, 2, TW_CONF_THRESH_MAX, NULL},
+	    {"scan", "hosts", &c->scan_hosts, 1, 1000000, NULL},
+	    {"sweep", "hosts", &c->sweep_hosts, 2, TW_CONF_THRESH_MAX, NULL},
+	    {"sweep", "ports", &c->sweep_ports, 1, 65535, NULL},
+	    {"scan", "window", NULL, 0, 0, &c->window},
+	    {"scan", "slow-window", NULL, 0, 0, &c->slow_window},
+	    {"incident", "gap", NULL, 0, 0, &c->gap},
+	    {"incident", "evidence-lines", &c->evidence, 0, 8, NULL},
+	    {"analyze", "max-sources", &c->max_sources, 1024, 100000000, NULL},
+	    {"spoofing", "same-payload-sources", &c->spoof_sources, 2, 1000000, NULL},
+	};
+	int r;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(sec, keys[i].sec) || strcmp(name, keys[i].name))
+			continue;
+		if (keys[i].dur) {
+			r = tw_conf_duration(v, keys[i].dur);
+			if (r)
+				return tw_err_set(ec, r, 0,
+						  "[%s] %s: want a duration such as 90s, 10m, 2h "
+						  "or 7d (at most 366 days)",
+						  sec, name);
+			return TW_OK;
+		}
+		r = num(v, keys[i].lo, keys[i].hi, keys[i].u);
+		if (r)
+			return tw_err_set(ec, r, 0, "[%s] %s: want a whole number from %lu to %lu",
+					  sec, name, keys[i].lo, keys[i].hi);
+		return TW_OK;
+	}
+	if (!strcmp(sec, "analyze") && !strcmp(name, "own")) {
+		r = tw_conf_add_own(c, v, ec);
+		return r;
+	}
+	if (!strcmp(sec, "analyze") && !strcmp(name, "signatures")) {
+		size_t l = strlen(v);
+		if (!l || l >= sizeof(c->signatures))
+			return tw_err_set(ec, TW_E_RANGE, 0, "[analyze] signatures: empty or "
+					  "too long a path");
+		memcpy(c->signatures, v, l + 1);
+		return TW_OK;
+	}
+	if (!strcmp(sec, "analyze") && !strcmp(name, "min-confidence")) {
+		char *end;
+		double d = strtod(v, &end);
+		if (end == v || *end || !(d >= 0.0 && d <= 1.0))
+			return tw_err_set(ec, TW_E_RANGE, 0,
+					  "[analyze] min-confidence: want a number from 0 to 1");
+		c->min_confidence = d;
+		return TW_OK;
+	}
+	return tw_err_set(ec, TW_E_INVALID, 0, "unknown key '%.40s' in section [%.40s]", name,
+			  sec);
+}
+
+static int handler(void *user, const char *sec, const char *name, const char *value)
+{
+	struct parse_state *ps = user;
+	if (ps->failed)
+		return 0;
+	if (!name) /* a section header alone (INI_CALL_HANDLER_ON_NEW_SECTION builds) */
+		return 1;
+	if (set_key(ps->c, sec, name, value, &ps->err) != TW_OK) {
+		ps->failed = true;
+		return 0;
+	}
+	return 1;
+}
+
+static int accept_all(void *user, const char *sec, const char *name, const char *value)
+{
+	return 1;
+}
+
+/* Whether inih's first error line 'line' is a syntax error (and not a key the handler
+ * refused): the first 'line' lines parsed alone, with every key accepted, fail there. */
+static bool syntax_error_at(const char *text, int line)
+{
+	const char *p = text;
+	for (int i = 0; i < line && p; i++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	size_t l = p ? (size_t)(p - text) : strlen(text);
+	char *pre = tw_malloc(l + 1);
+	if (!pre)
+		return false;
+	memcpy(pre, text, l);
+	pre[l] = '\0';
+	int r = ini_parse_string(pre, accept_all, NULL);
+	free(pre);
+	return r == line;
+}
+
+int tw_conf_parse(const char *text, const char *name, struct tw_conf *c, struct tw_errctx *ec)
+{
+	struct parse_state ps = {.c = c};
+	unsigned line = 1;
+	size_t col = 0;
+
+	/* Bytes inih would misread: a NUL is impossible here; refuse long lines and
+	 * control characters other than tab and CR. */
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '\n') {
+			line++;
+			col = 0;
+			continue;
+		}
+		if (++col > CONF_LINE_MAX)
+			return tw_err_set(ec, TW_E_RANGE, 0, "%s:%u: line longer than %d bytes",
+					  name, line, CONF_LINE_MAX);
+		if (*p < 0x20 && *p != '\t' && *p != '\r')
+			return tw_err_set(ec, TW_E_INVALID, 0, "%s:%u: control character 0x%02x",
+					  name, line, *p);
+	}
+	int r = ini_parse_string(text, handler, &ps);
+	if (r == 0)
+		return TW_OK;
+	if (r < 0)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "%s: out of memory", name);
+	if (ps.failed && !syntax_error_at(text, r))
+		return tw_err_set(ec, ps.err.code ? ps.err.code : TW_E_INVALID, 0, "%s:%d: %s",
+				  name, r, ps.err.msg);
+	return tw_err_set(ec, TW_E_INVALID, 0,
+			  "%s:%d: not 'key = value', '[section]' or a '#' or ';' comment", name,
+			  r);
+}
+
+int tw_conf_load(const char *path, struct tw_conf *c, struct tw_errctx *ec)
+{
+	char *buf;
+	size_t n;
+	int r = tw_file_slurp(path, 64 * 1024, &buf, &n, ec);
+	if (r == TW_OK && memchr(buf, '\0', n))
+		r = tw_err_set(ec, TW_E_INVALID, 0, "%s: a NUL byte: not a text file", path);
+	if (r == TW_OK)
+		r = tw_conf_parse(buf, path, c, ec);
+	free(buf);
+	return r;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The configuration (issue 5): thresholds and windows of the per-source analysis, the
+ * user's own networks, the signature file. Read from /etc/tracewall/tracewall.conf (when it
+ * exists) or --config FILE, an INI file parsed by libinih; command-line options win.
+ * doc/tracewall.conf.example documents every key. */
+#ifndef TW_CLASSIFY_CONF_H
+#define TW_CLASSIFY_CONF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/addr.h"
+#include "core/err.h"
+
+#define TW_CONF_DEFAULT_PATH "/etc/tracewall/tracewall.conf"
+#define TW_CONF_OWN_MAX	     64
+/* In-window distinct counts are exact small sets: thresholds are at most this. */
+#define TW_CONF_THRESH_MAX 64
+
+struct tw_conf {
+	/* A port scan: at least scan_ports distinct ports on at most scan_hosts hosts. */
+	uint32_t scan_ports, scan_hosts;
+	/* A sweep: at least sweep_hosts hosts on at most sweep_ports ports. */
+	uint32_t sweep_hosts, sweep_ports;
+	/* Windows (nanoseconds): a scan reached within 'window' is fast; within
+	 * 'slow_window', slow. An incident ends after 'gap' without packets. */
+	int64_t window, slow_window, gap;
+	double min_confidence; /* reportable needs at least this */
+	uint32_t max_sources;  /* sources held individually per aggregate */
+	uint32_t evidence;     /* raw lines kept per incident (at most 8) */
+	/* Same payload from this many sources or more: likely forged. */
+	uint32_t spoof_sources;
+	char signatures[1024]; /* "" = the compiled-in rules */
+	struct {
+		struct tw_addr net;
+		unsigned plen;
+	} own[TW_CONF_OWN_MAX];
+	unsigned nown;
+};
+
+/* The defaults (README "Classification"). */
+void tw_conf_defaults(struct tw_conf *c);
+/* Parses INI text (NUL-terminated) into 'c' over the values already there. On an error:
+ * TW_E_INVALID (or TW_E_RANGE) with "NAME:LINE: reason" in 'ec'; 'c' may be partly set. */
+int tw_conf_parse(const char *text, const char *name, struct tw_conf *c, struct tw_errctx *ec);
+/* Reads (at most 64 KiB) and parses a file. TW_E_NOTFOUND when it does not exist. */
+int tw_conf_load(const char *path, struct tw_conf *c, struct tw_errctx *ec);
+/* "CIDR[,CIDR...]" (addresses alone are /32 or /128) appended to c->own. */
+int tw_conf_add_own(struct tw_conf *c, const char *list, struct tw_errctx *ec);
+/* "30s", "10m", "2h", "7d", or seconds alone, into nanoseconds (at most 366 days). */
+int tw_conf_duration(const char *s, int64_t *ns);
+
+/* The configuration the classifier uses (set before threads start). */
+const struct tw_conf *tw_conf_active(void);
+void tw_conf_set_active(const struct tw_conf *c);
+
+#endif
