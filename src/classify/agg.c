@@ -449,8 +449,8 @@ static bool small_add(uint32_t *v, uint8_t *n, uint32_t cap, uint32_t x)
 }
 
 /* Adds one probe (port key, 0 without ports; host value) to window 'w' of length 'len'. */
-static void win_add(struct tw_srcagg *s, int w, int64_t len, bool has_ts, int64_t ts,
-		    uint32_t port, uint32_t host)
+static void win_add(struct tw_srcagg *s, int w, int64_t len, bool has_ts, int64_t ts, uint32_t port,
+		    uint32_t host)
 {
 	const struct tw_conf *c = tw_conf_active();
 	struct tw_win *x = s->win[w];
@@ -467,8 +467,7 @@ static void win_add(struct tw_srcagg *s, int w, int64_t len, bool has_ts, int64_
 		s->hit[w] |= TW_HIT_SWEEP;
 }
 
-static int windows_add(struct tw_srcagg *s, const struct tw_event *ev, uint32_t port,
-		       uint32_t host)
+static int windows_add(struct tw_srcagg *s, const struct tw_event *ev, uint32_t port, uint32_t host)
 {
 	const struct tw_conf *c = tw_conf_active();
 	bool has_ts = ev->has & TW_EV_HAS_TS;
@@ -482,8 +481,9 @@ static int windows_add(struct tw_srcagg *s, const struct tw_event *ev, uint32_t 
 	}
 	for (int w = 0; w < TW_WIN_N; w++) {
 		if (!s->win[w]) {
-			s->win[w] = tw_calloc(1, sizeof(struct tw_win) +
-						     (c->scan_ports + c->sweep_hosts) * sizeof(uint32_t));
+			s->win[w] =
+			    tw_calloc(1, sizeof(struct tw_win) +
+					     (c->scan_ports + c->sweep_hosts) * sizeof(uint32_t));
 			if (!s->win[w])
 				return TW_E_NOMEM;
 			s->win[w]->start = s->first_ts;
@@ -699,13 +699,14 @@ int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_
 			s->tcp_noSyn++;
 	}
 	uint32_t host = dst_value(&ev->dst);
-	uint32_t port = (ev->has & TW_EV_HAS_PORTS) ? ((uint32_t)ev->proto << 16 | ev->dport) + 1
-						     : 0;
+	uint32_t port =
+	    (ev->has & TW_EV_HAS_PORTS) ? ((uint32_t)ev->proto << 16 | ev->dport) + 1 : 0;
 	ret |= kmv_add(&s->dsts, host);
 	if (port)
 		ret |= port_add(s, port, 1);
 	if (ev->proto == TW_IPPROTO_TCP && ev->action == TW_ACT_ACCEPT &&
-	    (ev->has & TW_EV_HAS_FLAGS) && (ev->tcp_flags & (TW_TCP_SYN | TW_TCP_ACK)) == TW_TCP_ACK)
+	    (ev->has & TW_EV_HAS_FLAGS) &&
+	    (ev->tcp_flags & (TW_TCP_SYN | TW_TCP_ACK)) == TW_TCP_ACK)
 		s->tcp_accepted++;
 	ttl_note(s, ev);
 	if (!s->has_payload && ev->payload.p && ev->payload.len >= 8) {
@@ -1033,8 +1034,8 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload)
 	const struct tw_special *sp = tw_special_lookup(&s->addr);
 	uint64_t tcp = s->protos[TW_P_TCP];
 	bool backscatter = s->classes[TW_CLS_BACKSCATTER] * 2 > s->packets ||
-			   (tcp > 0 && s->tcp_syn == 0 && s->tcp_noSyn > 0 &&
-			    s->tcp_unknown == 0 && s->tcp_accepted == 0);
+			   (tcp > 0 && s->tcp_syn == 0 && s->tcp_noSyn > 0 && s->tcp_unknown == 0 &&
+			    s->tcp_accepted == 0);
 	signed char conf_why = (signed char)m->nwhy;
 	if (sp) {
 		snprintf(m->special, sizeof(m->special), "special-purpose source: %s (%s)",

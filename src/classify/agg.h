@@ -64,7 +64,7 @@ struct tw_evref {
  * ends after the configured gap without packets of that class. */
 struct tw_incident {
 	int cls;
-	uint8_t weight; /* heaviest rule that fired */
+	uint8_t weight;			  /* heaviest rule that fired */
 	bool has_time, has_ports, joined; /* joined: later windows merged in (TW_INC_MAX) */
 	int64_t first, last;
 	uint64_t packets;
@@ -72,10 +72,10 @@ struct tw_incident {
 	uint16_t port_lo, port_hi;
 	uint32_t sample[TW_INC_SAMPLE]; /* the first distinct (proto << 16 | port) + 1 */
 	uint8_t nsample;
-	uint8_t nev;		       /* evidence lines kept (references) */
-	uint8_t ntext;		       /* of which the first ntext have their text */
-	struct tw_evref ev[8];	       /* at most conf evidence (<= 8 kept by reference) */
-	char *evtext;		       /* the lines, each ending in '\n' */
+	uint8_t nev;	       /* evidence lines kept (references) */
+	uint8_t ntext;	       /* of which the first ntext have their text */
+	struct tw_evref ev[8]; /* at most conf evidence (<= 8 kept by reference) */
+	char *evtext;	       /* the lines, each ending in '\n' */
 	uint32_t evlen;
 };
 

@@ -169,7 +169,8 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	if (!strcmp(sec, "analyze") && !strcmp(name, "signatures")) {
 		size_t l = strlen(v);
 		if (!l || l >= sizeof(c->signatures))
-			return tw_err_set(ec, TW_E_RANGE, 0, "[analyze] signatures: empty or "
+			return tw_err_set(ec, TW_E_RANGE, 0,
+					  "[analyze] signatures: empty or "
 					  "too long a path");
 		memcpy(c->signatures, v, l + 1);
 		return TW_OK;
@@ -183,8 +184,7 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 		c->min_confidence = d;
 		return TW_OK;
 	}
-	return tw_err_set(ec, TW_E_INVALID, 0, "unknown key '%.40s' in section [%.40s]", name,
-			  sec);
+	return tw_err_set(ec, TW_E_INVALID, 0, "unknown key '%.40s' in section [%.40s]", name, sec);
 }
 
 static int handler(void *user, const char *sec, const char *name, const char *value)
@@ -257,8 +257,7 @@ int tw_conf_parse(const char *text, const char *name, struct tw_conf *c, struct 
 		return tw_err_set(ec, ps.err.code ? ps.err.code : TW_E_INVALID, 0, "%s:%d: %s",
 				  name, r, ps.err.msg);
 	return tw_err_set(ec, TW_E_INVALID, 0,
-			  "%s:%d: not 'key = value', '[section]' or a '#' or ';' comment", name,
-			  r);
+			  "%s:%d: not 'key = value', '[section]' or a '#' or ';' comment", name, r);
 }
 
 int tw_conf_load(const char *path, struct tw_conf *c, struct tw_errctx *ec)

@@ -575,8 +575,8 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		      "  scan: %s (port scan: at least %u ports on at most %u hosts; sweep: at "
 		      "least %u hosts on at most %u ports; within %llds fast, %llds slow)\n",
 		      m->scan_kind ? m->scan_why : "none", conf->scan_ports, conf->scan_hosts,
-		      conf->sweep_hosts, conf->sweep_ports,
-		      (long long)(conf->window / 1000000000), (long long)(conf->slow_window / 1000000000));
+		      conf->sweep_hosts, conf->sweep_ports, (long long)(conf->window / 1000000000),
+		      (long long)(conf->slow_window / 1000000000));
 	tw_buf_adds(b, "  rules that fired:\n");
 	for (unsigned k = 0; k < explained.nrule; k++) {
 		tw_buf_printf(b, "    %6llu x ", (unsigned long long)explained.rule[k].count);

@@ -73,8 +73,8 @@ static void ts(struct tw_buf *b, int64_t ns, bool frac)
 }
 
 /* One incident: what the source did in one class within one window, with its evidence. */
-static void incident(struct tw_buf *b, const struct tw_run_stats *st,
-		     const struct tw_incident *in, bool first_one)
+static void incident(struct tw_buf *b, const struct tw_run_stats *st, const struct tw_incident *in,
+		     bool first_one)
 {
 	bool first = true, de, pe;
 	uint64_t dsts = tw_kmv_count(&in->dsts, &de), ports = tw_kmv_count(&in->ports, &pe);
@@ -134,8 +134,8 @@ static void incident(struct tw_buf *b, const struct tw_run_stats *st,
 		}
 		key(b, &f2, "line");
 		tw_buf_printf(b, "%llu", (unsigned long long)in->ev[i].line);
-		const char *e = line && i < in->ntext ? memchr(line, '\n', (size_t)(end - line))
-						      : NULL;
+		const char *e =
+		    line && i < in->ntext ? memchr(line, '\n', (size_t)(end - line)) : NULL;
 		if (e) {
 			key(b, &f2, "text");
 			str(b, line, (size_t)(e - line));

@@ -69,8 +69,9 @@ static void write_header(struct tw_buf *b, const struct tw_run_stats *st, size_t
 	tw_buf_addc(b, '\n');
 	if (st->pruned_srcs) {
 		grouped(b, st->pruned_srcs);
-		tw_buf_printf(b, " source%s with at most %u packet%s (", st->pruned_srcs == 1 ? "" : "s",
-			      st->prune_below, st->prune_below == 1 ? "" : "s");
+		tw_buf_printf(b, " source%s with at most %u packet%s (",
+			      st->pruned_srcs == 1 ? "" : "s", st->prune_below,
+			      st->prune_below == 1 ? "" : "s");
 		grouped(b, st->pruned_packets);
 		tw_buf_adds(b, " packets) dropped from memory to stay within max-sources\n");
 	}
@@ -146,8 +147,9 @@ static void write_notable(struct tw_buf *b, const struct tw_srcsum *sums, size_t
 		counts(b, m);
 		if (m->scan_kind)
 			snprintf(cls, sizeof(cls), "%s%s %s %u-%u",
-				 m->scan_speed && m->scan_speed[0] == 's' ? "slow " : "", m->scan_kind,
-				 tw_scan_name(m->scan_type), m->s->port_lo, m->s->port_hi);
+				 m->scan_speed && m->scan_speed[0] == 's' ? "slow " : "",
+				 m->scan_kind, tw_scan_name(m->scan_type), m->s->port_lo,
+				 m->s->port_hi);
 		else
 			snprintf(cls, sizeof(cls), "%s", m->cls);
 		tw_buf_printf(b, "%-28s ", cls);

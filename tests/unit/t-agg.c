@@ -215,7 +215,8 @@ static void t_scans_and_sweeps(void)
 				  "XMAS scan of 15 ports (20-34) on 1 host (within 1 h)");
 		} else if (!strcmp(t, "203.0.113.9")) {
 			CHECK_STR(s[i].scan_kind, "sweep");
-			CHECK_STR(s[i].scan_why, "UDP sweep of 12 hosts on 1 port (1026-1026) (within 1 h)");
+			CHECK_STR(s[i].scan_why,
+				  "UDP sweep of 12 hosts on 1 port (1026-1026) (within 1 h)");
 		} else {
 			CHECK(s[i].scan_kind == NULL);
 		}
