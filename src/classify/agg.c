@@ -574,14 +574,18 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 {
 	int64_t gap = tw_conf_active()->gap;
 	struct tw_incident *last = NULL;
-	for (unsigned i = s->ninc; i-- > 0;)
-		if (s->inc[i].cls == cls) {
-			last = &s->inc[i];
-			break;
-		}
-	if (last && (!has_ts || !last->has_time ||
-		     (ts <= last->last + gap && last_ts >= last->first - gap)))
-		return last;
+	/* The class's incident whose window [first - gap, last + gap] the span touches;
+	 * the newest first, as events mostly come in order. */
+	for (unsigned i = s->ninc; i-- > 0;) {
+		struct tw_incident *in = &s->inc[i];
+		if (in->cls != cls)
+			continue;
+		if (!last)
+			last = in;
+		if (!has_ts || !in->has_time ||
+		    (ts <= in->last + gap && last_ts >= in->first - gap))
+			return in;
+	}
 	if (s->ninc >= TW_INC_MAX) {
 		if (last)
 			last->joined = true;

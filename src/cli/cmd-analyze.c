@@ -583,6 +583,37 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		tw_esc_term(b, explained.rule[k].why, strlen(explained.rule[k].why));
 		tw_buf_addc(b, '\n');
 	}
+	tw_buf_printf(b, "  incidents (per class; a new one after %llds without packets):\n",
+		      (long long)(conf->gap / 1000000000));
+	for (unsigned k = 0; k < s->ninc; k++) {
+		const struct tw_incident *in = &s->inc[k];
+		char f[TW_TIME_STRLEN] = "-", l[TW_TIME_STRLEN] = "-";
+		bool de, pe;
+		uint64_t d = tw_kmv_count(&in->dsts, &de), p = tw_kmv_count(&in->ports, &pe);
+		if (in->has_time) {
+			tw_time_format(in->first, false, f);
+			tw_time_format(in->last, false, l);
+		}
+		tw_buf_printf(
+		    b, "    %s %s to %s: %llu packet%s, %s%llu destination%s, %s%llu port%s",
+		    tw_class_name(in->cls), f, l, (unsigned long long)in->packets,
+		    in->packets == 1 ? "" : "s", de ? "~" : "", (unsigned long long)d,
+		    d == 1 ? "" : "s", pe ? "~" : "", (unsigned long long)p, p == 1 ? "" : "s");
+		if (in->has_ports)
+			tw_buf_printf(b, " (%u-%u)", in->port_lo, in->port_hi);
+		tw_buf_printf(b, ", danger %d%s\n", tw_incident_danger(in),
+			      in->joined ? " (later windows joined: too many incidents)" : "");
+		const char *line = in->evtext;
+		for (unsigned i = 0; i < in->ntext && line; i++) {
+			const char *e = memchr(line, '\n', (size_t)(in->evtext + in->evlen - line));
+			if (!e)
+				break;
+			tw_buf_adds(b, "      ");
+			tw_esc_term(b, line, (size_t)(e - line));
+			tw_buf_addc(b, '\n');
+			line = e + 1;
+		}
+	}
 	tw_buf_printf(b, "  evidence (%s%llu of %llu events):\n",
 		      explained.n > EXPLAIN_MAX ? "the first " : "",
 		      (unsigned long long)(explained.n < EXPLAIN_MAX ? explained.n : EXPLAIN_MAX),

@@ -309,7 +309,7 @@ int tw_file_slurp(const char *path, size_t max, char **buf, size_t *len, struct 
 	*len = 0;
 	if (fd < 0)
 		return tw_err_set(ec, errno == ENOENT ? TW_E_NOTFOUND : TW_E_IO, errno,
-				  "%s: cannot open: %s", path, strerror(errno));
+				  "%s: cannot open", path);
 	b = tw_malloc(max + 1);
 	if (!b) {
 		ret = tw_err_set(ec, TW_E_NOMEM, 0, "%s: out of memory", path);
@@ -318,7 +318,7 @@ int tw_file_slurp(const char *path, size_t max, char **buf, size_t *len, struct 
 	while (n <= max && (r = read(fd, b + n, max + 1 - n)) > 0)
 		n += (size_t)r;
 	if (r < 0) {
-		ret = tw_err_set(ec, TW_E_IO, errno, "%s: cannot read: %s", path, strerror(errno));
+		ret = tw_err_set(ec, TW_E_IO, errno, "%s: cannot read", path);
 		goto out;
 	}
 	if (n > max) {

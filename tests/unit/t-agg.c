@@ -256,8 +256,256 @@ static void t_own_networks(void)
 	tw_agg_fini(&a);
 }
 
+/* The first summary of source 'src' in 'a' (fresh each call; free the array). */
+static struct tw_srcsum *sum_of(struct tw_agg *a, const char *src, struct tw_srcsum **all)
+{
+	size_t n;
+	struct tw_addr want;
+	tw_addr_parse(src, strlen(src), &want);
+	*all = tw_agg_summarise(a, 3, &n);
+	for (size_t i = 0; i < n; i++)
+		if (tw_addr_eq(&(*all)[i].s->addr, &want))
+			return &(*all)[i];
+	return NULL;
+}
+
+/* Fast, slow and too slow: the same 12 ports within 11 minutes, within 11 hours, and over
+ * 11 days (default windows 1 h and 1 d). */
+static void t_scan_windows(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	struct tw_srcsum *all, *m;
+	static const struct {
+		const char *src;
+		int64_t step;
+	} cases[] = {{"5.5.5.1", 60}, {"5.5.5.2", 3600}, {"5.5.5.3", 86400}};
+	tw_agg_init(&a);
+	for (int c = 0; c < 3; c++)
+		for (int i = 0; i < 12; i++) {
+			ev_make(&ev, cases[c].src, 0x05060708u, TW_IPPROTO_TCP,
+				(uint16_t)(2000 + i), 1000000 + i * cases[c].step, TW_TCP_SYN);
+			CHECK_EQ_I(tw_agg_add(&a, &ev, &v), TW_OK);
+		}
+	m = sum_of(&a, "5.5.5.1", &all);
+	CHECK_STR(m->scan_kind, "portscan");
+	CHECK_STR(m->scan_speed, "fast");
+	CHECK_STR(m->scan_why, "SYN scan of 12 ports (2000-2011) on 1 host (within 1 h)");
+	CHECK(m->notable);
+	free(all);
+	m = sum_of(&a, "5.5.5.2", &all);
+	CHECK_STR(m->scan_speed, "slow");
+	CHECK_STR(m->scan_why, "slow SYN scan of 12 ports (2000-2011) on 1 host (within 1 d)");
+	free(all);
+	m = sum_of(&a, "5.5.5.3", &all);
+	CHECK(m->scan_kind == NULL);
+	free(all);
+	/* A shorter configured window makes the first one slow. */
+	struct tw_conf c;
+	tw_conf_defaults(&c);
+	c.window = 300 * TW_NS;
+	tw_conf_set_active(&c);
+	tw_agg_fini(&a);
+	tw_agg_init(&a);
+	for (int i = 0; i < 12; i++) {
+		ev_make(&ev, "5.5.5.1", 0x05060708u, TW_IPPROTO_TCP, (uint16_t)(2000 + i),
+			1000000 + i * 60, TW_TCP_SYN);
+		tw_agg_add(&a, &ev, &v);
+	}
+	m = sum_of(&a, "5.5.5.1", &all);
+	CHECK_STR(m->scan_speed, "slow");
+	free(all);
+	tw_conf_defaults(&c);
+	tw_conf_set_active(&c);
+	tw_agg_fini(&a);
+}
+
+/* Two bursts of one class three hours apart are two incidents (gap 1 h); another class is
+ * its own incident; the evidence keeps the first lines verbatim. */
+static void t_incidents(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_MESSENGER_SPAM, .why = "x", .weight = 1};
+	char line[64];
+	tw_agg_init(&a);
+	for (int i = 0; i < 20; i++) {
+		ev_make(&ev, "5.5.5.5", 0x05060708u + (uint32_t)(i % 4), TW_IPPROTO_UDP,
+			(uint16_t)(1026 + i % 2), i < 10 ? 1000 + i : 1000 + 3 * 3600 + i, 0);
+		ev.origin.line = (uint64_t)i + 1;
+		int l = snprintf(line, sizeof(line), "line %d\nwith a newline", i + 1);
+		CHECK_EQ_I(tw_agg_add_raw(&a, &ev, &v, line, (size_t)l), TW_OK);
+	}
+	v.cls = TW_CLS_NETBIOS_NS;
+	ev_make(&ev, "5.5.5.5", 0x05060708u, TW_IPPROTO_UDP, 137, 1005, 0);
+	tw_agg_add(&a, &ev, &v);
+	const struct tw_srcagg *s = &a.srcs[0];
+	CHECK_EQ_U(s->ninc, 3);
+	CHECK_EQ_I(s->inc[0].cls, TW_CLS_MESSENGER_SPAM);
+	CHECK_EQ_U(s->inc[0].packets, 10);
+	CHECK_EQ_I(s->inc[0].last, 1009 * TW_NS);
+	CHECK_EQ_U(s->inc[1].packets, 10);
+	CHECK_EQ_I(s->inc[1].first, (1000 + 3 * 3600 + 10) * TW_NS);
+	CHECK_EQ_I(s->inc[2].cls, TW_CLS_NETBIOS_NS);
+	bool e;
+	CHECK_EQ_U(tw_kmv_count(&s->inc[0].dsts, &e), 4);
+	CHECK_EQ_U(tw_kmv_count(&s->inc[0].ports, &e), 2);
+	CHECK_EQ_U(s->inc[0].nsample, 2);
+	CHECK_EQ_U(s->inc[0].port_lo, 1026);
+	CHECK_EQ_U(s->inc[0].port_hi, 1027);
+	CHECK_EQ_U(s->inc[0].nev, 5);
+	CHECK_EQ_U(s->inc[0].ntext, 5);
+	CHECK_EQ_U(s->inc[0].ev[4].line, 5);
+	/* Newlines inside a record become spaces: one line per entry. */
+	CHECK(s->inc[0].evlen > 20 &&
+	      !memcmp(s->inc[0].evtext, "line 1 with a newline\nline 2", 28));
+	CHECK_EQ_I(tw_incident_danger(&s->inc[0]), 2);
+	/* Merging a copy doubles the counts and keeps the incidents apart. */
+	struct tw_agg b;
+	tw_agg_init(&b);
+	CHECK_EQ_I(tw_agg_merge(&b, &a), TW_OK);
+	CHECK_EQ_I(tw_agg_merge(&b, &a), TW_OK);
+	CHECK_EQ_U(b.srcs[0].ninc, 3);
+	CHECK_EQ_U(b.srcs[0].inc[0].packets, 20);
+	CHECK_EQ_U(b.srcs[0].inc[0].nev, 5);
+	tw_agg_fini(&b);
+	tw_agg_fini(&a);
+}
+
+/* Distinct counts of an incident beyond its bound are estimates, with their error. */
+static void t_incident_estimate(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	tw_agg_init(&a);
+	for (uint32_t i = 0; i < 5000; i++) {
+		ev_make(&ev, "5.5.5.9", 0x0a000000u + i, TW_IPPROTO_TCP, 23, 1000, TW_TCP_SYN);
+		tw_agg_add(&a, &ev, &v);
+	}
+	bool e;
+	uint64_t d = tw_kmv_count(&a.srcs[0].inc[0].dsts, &e);
+	CHECK(e);
+	CHECK(d > 5000 * 0.6 && d < 5000 * 1.4); /* 3 standard errors of 12.7 % */
+	CHECK(fabs(tw_kmv_error(&a.srcs[0].inc[0].dsts) - 0.127) < 0.001);
+	tw_agg_fini(&a);
+}
+
+/* Past max-sources, the sources with the fewest packets are dropped and counted; a busy
+ * source stays. */
+static void t_max_sources(void)
+{
+	struct tw_conf c;
+	tw_conf_defaults(&c);
+	c.max_sources = 1024;
+	tw_conf_set_active(&c);
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	tw_agg_init(&a);
+	for (int i = 0; i < 50; i++) {
+		ev_make(&ev, "5.5.5.5", 1, TW_IPPROTO_TCP, 22, 1000 + i, TW_TCP_SYN);
+		tw_agg_add(&a, &ev, &v);
+	}
+	for (uint32_t i = 0; i < 5000; i++) {
+		char src[32];
+		snprintf(src, sizeof(src), "6.%u.%u.%u", i >> 16, (i >> 8) & 255, i & 255);
+		ev_make(&ev, src, 1, TW_IPPROTO_TCP, 22, 2000, TW_TCP_SYN);
+		CHECK_EQ_I(tw_agg_add(&a, &ev, &v), TW_OK);
+	}
+	CHECK(a.nsrcs <= 1024);
+	CHECK_EQ_U(a.nsrcs + a.pruned_srcs, 5001);
+	CHECK_EQ_U(a.pruned_packets, a.pruned_srcs);
+	CHECK_EQ_U(a.prune_below, 1);
+	struct tw_srcsum *all, *m = sum_of(&a, "5.5.5.5", &all);
+	CHECK(m && m->s->packets == 50);
+	free(all);
+	tw_agg_fini(&a);
+	tw_conf_defaults(&c);
+	tw_conf_set_active(&c);
+}
+
+/* The same payload from many sources, and TTLs no single sender shows: forged. */
+static void t_spoofing(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_MESSENGER_SPAM, .why = "x"};
+	static const char msg[] = "BUY NOW pop-up spam text";
+	struct tw_srcsum *all, *m;
+	tw_agg_init(&a);
+	for (int i = 0; i < 6; i++) {
+		char src[32];
+		snprintf(src, sizeof(src), "7.7.7.%d", i + 1);
+		ev_make(&ev, src, 1, TW_IPPROTO_UDP, 1026, 1000, 0);
+		ev.payload.p = msg;
+		ev.payload.len = sizeof(msg) - 1;
+		tw_agg_add(&a, &ev, &v);
+	}
+	/* One source whose TTLs suggest two initial TTLs (128 and 32): several senders. */
+	v.cls = TW_CLS_OTHER;
+	static const uint8_t ttls[] = {108, 18, 14};
+	for (int i = 0; i < 3; i++) {
+		ev_make(&ev, "8.8.4.5", 1, TW_IPPROTO_TCP, (uint16_t)(80 + i), 1000, TW_TCP_SYN);
+		ev.ttl = ttls[i];
+		ev.has |= TW_EV_HAS_TTL;
+		tw_agg_add(&a, &ev, &v);
+	}
+	/* A consistent sender: 0.8 with consistent TTLs. */
+	for (int i = 0; i < 3; i++) {
+		ev_make(&ev, "8.8.4.6", 1, TW_IPPROTO_TCP, (uint16_t)(80 + i), 1000, TW_TCP_SYN);
+		ev.ttl = 50;
+		ev.has |= TW_EV_HAS_TTL;
+		tw_agg_add(&a, &ev, &v);
+	}
+	m = sum_of(&a, "7.7.7.3", &all);
+	CHECK(m->confidence < 0.11);
+	CHECK_STR(m->spoof_why,
+		  "the same payload came from 6 sources: a campaign with forged sources");
+	CHECK_STR(m->why[m->why_not], m->spoof_why);
+	free(all);
+	m = sum_of(&a, "8.8.4.5", &all);
+	CHECK(!m->reportable);
+	CHECK_STR(m->spoof_why, "TTLs inconsistent for one sender (14 to 20 hops, several initial "
+				"TTLs): likely forged");
+	free(all);
+	m = sum_of(&a, "8.8.4.6", &all);
+	CHECK(m->reportable);
+	CHECK(m->confidence > 0.79);
+	free(all);
+	tw_agg_fini(&a);
+}
+
+/* An accepted TCP packet with ACK alone is a completed session: 0.9. RSTs alone are
+ * backscatter: 0, never reportable. */
+static void t_confidence_sessions(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	struct tw_srcsum *all, *m;
+	tw_agg_init(&a);
+	ev_make(&ev, "9.9.9.1", 1, TW_IPPROTO_TCP, 22, 1000, TW_TCP_ACK);
+	ev.action = TW_ACT_ACCEPT;
+	tw_agg_add(&a, &ev, &v);
+	v.cls = TW_CLS_BACKSCATTER;
+	ev_make(&ev, "9.9.9.2", 1, TW_IPPROTO_TCP, 40000, 1000, TW_TCP_RST);
+	tw_agg_add(&a, &ev, &v);
+	m = sum_of(&a, "9.9.9.1", &all);
+	CHECK(m->confidence > 0.89 && m->reportable);
+	free(all);
+	m = sum_of(&a, "9.9.9.2", &all);
+	CHECK(m->confidence == 0.0 && !m->reportable && !m->notable);
+	free(all);
+	tw_agg_fini(&a);
+}
+
 TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
 	 {"own_networks", t_own_networks}, {"estimate_beyond_bound", t_estimate_beyond_bound},
 	 {"merge_equals_single", t_merge_equals_single},
 	 {"ports_beyond_table", t_ports_beyond_table},
-	 {"dsts_exact_below_bound", t_dsts_exact_below_bound});
+	 {"dsts_exact_below_bound", t_dsts_exact_below_bound}, {"scan_windows", t_scan_windows},
+	 {"incidents", t_incidents}, {"incident_estimate", t_incident_estimate},
+	 {"max_sources", t_max_sources}, {"spoofing", t_spoofing},
+	 {"confidence_sessions", t_confidence_sessions});
