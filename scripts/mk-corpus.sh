@@ -46,3 +46,6 @@ mkdir -p tests/fuzz/corpus/in-wfp && cp tests/golden/inputs/wfp-events.txt tests
 head -c 3000 tests/golden/inputs/wfp-events.xml | seed in-wfp
 /usr/bin/python3 scripts/pcap-seeds.py
 mkdir -p tests/fuzz/corpus/sigs && cp data/signatures.rules tests/fuzz/corpus/sigs/seed-default
+mkdir -p tests/fuzz/corpus/conf && cp doc/tracewall.conf.example tests/fuzz/corpus/conf/seed-example &&
+	cp tests/golden/inputs/windows.conf tests/fuzz/corpus/conf/seed-windows &&
+	cp tests/golden/inputs/bad.conf tests/fuzz/corpus/conf/seed-bad
