@@ -41,7 +41,7 @@ static int set_add(struct tw_kmv *k, uint32_t h)
 		return TW_OK;
 	}
 	if ((k->n + 1) * 4 > k->cap * 3) {
-		uint32_t nc = k->cap ? k->cap * 2 : 16;
+		uint32_t nc = k->cap ? k->cap * 2 : 4;
 		uint32_t *nh = tw_calloc(nc, sizeof(*nh));
 		if (!nh)
 			return TW_E_NOMEM;
@@ -175,8 +175,10 @@ void tw_agg_init(struct tw_agg *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static void src_free(struct tw_srcagg *s)
+static void src_free(struct tw_agg *a, struct tw_srcagg *s)
 {
+	for (unsigned i = 0; i < s->ninc; i++)
+		a->evidence_bytes -= s->inc[i].evlen;
 	free(s->dsts.h);
 	free(s->pt);
 	free(s->portbits);
@@ -193,7 +195,7 @@ static void src_free(struct tw_srcagg *s)
 void tw_agg_fini(struct tw_agg *a)
 {
 	for (size_t i = 0; i < a->nsrcs; i++)
-		src_free(&a->srcs[i]);
+		src_free(a, &a->srcs[i]);
 	free(a->srcs);
 	free(a->index);
 	memset(a, 0, sizeof(*a));
@@ -249,7 +251,7 @@ static void prune(struct tw_agg *a)
 		if (s->packets <= cut) {
 			a->pruned_srcs++;
 			a->pruned_packets += s->packets;
-			src_free(s);
+			src_free(a, s);
 		} else {
 			a->srcs[keep++] = *s;
 		}
@@ -273,7 +275,7 @@ static long src_get(struct tw_agg *a, const struct tw_addr *addr)
 			return (long)v - 1;
 		j = (j + 1) & mask;
 	}
-	if (a->nsrcs >= tw_conf_active()->max_sources) {
+	if (a->nsrcs >= (a->max_sources ? a->max_sources : tw_conf_active()->max_sources)) {
 		prune(a);
 		j = tw_addr_hash(addr) & mask;
 		while (a->index[j])
@@ -535,8 +537,7 @@ static void inc_evidence(struct tw_agg *a, struct tw_incident *in, const struct 
 	uint32_t want = tw_conf_active()->evidence;
 	if (in->nev >= want || in->nev >= 8)
 		return;
-	in->ev[in->nev].file = ev->origin.file;
-	in->ev[in->nev].line = ev->origin.line;
+	in->ev[in->nev] = TW_EVREF(ev->origin.file, ev->origin.line);
 	in->nev++;
 	if (!raw || in->ntext != in->nev - 1)
 		return; /* texts are a prefix of the references */
@@ -592,7 +593,8 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 		return last ? last : &s->inc[s->ninc - 1];
 	}
 	if (s->ninc == s->capinc) {
-		unsigned nc = s->capinc ? s->capinc * 2u : 1u;
+		/* Most sources have one to three incidents: grow exactly until four. */
+		unsigned nc = s->capinc < 4 ? s->capinc + 1u : s->capinc * 2u;
 		struct tw_incident *ni = tw_realloc(s->inc, nc * sizeof(*ni));
 		if (!ni)
 			return NULL;
@@ -765,8 +767,8 @@ static int inc_merge(struct tw_agg *a, struct tw_srcagg *s, const struct tw_inci
 				    : NULL;
 		struct tw_event fake;
 		memset(&fake, 0, sizeof(fake));
-		fake.origin.file = t->ev[i].file;
-		fake.origin.line = t->ev[i].line;
+		fake.origin.file = TW_EVREF_FILE(t->ev[i]);
+		fake.origin.line = TW_EVREF_LINE(t->ev[i]);
 		inc_evidence(a, in, &fake, e ? line : NULL, e ? (size_t)(e - line) : 0);
 		line = e ? e + 1 : NULL;
 	}
@@ -869,6 +871,21 @@ nomem:
 	return TW_E_NOMEM;
 }
 
+int tw_agg_take(struct tw_agg *a, struct tw_agg *b)
+{
+	if (a->nsrcs == 0 && a->events == 0 && !a->srcs) {
+		uint32_t keep = a->max_sources;
+		tw_agg_fini(a);
+		*a = *b;
+		a->max_sources = keep;
+		tw_agg_init(b);
+		return TW_OK;
+	}
+	int r = tw_agg_merge(a, b);
+	tw_agg_fini(b);
+	return r;
+}
+
 /* ---- verdicts --------------------------------------------------------------------------- */
 
 static int cmp_sum(const void *x, const void *y)
@@ -902,6 +919,42 @@ const char *tw_scan_name(int t)
 	return t >= 0 && t < TW_SCAN_N ? names[t] : "?";
 }
 
+/* The texts a verdict formats, built on the stack and then kept in one block per source
+ * (only sources that have one: most have none). */
+struct judge_texts {
+	char special[96], scan[160], spoof[112];
+	signed char why_special, why_scan, why_spoof; /* their why[] entries, or -1 */
+};
+
+/* Moves the texts that were used into one block owned by 'm' and points why[] there. */
+static int keep_texts(struct tw_srcsum *m, const struct judge_texts *t)
+{
+	const char *src[3] = {t->why_special >= 0 ? t->special : NULL,
+			      t->why_scan >= 0 ? t->scan : NULL,
+			      t->why_spoof >= 0 ? t->spoof : NULL};
+	const signed char idx[3] = {t->why_special, t->why_scan, t->why_spoof};
+	size_t len[3], total = 0;
+	for (int i = 0; i < 3; i++)
+		total += len[i] = src[i] ? strlen(src[i]) + 1 : 0;
+	if (!total)
+		return TW_OK;
+	char *block = tw_malloc(total), *p = block;
+	if (!block)
+		return TW_E_NOMEM;
+	const char **field[3] = {&m->special, &m->scan_why, &m->spoof_why};
+	for (int i = 0; i < 3; i++) {
+		if (!src[i])
+			continue;
+		memcpy(p, src[i], len[i]);
+		*field[i] = p;
+		if (idx[i] < (int)m->nwhy)
+			m->why[idx[i]] = p;
+		p += len[i];
+	}
+	m->texts = block;
+	return TW_OK;
+}
+
 /* "90 s", "2 h", "3 d": a window's length for the why text. */
 static void fmt_span(char *out, size_t n, int64_t ns)
 {
@@ -919,7 +972,7 @@ static void fmt_span(char *out, size_t n, int64_t ns)
 /* A port scan (many ports, few hosts) or a sweep (many hosts, few ports) reached within the
  * scan window (fast) or the slow window (slow), named by the probe kind most of the
  * source's packets were. The counts are the whole input's. */
-static void scan(struct tw_srcsum *m)
+static void scan(struct tw_srcsum *m, struct judge_texts *t)
 {
 	const struct tw_conf *c = tw_conf_active();
 	const struct tw_srcagg *s = m->s;
@@ -958,14 +1011,14 @@ static void scan(struct tw_srcsum *m)
 	}
 	if (kind == TW_HIT_PORTSCAN) {
 		m->scan_kind = "portscan";
-		snprintf(m->scan_why, sizeof(m->scan_why),
+		snprintf(t->scan, sizeof(t->scan),
 			 "%s%s scan of %llu ports (%u-%u) on %llu host%s (within %s)",
 			 m->scan_speed[0] == 's' ? "slow " : "", tw_scan_name(best),
 			 (unsigned long long)m->ports, s->port_lo, s->port_hi,
 			 (unsigned long long)m->dsts, m->dsts == 1 ? "" : "s", win);
 	} else {
 		m->scan_kind = "sweep";
-		snprintf(m->scan_why, sizeof(m->scan_why),
+		snprintf(t->scan, sizeof(t->scan),
 			 "%s%s sweep of %s%llu hosts on %llu port%s (%u-%u) (within %s)",
 			 m->scan_speed[0] == 's' ? "slow " : "", tw_scan_name(best),
 			 m->dsts_est ? "~" : "", (unsigned long long)m->dsts,
@@ -976,18 +1029,18 @@ static void scan(struct tw_srcsum *m)
 
 /* Spoofing heuristics (abuse-reporting.md §5.1): the same payload from many sources, or
  * hop distances that no single sender would show. Returns true when one fired. */
-static bool spoofed(struct tw_srcsum *m, uint32_t same_payload)
+static bool spoofed(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts *t)
 {
 	const struct tw_srcagg *s = m->s;
 	if (same_payload >= tw_conf_active()->spoof_sources) {
-		snprintf(m->spoof_why, sizeof(m->spoof_why),
+		snprintf(t->spoof, sizeof(t->spoof),
 			 "the same payload came from %u sources: a campaign with forged "
 			 "sources",
 			 same_payload);
 		return true;
 	}
 	if (s->has_ttl && (__builtin_popcount(s->ttl_inits) > 1 || s->hop_max - s->hop_min > 16)) {
-		snprintf(m->spoof_why, sizeof(m->spoof_why),
+		snprintf(t->spoof, sizeof(t->spoof),
 			 "TTLs inconsistent for one sender (%u to %u hops%s): likely forged",
 			 s->hop_min, s->hop_max,
 			 __builtin_popcount(s->ttl_inits) > 1 ? ", several initial TTLs" : "");
@@ -1017,15 +1070,16 @@ int tw_incident_danger(const struct tw_incident *in)
 }
 
 /* Danger, confidence and the reportable verdict (README "Classification"). */
-static void judge(struct tw_srcsum *m, uint32_t same_payload)
+static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts *t)
 {
 	const struct tw_conf *c = tw_conf_active();
 	const struct tw_srcagg *s = m->s;
-	scan(m);
-	m->why_special = m->why_scan = m->why_spoof = m->why_not = -1;
+	scan(m, t);
+	t->why_special = t->why_scan = t->why_spoof = -1;
+	m->why_not = -1;
 	if (m->scan_kind) {
-		m->why_scan = (signed char)m->nwhy;
-		add_why(m, m->scan_why);
+		t->why_scan = (signed char)m->nwhy;
+		add_why(m, t->scan);
 	}
 	m->danger = danger_of(s->max_weight, m->ports, m->dsts, s->packets);
 	int best = TW_CLS_OTHER;
@@ -1042,11 +1096,11 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload)
 			    s->tcp_accepted == 0);
 	signed char conf_why = (signed char)m->nwhy;
 	if (sp) {
-		snprintf(m->special, sizeof(m->special), "special-purpose source: %s (%s)",
+		snprintf(t->special, sizeof(t->special), "special-purpose source: %s (%s)",
 			 sp->name, sp->rfc);
 		m->confidence = 0.0;
-		m->why_special = (signed char)m->nwhy;
-		add_why(m, m->special);
+		t->why_special = (signed char)m->nwhy;
+		add_why(m, t->special);
 	} else if (backscatter) {
 		m->confidence = 0.0;
 		add_why(m, "tcp without SYN: likely backscatter of a forged-source attack");
@@ -1064,15 +1118,15 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload)
 		m->confidence = 0.3;
 		add_why(m, "few tcp packets: a single SYN proves little");
 	}
-	if (!sp && spoofed(m, same_payload)) {
+	if (!sp && spoofed(m, same_payload, t)) {
 		if (m->confidence > 0.1)
 			m->confidence = 0.1;
-		m->why_spoof = (signed char)m->nwhy;
-		add_why(m, m->spoof_why);
+		t->why_spoof = (signed char)m->nwhy;
+		add_why(m, t->spoof);
 	}
 	m->reportable = !sp && !backscatter && m->confidence >= c->min_confidence;
 	if (!m->reportable)
-		m->why_not = m->why_spoof >= 0 ? m->why_spoof : conf_why;
+		m->why_not = t->why_spoof >= 0 ? t->why_spoof : conf_why;
 	if (!sp && is_own(&s->addr)) {
 		m->reportable = false;
 		m->why_not = (signed char)m->nwhy;
@@ -1119,7 +1173,8 @@ static void top_ports(const struct tw_srcagg *s, unsigned ntop, struct tw_srcsum
 
 struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t *n)
 {
-	struct tw_srcsum *out = tw_calloc(a->nsrcs ? a->nsrcs : 1, sizeof(*out));
+	/* One more entry, left zero: the end mark tw_agg_summary_free() stops at. */
+	struct tw_srcsum *out = tw_calloc(a->nsrcs + 1, sizeof(*out));
 
 	if (!out)
 		return NULL;
@@ -1161,19 +1216,25 @@ struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t
 				j = (j + 1) & (pcap_ - 1);
 			same = pm[j].n;
 		}
-		judge(m, same);
+		struct judge_texts t;
+		judge(m, same, &t);
+		if (keep_texts(m, &t)) {
+			free(pm);
+			tw_agg_summary_free(out);
+			return NULL;
+		}
 	}
 	free(pm);
 	qsort(out, a->nsrcs, sizeof(*out), cmp_sum);
-	/* why[] may point into the struct's own texts, which moved with the sort: repoint. */
-	for (size_t i = 0; i < a->nsrcs; i++) {
-		if (out[i].why_special >= 0)
-			out[i].why[out[i].why_special] = out[i].special;
-		if (out[i].why_scan >= 0)
-			out[i].why[out[i].why_scan] = out[i].scan_why;
-		if (out[i].why_spoof >= 0)
-			out[i].why[out[i].why_spoof] = out[i].spoof_why;
-	}
 	*n = a->nsrcs;
 	return out;
+}
+
+void tw_agg_summary_free(struct tw_srcsum *sums)
+{
+	if (!sums)
+		return;
+	for (struct tw_srcsum *m = sums; m->s; m++)
+		free(m->texts);
+	free(sums);
 }

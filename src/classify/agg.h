@@ -54,11 +54,12 @@ struct tw_kmv {
 	uint32_t last; /* the last mixed value added (fast path for repeats) */
 };
 
-/* One evidence reference: where the line was (the text is in the incident's buffer). */
-struct tw_evref {
-	uint32_t file;
-	uint64_t line;
-};
+/* One evidence reference, where the line was (the text is in the incident's buffer): the
+ * input file's index in the top 16 bits, the line (or frame) number in the low 48. */
+typedef uint64_t tw_evref;
+#define TW_EVREF(file, line) ((uint64_t)(file) << 48 | ((line) & 0xffffffffffffull))
+#define TW_EVREF_FILE(r)     ((uint32_t)((r) >> 48))
+#define TW_EVREF_LINE(r)     ((r) & 0xffffffffffffull)
 
 /* What one source did in one class within one window (DESIGN.md struct tw_incident): it
  * ends after the configured gap without packets of that class. */
@@ -74,7 +75,7 @@ struct tw_incident {
 	uint8_t nsample;
 	uint8_t nev;	       /* evidence lines kept (references) */
 	uint8_t ntext;	       /* of which the first ntext have their text */
-	struct tw_evref ev[8]; /* at most conf evidence (<= 8 kept by reference) */
+	tw_evref ev[8]; /* at most conf evidence (<= 8 kept by reference) */
 	char *evtext;	       /* the lines, each ending in '\n' */
 	uint32_t evlen;
 };
@@ -145,6 +146,7 @@ struct tw_agg {
 	 * packets), and their packets. */
 	uint64_t pruned_srcs, pruned_packets;
 	uint32_t prune_below; /* sources with at most this many packets were dropped */
+	uint32_t max_sources; /* this aggregate's bound (0: the configuration's max-sources) */
 	uint64_t evidence_bytes;
 };
 
@@ -158,6 +160,9 @@ int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_
 		   const char *raw, size_t rawlen);
 /* Adds everything of 'b' into 'a' (b is left unchanged). */
 int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b);
+/* The same, consuming 'b' (finished and re-initialised): when 'a' is still empty, b's
+ * tables move over instead of being copied, so the peak stays one aggregate. */
+int tw_agg_take(struct tw_agg *a, struct tw_agg *b);
 
 /* Distinct count of a sketch; *estimated is set when it is an estimate. */
 uint64_t tw_kmv_count(const struct tw_kmv *k, bool *estimated);
@@ -183,16 +188,15 @@ struct tw_srcsum {
 	bool reportable;
 	const char *why[8];
 	unsigned nwhy;
-	char special[96]; /* "special-purpose: …" text when the source is one */
+	const char *special; /* "special-purpose: …" text when the source is one, or NULL */
 	/* A port scan or sweep found in the source's probes: kind "portscan" or "sweep", the
 	 * probe type (enum above) and the port range; NULL kind when neither. */
 	const char *scan_kind;
 	int scan_type;
 	const char *scan_speed; /* "fast", "slow" */
-	char scan_why[160];
-	char spoof_why[112]; /* a spoofing heuristic that fired */
-	/* Which why[] entries point into this struct: the sort moves it. */
-	signed char why_special, why_scan, why_spoof;
+	const char *scan_why;  /* or NULL */
+	const char *spoof_why; /* a spoofing heuristic that fired, or NULL */
+	char *texts;	       /* owns the three texts above (one block, or NULL) */
 	/* The why[] entry that says why the source is not reportable (-1: it is). */
 	signed char why_not;
 	/* The source's class: "portscan" or "sweep" when one was found, else the class with
@@ -204,9 +208,10 @@ struct tw_srcsum {
 };
 
 /* Builds the summaries, the sources worth a look first (notable), each part sorted by
- * packets (descending) then address; 'ntop' ports each
+ * packets (descending) then address; free with tw_agg_summary_free(); 'ntop' ports each
  * (at most 8). Returns an owned array of *n entries (free with free()), NULL on no memory. */
 struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t *n);
+void tw_agg_summary_free(struct tw_srcsum *sums);
 
 /* An incident's danger: 1 + its heaviest rule weight, +1 at 10 ports, +1 at 100 ports or
  * destinations, +1 at 1,000 packets, at most 5 (the source's formula on its own counts). */

@@ -27,7 +27,7 @@ void tw_conf_defaults(struct tw_conf *c)
 	c->slow_window = 86400 * NS_PER_S;
 	c->gap = 3600 * NS_PER_S;
 	c->min_confidence = 0.6;
-	c->max_sources = 262144;
+	c->max_sources = 65536;
 	c->evidence = 5;
 	c->spoof_sources = 5;
 }

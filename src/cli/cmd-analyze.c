@@ -477,6 +477,9 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 		jobs[i].begin = from;
 		jobs[i].finished = &finished;
 		tw_agg_init(&jobs[i].agg);
+		/* The parts share the bound, so that all of them together stay within it. */
+		uint32_t per = tw_conf_active()->max_sources / n;
+		jobs[i].agg.max_sources = per < 1024 ? 1024 : per;
 		tw_lines_sub(lr, from, to, 0, &jobs[i].lines);
 		if (i > 0)
 			jobs[i].prime = header_before(lr, from);
@@ -507,7 +510,7 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 		if (i < started) {
 			if (ret == TW_OK && jobs[i].err)
 				ret = jobs[i].err;
-			if (ret == TW_OK && tw_agg_merge(agg, &jobs[i].agg))
+			if (ret == TW_OK && tw_agg_take(agg, &jobs[i].agg))
 				ret = TW_E_NOMEM;
 			add_stats(st, &jobs[i].st);
 			*truncated |= jobs[i].lines.truncated;
@@ -743,7 +746,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 				explain_report(o, files, sums, n, &out);
 				if (tw_buf_flush(&out, stdout))
 					rc = TW_EXIT_INPUT;
-				free(sums);
+				tw_agg_summary_free(sums);
 				goto done;
 			}
 			const struct tw_output *w = o->json ? &tw_out_json : &tw_out_text;
@@ -757,7 +760,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			w->write_summary(&out, &st, sums, n, shown);
 			if (tw_buf_flush(&out, stdout))
 				rc = TW_EXIT_INPUT;
-			free(sums);
+			tw_agg_summary_free(sums);
 		}
 	done:
 		if (agg.oom)

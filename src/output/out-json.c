@@ -127,13 +127,13 @@ static void incident(struct tw_buf *b, const struct tw_run_stats *st, const stru
 		bool f2 = true;
 		if (i)
 			tw_buf_addc(b, ',');
-		if (st->names && in->ev[i].file < st->nnames) {
+		if (st->names && TW_EVREF_FILE(in->ev[i]) < st->nnames) {
 			key(b, &f2, "file");
-			const char *fn = st->names[in->ev[i].file];
+			const char *fn = st->names[TW_EVREF_FILE(in->ev[i])];
 			str(b, fn, strlen(fn));
 		}
 		key(b, &f2, "line");
-		tw_buf_printf(b, "%llu", (unsigned long long)in->ev[i].line);
+		tw_buf_printf(b, "%llu", (unsigned long long)TW_EVREF_LINE(in->ev[i]));
 		const char *e =
 		    line && i < in->ntext ? memchr(line, '\n', (size_t)(end - line)) : NULL;
 		if (e) {

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)tw_agg_add_raw(&a, &ev, &v, text, size < 40 ? size : 40);
 		}
 		size_t n;
-		free(tw_agg_summarise(&a, 3, &n));
+		tw_agg_summary_free(tw_agg_summarise(&a, 3, &n));
 		tw_agg_fini(&a);
 		tw_conf_defaults(&c);
 		tw_conf_set_active(&c);
