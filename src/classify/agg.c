@@ -1091,9 +1091,9 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 
 	const struct tw_special *sp = tw_special_lookup(&s->addr);
 	uint64_t tcp = s->protos[TW_P_TCP];
-	bool backscatter = s->classes[TW_CLS_BACKSCATTER] * 2 > s->packets ||
-			   (tcp > 0 && s->tcp_syn == 0 && s->tcp_noSyn > 0 && s->tcp_unknown == 0 &&
-			    s->tcp_accepted == 0);
+	/* Backscatter: most of the source's packets matched a backscatter rule (SYN-ACK,
+	 * RST or ICMP errors nobody here asked for). */
+	bool backscatter = (uint64_t)s->classes[TW_CLS_BACKSCATTER] * 2 > s->packets;
 	signed char conf_why = (signed char)m->nwhy;
 	if (sp) {
 		snprintf(t->special, sizeof(t->special), "special-purpose source: %s (%s)",
@@ -1110,6 +1110,9 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 	} else if (tcp == 0) {
 		m->confidence = 0.3;
 		add_why(m, "udp-only: source can be forged");
+	} else if (s->tcp_syn == 0 && s->tcp_noSyn > 0 && s->tcp_unknown == 0) {
+		m->confidence = 0.3;
+		add_why(m, "tcp without SYN: no handshake seen");
 	} else if (s->tcp_syn >= 1 && m->ports >= 3) {
 		m->confidence = s->has_ttl && s->hop_max - s->hop_min <= 2 ? 0.8 : 0.7;
 		add_why(m, m->confidence >= 0.8 ? "tcp SYN to several ports, consistent TTL"
