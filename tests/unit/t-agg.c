@@ -498,6 +498,18 @@ static void t_confidence_sessions(void)
 	m = sum_of(&a, "9.9.9.2", &all);
 	CHECK(m->confidence == 0.0 && !m->reportable && !m->notable);
 	tw_agg_summary_free(all);
+	/* Data segments of a session (PSH+ACK to 139, a Messenger message over SMB) are no
+	 * backscatter: the bug was to call any TCP without SYN backscatter. */
+	struct tw_verdict vs = {.cls = TW_CLS_NETBIOS_SSN, .why = "x", .weight = 1};
+	for (int i = 0; i < 3; i++) {
+		ev_make(&ev, "9.9.9.3", 1, TW_IPPROTO_TCP, 139, 1000 + i, TW_TCP_PSH | TW_TCP_ACK);
+		tw_agg_add(&a, &ev, &vs);
+	}
+	m = sum_of(&a, "9.9.9.3", &all);
+	CHECK(m->notable);
+	CHECK(m->confidence > 0.29 && m->confidence < 0.31);
+	CHECK_STR(m->why[0], "tcp without SYN: no handshake seen");
+	tw_agg_summary_free(all);
 	tw_agg_fini(&a);
 }
 
