@@ -1121,7 +1121,7 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 		m->confidence = 0.3;
 		add_why(m, "few tcp packets: a single SYN proves little");
 	}
-	if (!sp && spoofed(m, same_payload, t)) {
+	if (spoofed(m, same_payload, t)) {
 		if (m->confidence > 0.1)
 			m->confidence = 0.1;
 		t->why_spoof = (signed char)m->nwhy;

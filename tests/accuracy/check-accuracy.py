@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Accuracy on a labelled set the team generates (issue 5, item 6): netfilter log lines of
-sources whose behaviour is known — SYN/FIN/NULL/XMAS/UDP port scans, sweeps (TCP 445, UDP
-Messenger campaigns across a /24), Messenger spam to one host, backscatter (SYN-ACK and RST
-answers to someone else's forged packets), worms by signature, and benign LAN NetBIOS
-broadcasts — mixed in time, analysed with `tracewall analyze --json`, and scored per label:
+sources whose behaviour is known — SYN/FIN/NULL/XMAS/UDP port scans, slow SYN and UDP scans
+(one port every 8-20 minutes), ports probed too thinly to be a scan (one every 12 hours),
+sweeps (TCP 445, UDP Messenger campaigns across a /24), Messenger spam to one host, Messenger
+spam under one address sent by several machines (TTLs that no single sender shows),
+backscatter (SYN-ACK and RST answers to someone else's forged packets), worms by signature,
+and benign LAN NetBIOS broadcasts — mixed in time, analysed with `tracewall analyze --json`, and scored per label:
 precision and recall over sources. Prints the table and TAP; a label's recall or precision
 below its floor fails. Usage: check-accuracy.py BUILD_DIR"""
 import json
@@ -22,11 +24,17 @@ lines = []
 labels = {}
 
 
-def emit(t, src, dst, proto, tail, ln):
+TTL = {}
+
+
+def emit(t, src, dst, proto, tail, ln, ttl=None):
+    # One sender keeps its initial TTL and nearly its path: a TTL per source, +-1 hop.
+    if ttl is None:
+        ttl = TTL.setdefault(src, rnd.choice((49, 52, 57, 108, 113, 116, 241))) + rnd.randint(-1, 1)
     d, s = divmod(t, 86400)
     lines.append((t, "Aug %2d %02d:%02d:%02d gw kernel: DROP IN=eth0 OUT= SRC=%s DST=%s LEN=%d TOS=0x00 "
                      "PREC=0x00 TTL=%d ID=%d PROTO=%s %s\n" %
-                  (6 + d, s // 3600, s // 60 % 60, s % 60, src, dst, ln, rnd.randint(40, 120),
+                  (6 + d, s // 3600, s // 60 % 60, s % 60, src, dst, ln, ttl,
                    rnd.randint(1, 65535), proto, tail)))
 
 
@@ -38,9 +46,9 @@ def tcp(t, src, dst, dport, flags, sport=None):
          (sport or rnd.randint(1024, 65535), dport, flags), 40)
 
 
-def udp(t, src, dst, dport, size, sport=None):
+def udp(t, src, dst, dport, size, sport=None, ttl=None):
     emit(t, src, dst, "UDP", "SPT=%d DPT=%d LEN=%d " % (sport or rnd.randint(1024, 65535), dport, size + 8),
-         size + 28)
+         size + 28, ttl)
 
 
 n = 0
@@ -66,6 +74,36 @@ for _ in range(8):
     t0 = rnd.randint(0, 80000)
     for i, p in enumerate(range(lo, lo + rnd.randint(15, 200))):
         udp(t0 + i // 10, s, ME, p, 0)
+# Slow scans: 12 to 30 ports, one every 8 to 20 minutes (beyond the 1 h window, within 1 d).
+for kind in ("SYN", "UDP"):
+    for _ in range(6):
+        s, lo = src(), rnd.randint(1, 30000)
+        labels[s] = "slowscan:" + kind
+        t0, step = rnd.randint(0, 40000), rnd.randint(480, 1200)
+        for i, p in enumerate(range(lo, lo + rnd.randint(12, 30))):
+            if kind == "SYN":
+                tcp(t0 + i * step, s, ME, p, "SYN")
+            else:
+                udp(t0 + i * step, s, ME, p, 0)
+# Not a scan: 12 ports over 6 days, one every 12 hours (wider than the slow window).
+for _ in range(6):
+    s, lo = src(), rnd.randint(1, 30000)
+    labels[s] = "spread-thin"
+    t0 = rnd.randint(0, 40000)
+    for i, p in enumerate(range(lo, lo + 12)):
+        tcp(t0 + i * 43200, s, ME, p, "SYN")
+# Forged: Messenger spam "from" one address, sent by several machines (TTLs of different
+# initial values and paths), so the address is not the sender's.
+for _ in range(6):
+    s = src()
+    labels[s] = "forged"
+    t0 = rnd.randint(0, 80000)
+    senders = rnd.sample((45, 50, 103, 110, 118, 240), 3)  # three machines, three paths
+    if all(x > 64 and x <= 128 for x in senders):
+        senders[0] = 50
+    for i in range(rnd.randint(4, 10)):
+        udp(t0 + 30 * i, s, ME, rnd.choice((135, 1026, 1027)), rnd.randint(300, 700),
+            ttl=senders[i % 3])
 # Sweeps: SMB across the /24, and UDP Messenger campaigns across it.
 for _ in range(8):
     s = src()
@@ -115,13 +153,19 @@ lines.sort()
 
 
 def predict(o):
+    if any("forged" in w for w in o.get("why", [])) and o.get("confidence", 1) <= 0.1:
+        return "forged"
     sc = o.get("scan")
     if sc:
+        if sc.get("speed") == "slow":
+            return "slowscan:%s" % sc["type"]
         return "%s:%s" % (sc["kind"], sc["type"])
     classes = o.get("classes", {})
     top = max(classes, key=classes.get) if classes else "other"
     if top in ("netbios-ns", "netbios-dgm"):
         return "netbios-broadcast"
+    if top == "other" and o.get("ports", 0) >= 10:
+        return "spread-thin"
     return top
 
 
