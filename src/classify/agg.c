@@ -1039,11 +1039,19 @@ static bool spoofed(struct tw_srcsum *m, uint32_t same_payload, struct judge_tex
 			 same_payload);
 		return true;
 	}
-	if (s->has_ttl && (__builtin_popcount(s->ttl_inits) > 1 || s->hop_max - s->hop_min > 16)) {
+	/* Several initial TTLs for one address: several senders. (A spread of hop counts
+	 * alone proves nothing: nmap draws each probe's TTL from 37-59.) */
+	if (s->has_ttl && __builtin_popcount(s->ttl_inits) > 1) {
+		static const char *const init[4] = {"32", "64", "128", "255"};
+		char list[24] = "";
+		size_t l = 0;
+		for (int i = 0; i < 4; i++)
+			if (s->ttl_inits & (1u << i))
+				l += (size_t)snprintf(list + l, sizeof(list) - l, "%s%s",
+						      l ? ", " : "", init[i]);
 		snprintf(t->spoof, sizeof(t->spoof),
-			 "TTLs inconsistent for one sender (%u to %u hops%s): likely forged",
-			 s->hop_min, s->hop_max,
-			 __builtin_popcount(s->ttl_inits) > 1 ? ", several initial TTLs" : "");
+			 "TTLs of several senders (initial TTLs %s; %u to %u hops): likely forged",
+			 list, s->hop_min, s->hop_max);
 		return true;
 	}
 	return false;

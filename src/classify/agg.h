@@ -57,9 +57,9 @@ struct tw_kmv {
 /* One evidence reference, where the line was (the text is in the incident's buffer): the
  * input file's index in the top 16 bits, the line (or frame) number in the low 48. */
 typedef uint64_t tw_evref;
-#define TW_EVREF(file, line) ((uint64_t)(file) << 48 | ((line) & 0xffffffffffffull))
+#define TW_EVREF(file, line) ((uint64_t)(file) << 48 | ((line)&0xffffffffffffull))
 #define TW_EVREF_FILE(r)     ((uint32_t)((r) >> 48))
-#define TW_EVREF_LINE(r)     ((r) & 0xffffffffffffull)
+#define TW_EVREF_LINE(r)     ((r)&0xffffffffffffull)
 
 /* What one source did in one class within one window (DESIGN.md struct tw_incident): it
  * ends after the configured gap without packets of that class. */
@@ -73,10 +73,10 @@ struct tw_incident {
 	uint16_t port_lo, port_hi;
 	uint32_t sample[TW_INC_SAMPLE]; /* the first distinct (proto << 16 | port) + 1 */
 	uint8_t nsample;
-	uint8_t nev;	       /* evidence lines kept (references) */
-	uint8_t ntext;	       /* of which the first ntext have their text */
+	uint8_t nev;	/* evidence lines kept (references) */
+	uint8_t ntext;	/* of which the first ntext have their text */
 	tw_evref ev[8]; /* at most conf evidence (<= 8 kept by reference) */
-	char *evtext;	       /* the lines, each ending in '\n' */
+	char *evtext;	/* the lines, each ending in '\n' */
 	uint32_t evlen;
 };
 
@@ -194,9 +194,9 @@ struct tw_srcsum {
 	const char *scan_kind;
 	int scan_type;
 	const char *scan_speed; /* "fast", "slow" */
-	const char *scan_why;  /* or NULL */
-	const char *spoof_why; /* a spoofing heuristic that fired, or NULL */
-	char *texts;	       /* owns the three texts above (one block, or NULL) */
+	const char *scan_why;	/* or NULL */
+	const char *spoof_why;	/* a spoofing heuristic that fired, or NULL */
+	char *texts;		/* owns the three texts above (one block, or NULL) */
 	/* The why[] entry that says why the source is not reportable (-1: it is). */
 	signed char why_not;
 	/* The source's class: "portscan" or "sweep" when one was found, else the class with

@@ -944,7 +944,7 @@ int tw_cmd_analyze(int argc, char **argv)
 				fputs("tracewall: --signatures: path too long\n", stderr);
 				return TW_EXIT_USAGE;
 			}
-			strcpy(conf.signatures, optarg);
+			snprintf(conf.signatures, sizeof(conf.signatures), "%s", optarg);
 			break;
 		case O_THREADS:
 			if (parse_num(optarg, 1, MAX_THREADS, &v))
