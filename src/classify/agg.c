@@ -157,6 +157,81 @@ static int kmv_merge(struct tw_kmv *into, const struct tw_kmv *from)
 	return TW_OK;
 }
 
+/* ---- small distinct counters (incidents): exact, then HyperLogLog ------------------------- */
+
+static inline uint8_t reg_get(const struct tw_dcount *d, unsigned i)
+{
+	return (uint8_t)((d->reg[i >> 1] >> ((i & 1) * 4)) & 15);
+}
+
+static inline void reg_max(struct tw_dcount *d, unsigned i, uint8_t r)
+{
+	if (r > reg_get(d, i))
+		d->reg[i >> 1] = (uint8_t)((d->reg[i >> 1] & ~(15u << ((i & 1) * 4))) |
+					   (unsigned)r << ((i & 1) * 4));
+}
+
+/* Adds a mixed value: the register of its top 6 bits keeps the longest run of leading
+ * zeros (+1, at most 15) of the rest; the exact list takes it while there is room. */
+static void dc_add(struct tw_dcount *d, uint32_t h)
+{
+	uint32_t rest = h << 6;
+	uint8_t rank = rest ? (uint8_t)(__builtin_clz(rest) + 1) : 27;
+	reg_max(d, h >> 26, rank > 15 ? 15 : rank);
+	if (d->n > TW_DC_EXACT)
+		return;
+	for (unsigned i = 0; i < d->n; i++)
+		if (d->v[i] == h)
+			return;
+	if (d->n < TW_DC_EXACT)
+		d->v[d->n++] = h;
+	else
+		d->n = TW_DC_EXACT + 1;
+}
+
+static void dc_merge(struct tw_dcount *into, const struct tw_dcount *from)
+{
+	for (unsigned i = 0; i < TW_DC_REG; i++)
+		reg_max(into, i, reg_get(from, i));
+	if (from->n > TW_DC_EXACT) {
+		into->n = TW_DC_EXACT + 1;
+		return;
+	}
+	for (unsigned k = 0; k < from->n && into->n <= TW_DC_EXACT; k++) {
+		unsigned i;
+		for (i = 0; i < into->n; i++)
+			if (into->v[i] == from->v[k])
+				break;
+		if (i < into->n)
+			continue;
+		if (into->n < TW_DC_EXACT)
+			into->v[into->n++] = from->v[k];
+		else
+			into->n = TW_DC_EXACT + 1;
+	}
+}
+
+uint64_t tw_dcount_count(const struct tw_dcount *d, bool *estimated)
+{
+	*estimated = d->n > TW_DC_EXACT;
+	if (!*estimated)
+		return d->n;
+	/* HyperLogLog (Flajolet et al. 2007) with m = 64: alpha_64 = 0.709, and linear
+	 * counting while registers are still empty. */
+	double sum = 0;
+	unsigned zeros = 0;
+	for (unsigned i = 0; i < TW_DC_REG; i++) {
+		uint8_t r = reg_get(d, i);
+		sum += ldexp(1.0, -(int)r);
+		zeros += r == 0;
+	}
+	double m = TW_DC_REG, e = 0.709 * m * m / sum;
+	if (e <= 2.5 * m && zeros)
+		e = m * log(m / zeros);
+	uint64_t n = (uint64_t)(e + 0.5);
+	return n > TW_DC_EXACT ? n : TW_DC_EXACT + 1; /* more than the exact list held */
+}
+
 /* The destination as a 32-bit value: IPv4 itself, IPv6 folded. */
 static inline uint32_t dst_value(const struct tw_addr *a)
 {
@@ -178,15 +253,13 @@ void tw_agg_init(struct tw_agg *a)
 static void src_free(struct tw_agg *a, struct tw_srcagg *s)
 {
 	for (unsigned i = 0; i < s->ninc; i++)
-		a->evidence_bytes -= s->inc[i].evlen;
+		a->evidence_bytes -= s->inc[i].evcap;
 	free(s->dsts.h);
 	free(s->pt);
 	free(s->portbits);
 	for (int w = 0; w < TW_WIN_N; w++)
 		free(s->win[w]);
 	for (unsigned i = 0; i < s->ninc; i++) {
-		free(s->inc[i].dsts.h);
-		free(s->inc[i].ports.h);
 		free(s->inc[i].evtext);
 	}
 	free(s->inc);
@@ -482,6 +555,11 @@ static int windows_add(struct tw_srcagg *s, const struct tw_event *ev, uint32_t 
 		return TW_OK;
 	}
 	for (int w = 0; w < TW_WIN_N; w++) {
+		/* A window that reached a threshold has said what it can (the kind itself
+		 * comes from the whole input's counts), and a scan reached within the short
+		 * window needs no slow one: stop paying for them. */
+		if (s->hit[w] || (w == TW_WIN_SLOW && s->hit[TW_WIN_SHORT]))
+			continue;
 		if (!s->win[w]) {
 			s->win[w] =
 			    tw_calloc(1, sizeof(struct tw_win) +
@@ -492,6 +570,10 @@ static int windows_add(struct tw_srcagg *s, const struct tw_event *ev, uint32_t 
 			win_add(s, w, len[w], false, 0, s->first_port, s->first_dst);
 		}
 		win_add(s, w, len[w], has_ts, ev->ts, port, host);
+		if (s->hit[w]) {
+			free(s->win[w]);
+			s->win[w] = NULL;
+		}
 	}
 	return TW_OK;
 }
@@ -545,26 +627,32 @@ static void inc_evidence(struct tw_agg *a, struct tw_incident *in, const struct 
 		rawlen = TW_EVIDENCE_LINE;
 	if (a->evidence_bytes + rawlen + 1 > TW_EVIDENCE_BUDGET)
 		return; /* the budget is spent: this incident keeps line numbers only */
-	char *t = tw_realloc(in->evtext, in->evlen + rawlen + 1);
-	if (!t)
-		return; /* evidence is best effort: the counts stay right */
+	if (in->evlen + rawlen + 1 > in->evcap) {
+		/* Room for the rest of the incident's lines at once, if they are alike. */
+		uint32_t cap = in->evlen + (uint32_t)(rawlen + 1) * (want - in->ntext);
+		char *t = tw_realloc(in->evtext, cap);
+		if (!t)
+			return; /* evidence is best effort: the counts stay right */
+		in->evtext = t;
+		a->evidence_bytes += cap - in->evcap;
+		in->evcap = cap;
+	}
+	char *t = in->evtext;
 	memcpy(t + in->evlen, raw, rawlen);
 	/* One line per entry: newlines inside a record (XML events) become spaces. */
-	for (size_t i = 0; i < rawlen; i++)
-		if (t[in->evlen + i] == '\n' || t[in->evlen + i] == '\r')
-			t[in->evlen + i] = ' ';
+	if (memchr(raw, '\n', rawlen) || memchr(raw, '\r', rawlen))
+		for (size_t i = 0; i < rawlen; i++)
+			if (t[in->evlen + i] == '\n' || t[in->evlen + i] == '\r')
+				t[in->evlen + i] = ' ';
 	t[in->evlen + rawlen] = '\n';
-	in->evtext = t;
 	in->ntext++;
 	in->evlen += (uint32_t)rawlen + 1;
-	a->evidence_bytes += rawlen + 1;
 }
 
 static int inc_init(struct tw_incident *in, int cls)
 {
 	memset(in, 0, sizeof(*in));
 	in->cls = cls;
-	in->dsts.k = in->ports.k = TW_INC_KMV_K;
 	return TW_OK;
 }
 
@@ -575,6 +663,12 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 {
 	int64_t gap = tw_conf_active()->gap;
 	struct tw_incident *last = NULL;
+	if (s->cur_inc < s->ninc) {
+		struct tw_incident *in = &s->inc[s->cur_inc];
+		if (in->cls == cls && (!has_ts || !in->has_time ||
+				       (ts <= in->last + gap && last_ts >= in->first - gap)))
+			return in;
+	}
 	/* The class's incident whose window [first - gap, last + gap] the span touches;
 	 * the newest first, as events mostly come in order. */
 	for (unsigned i = s->ninc; i-- > 0;) {
@@ -584,8 +678,10 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 		if (!last)
 			last = in;
 		if (!has_ts || !in->has_time ||
-		    (ts <= in->last + gap && last_ts >= in->first - gap))
+		    (ts <= in->last + gap && last_ts >= in->first - gap)) {
+			s->cur_inc = (uint16_t)i;
 			return in;
+		}
 	}
 	if (s->ninc >= TW_INC_MAX) {
 		if (last)
@@ -602,6 +698,7 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 		s->capinc = (uint16_t)nc;
 	}
 	inc_init(&s->inc[s->ninc], cls);
+	s->cur_inc = s->ninc;
 	return &s->inc[s->ninc++];
 }
 
@@ -626,9 +723,9 @@ static int inc_add(struct tw_agg *a, struct tw_srcagg *s, const struct tw_event 
 	in->packets++;
 	if (v->weight > in->weight)
 		in->weight = v->weight;
-	ret |= kmv_add(&in->dsts, host);
+	dc_add(&in->dsts, mix32(host));
 	if (port) {
-		ret |= kmv_add(&in->ports, port);
+		dc_add(&in->ports, mix32(port));
 		uint16_t p = (uint16_t)(port - 1);
 		if (!in->has_ports || p < in->port_lo)
 			in->port_lo = p;
@@ -637,7 +734,8 @@ static int inc_add(struct tw_agg *a, struct tw_srcagg *s, const struct tw_event 
 		in->has_ports = true;
 		small_add(in->sample, &in->nsample, TW_INC_SAMPLE, port);
 	}
-	inc_evidence(a, in, ev, raw, rawlen);
+	if (in->nev < 8)
+		inc_evidence(a, in, ev, raw, rawlen);
 	return ret;
 }
 
@@ -748,8 +846,8 @@ static int inc_merge(struct tw_agg *a, struct tw_srcagg *s, const struct tw_inci
 	in->packets += t->packets;
 	if (t->weight > in->weight)
 		in->weight = t->weight;
-	ret |= kmv_merge(&in->dsts, &t->dsts);
-	ret |= kmv_merge(&in->ports, &t->ports);
+	dc_merge(&in->dsts, &t->dsts);
+	dc_merge(&in->ports, &t->ports);
 	if (t->has_ports) {
 		if (!in->has_ports || t->port_lo < in->port_lo)
 			in->port_lo = t->port_lo;
@@ -1070,11 +1168,26 @@ static int danger_of(unsigned weight, uint64_t ports, uint64_t dsts, uint64_t pa
 	return danger > 5 ? 5 : (int)danger;
 }
 
-int tw_incident_danger(const struct tw_incident *in)
+void tw_incident_counts(const struct tw_srcagg *s, const struct tw_incident *in,
+			struct tw_inc_counts *c)
 {
-	bool e;
-	return danger_of(in->weight, tw_kmv_count(&in->ports, &e), tw_kmv_count(&in->dsts, &e),
-			 in->packets);
+	if (s->ninc == 1 && !in->joined) {
+		c->dsts = tw_kmv_count(&s->dsts, &c->dsts_est);
+		c->ports = s->nports;
+		c->ports_est = false;
+		c->rel_error = tw_kmv_error(&s->dsts);
+		return;
+	}
+	c->dsts = tw_dcount_count(&in->dsts, &c->dsts_est);
+	c->ports = tw_dcount_count(&in->ports, &c->ports_est);
+	c->rel_error = TW_DC_ERROR;
+}
+
+int tw_incident_danger(const struct tw_srcagg *s, const struct tw_incident *in)
+{
+	struct tw_inc_counts c;
+	tw_incident_counts(s, in, &c);
+	return danger_of(in->weight, c.ports, c.dsts, in->packets);
 }
 
 /* Danger, confidence and the reportable verdict (README "Classification"). */

@@ -591,8 +591,10 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 	for (unsigned k = 0; k < s->ninc; k++) {
 		const struct tw_incident *in = &s->inc[k];
 		char f[TW_TIME_STRLEN] = "-", l[TW_TIME_STRLEN] = "-";
-		bool de, pe;
-		uint64_t d = tw_kmv_count(&in->dsts, &de), p = tw_kmv_count(&in->ports, &pe);
+		struct tw_inc_counts cnt;
+		tw_incident_counts(s, in, &cnt);
+		bool de = cnt.dsts_est, pe = cnt.ports_est;
+		uint64_t d = cnt.dsts, p = cnt.ports;
 		if (in->has_time) {
 			tw_time_format(in->first, false, f);
 			tw_time_format(in->last, false, l);
@@ -604,7 +606,7 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		    d == 1 ? "" : "s", pe ? "~" : "", (unsigned long long)p, p == 1 ? "" : "s");
 		if (in->has_ports)
 			tw_buf_printf(b, " (%u-%u)", in->port_lo, in->port_hi);
-		tw_buf_printf(b, ", danger %d%s\n", tw_incident_danger(in),
+		tw_buf_printf(b, ", danger %d%s\n", tw_incident_danger(s, in),
 			      in->joined ? " (later windows joined: too many incidents)" : "");
 		const char *line = in->evtext;
 		for (unsigned i = 0; i < in->ntext && line; i++) {

@@ -73,11 +73,12 @@ static void ts(struct tw_buf *b, int64_t ns, bool frac)
 }
 
 /* One incident: what the source did in one class within one window, with its evidence. */
-static void incident(struct tw_buf *b, const struct tw_run_stats *st, const struct tw_incident *in,
-		     bool first_one)
+static void incident(struct tw_buf *b, const struct tw_run_stats *st, const struct tw_srcagg *s,
+		     const struct tw_incident *in, bool first_one)
 {
-	bool first = true, de, pe;
-	uint64_t dsts = tw_kmv_count(&in->dsts, &de), ports = tw_kmv_count(&in->ports, &pe);
+	bool first = true;
+	struct tw_inc_counts cnt;
+	tw_incident_counts(s, in, &cnt);
 
 	if (!first_one)
 		tw_buf_addc(b, ',');
@@ -93,14 +94,14 @@ static void incident(struct tw_buf *b, const struct tw_run_stats *st, const stru
 	key(b, &first, "packets");
 	tw_buf_printf(b, "%llu", (unsigned long long)in->packets);
 	key(b, &first, "dsts");
-	tw_buf_printf(b, "%llu", (unsigned long long)dsts);
+	tw_buf_printf(b, "%llu", (unsigned long long)cnt.dsts);
 	key(b, &first, "ports");
-	tw_buf_printf(b, "%llu", (unsigned long long)ports);
-	if (de || pe) {
+	tw_buf_printf(b, "%llu", (unsigned long long)cnt.ports);
+	if (cnt.dsts_est || cnt.ports_est) {
 		key(b, &first, "estimated");
 		tw_buf_printf(b, "{\"dsts\":%s,\"ports\":%s,\"rel_error\":%.3f}",
-			      de ? "true" : "false", pe ? "true" : "false",
-			      tw_kmv_error(&in->dsts));
+			      cnt.dsts_est ? "true" : "false", cnt.ports_est ? "true" : "false",
+			      cnt.rel_error);
 	}
 	if (in->has_ports) {
 		key(b, &first, "port_range");
@@ -115,7 +116,7 @@ static void incident(struct tw_buf *b, const struct tw_run_stats *st, const stru
 		tw_buf_addc(b, ']');
 	}
 	key(b, &first, "danger");
-	tw_buf_printf(b, "%d", tw_incident_danger(in));
+	tw_buf_printf(b, "%d", tw_incident_danger(s, in));
 	if (in->joined) {
 		key(b, &first, "joined");
 		tw_buf_adds(b, "true");
@@ -235,7 +236,7 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		key(b, &first, "incidents");
 		tw_buf_addc(b, '[');
 		for (unsigned k = 0; k < s->ninc; k++)
-			incident(b, st, &s->inc[k], k == 0);
+			incident(b, st, s, &s->inc[k], k == 0);
 		tw_buf_addc(b, ']');
 		tw_buf_add(b, "}\n", 2);
 	}

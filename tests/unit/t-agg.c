@@ -349,8 +349,8 @@ static void t_incidents(void)
 	CHECK_EQ_I(s->inc[1].first, (1000 + 3 * 3600 + 10) * TW_NS);
 	CHECK_EQ_I(s->inc[2].cls, TW_CLS_NETBIOS_NS);
 	bool e;
-	CHECK_EQ_U(tw_kmv_count(&s->inc[0].dsts, &e), 4);
-	CHECK_EQ_U(tw_kmv_count(&s->inc[0].ports, &e), 2);
+	CHECK_EQ_U(tw_dcount_count(&s->inc[0].dsts, &e), 4);
+	CHECK_EQ_U(tw_dcount_count(&s->inc[0].ports, &e), 2);
 	CHECK_EQ_U(s->inc[0].nsample, 2);
 	CHECK_EQ_U(s->inc[0].port_lo, 1026);
 	CHECK_EQ_U(s->inc[0].port_hi, 1027);
@@ -360,7 +360,7 @@ static void t_incidents(void)
 	/* Newlines inside a record become spaces: one line per entry. */
 	CHECK(s->inc[0].evlen > 20 &&
 	      !memcmp(s->inc[0].evtext, "line 1 with a newline\nline 2", 28));
-	CHECK_EQ_I(tw_incident_danger(&s->inc[0]), 2);
+	CHECK_EQ_I(tw_incident_danger(s, &s->inc[0]), 2);
 	/* Merging a copy doubles the counts and keeps the incidents apart. */
 	struct tw_agg b;
 	tw_agg_init(&b);
@@ -385,10 +385,29 @@ static void t_incident_estimate(void)
 		tw_agg_add(&a, &ev, &v);
 	}
 	bool e;
-	uint64_t d = tw_kmv_count(&a.srcs[0].inc[0].dsts, &e);
+	uint64_t d = tw_dcount_count(&a.srcs[0].inc[0].dsts, &e);
 	CHECK(e);
-	CHECK(d > 5000 * 0.6 && d < 5000 * 1.4); /* 3 standard errors of 12.7 % */
-	CHECK(fabs(tw_kmv_error(&a.srcs[0].inc[0].dsts) - 0.127) < 0.001);
+	CHECK(d > 5000 * 0.6 && d < 5000 * 1.4); /* 3 standard errors of 13 % */
+	/* The source's only incident reports the source's own, finer counts. */
+	struct tw_inc_counts c;
+	tw_incident_counts(&a.srcs[0], &a.srcs[0].inc[0], &c);
+	CHECK(c.dsts_est && !c.ports_est && c.ports == 1);
+	CHECK(fabs(c.rel_error - 0.031) < 0.001);
+	CHECK(c.dsts > 5000 * 0.9 && c.dsts < 5000 * 1.1);
+	/* Exact up to 16: the 17th value turns the count into an estimate. */
+	struct tw_agg b;
+	tw_agg_init(&b);
+	for (uint32_t i = 0; i < 17; i++) {
+		ev_make(&ev, "5.5.5.8", 0x0a000000u + i, TW_IPPROTO_TCP, 23, 1000, TW_TCP_SYN);
+		tw_agg_add(&b, &ev, &v);
+		d = tw_dcount_count(&b.srcs[0].inc[0].dsts, &e);
+		CHECK(e == (i == 16));
+		if (i < 16)
+			CHECK_EQ_U(d, i + 1);
+		else
+			CHECK(d >= 17 && d <= 26); /* at least what the list held, then estimated */
+	}
+	tw_agg_fini(&b);
 	tw_agg_fini(&a);
 }
 
