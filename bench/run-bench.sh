@@ -101,6 +101,15 @@ if [ -s "$F10" ]; then
 fi
 rm -f "$PSADCONF"
 
+# Memory bound (issue 5): 1,000,000 lines from a million distinct sources; the table holds
+# at most max-sources (65,536) of them, dropping those with the fewest packets.
+FS=$D/netfilter-1Msrc-$stamp.log
+[ -s "$FS" ] || { echo "generating $FS" >&2; "$GEN" 1000000 42 1000000 >"$FS"; }
+cat "$FS" >/dev/null
+echo
+measure "tracewall 1M sources" 3 "$TW" analyze "$FS"
+echo "1,000,000 distinct sources: $WALL s, $((RSS / 1024)) MB peak RSS (max-sources 65,536: $("$TW" analyze --top 1 "$FS" | grep -o '^[0-9,]* sources with at most [0-9]* packets\?' || echo 'nothing') dropped)"
+
 # Captures (issue 4): tracewall decode against the libpcap read floor (tcpdump -r … -w
 # /dev/null) on a 1 GB capture, and against tshark's DCE/RPC filter on a 100 MB one.
 if [ "${BENCH_SKIP_PCAP:-0}" != 1 ]; then
