@@ -969,6 +969,20 @@ nomem:
 	return TW_E_NOMEM;
 }
 
+void tw_agg_shift_lines(struct tw_agg *a, uint32_t file, uint64_t delta)
+{
+	if (!delta)
+		return;
+	for (size_t i = 0; i < a->nsrcs; i++)
+		for (unsigned k = 0; k < a->srcs[i].ninc; k++) {
+			struct tw_incident *in = &a->srcs[i].inc[k];
+			for (unsigned e = 0; e < in->nev; e++)
+				if (TW_EVREF_FILE(in->ev[e]) == file)
+					in->ev[e] =
+					    TW_EVREF(file, TW_EVREF_LINE(in->ev[e]) + delta);
+		}
+}
+
 int tw_agg_take(struct tw_agg *a, struct tw_agg *b)
 {
 	if (a->nsrcs == 0 && a->events == 0 && !a->srcs) {

@@ -176,6 +176,10 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b);
  * tables move over instead of being copied, so the peak stays one aggregate. */
 int tw_agg_take(struct tw_agg *a, struct tw_agg *b);
 
+/* Adds 'delta' to the line numbers of the evidence from input file 'file' (the parts of a
+ * split file number their lines from their own start). */
+void tw_agg_shift_lines(struct tw_agg *a, uint32_t file, uint64_t delta);
+
 /* Distinct count of a sketch; *estimated is set when it is an estimate. */
 uint64_t tw_kmv_count(const struct tw_kmv *k, bool *estimated);
 

@@ -506,10 +506,15 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 	}
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	uint64_t line_base = 0;
 	for (unsigned i = 0; i < n; i++) {
 		if (i < started) {
 			if (ret == TW_OK && jobs[i].err)
 				ret = jobs[i].err;
+			/* A part numbers its lines from its own start: its evidence takes the
+			 * lines of the parts before it. */
+			tw_agg_shift_lines(&jobs[i].agg, fi, line_base);
+			line_base += jobs[i].st.lines;
 			if (ret == TW_OK && tw_agg_take(agg, &jobs[i].agg))
 				ret = TW_E_NOMEM;
 			add_stats(st, &jobs[i].st);

@@ -26,20 +26,29 @@ check() { # name, then a command that succeeds when the check holds
 gzip -c "$tmp/big.log" >"$tmp/big.log.gz"
 "$TW" analyze --json --year 2026 --threads 1 "$tmp/big.log" >"$tmp/t1.json"
 same() { cmp "$tmp/t1.json" "$1" && [ -s "$1" ]; }
+# Evidence names its file (and line): read another way, only those may differ.
+unnamed() { sed -E 's/\{"file":"[^"]*",/{/g' "$1"; }
+same_but_file() { cmp <(unnamed "$tmp/t1.json") <(unnamed "$1") && [ -s "$1" ]; }
+same_but_place() {
+	cmp <(unnamed "$tmp/t1.json" | sed -E 's/\{"line":[0-9]+,/{/g') \
+		<(unnamed "$1" | sed -E 's/\{"line":[0-9]+,/{/g') && [ -s "$1" ]
+}
 for t in 2 3 7; do
 	"$TW" analyze --json --year 2026 --threads $t "$tmp/big.log" >"$tmp/t$t.json"
 	check "--threads $t gives the same JSON as --threads 1" same "$tmp/t$t.json"
 done
 "$TW" analyze --json --year 2026 "$tmp/big.log.gz" >"$tmp/gz.json"
-check "gzip input gives the same JSON as plain" same "$tmp/gz.json"
+check "gzip input gives the same JSON as plain (but the evidence's file name)" same_but_file "$tmp/gz.json"
 "$TW" analyze --json --year 2026 - <"$tmp/big.log" >"$tmp/pipe.json"
-check "standard input gives the same JSON as a mapped file" same "$tmp/pipe.json"
+check "standard input gives the same JSON as a mapped file (but the evidence's file name)" \
+	same_but_file "$tmp/pipe.json"
 "$TW" analyze --events --year 2026 "$tmp/big.log" | wc -l >"$tmp/nev"
 check "--events writes one line per firewall line" test "$(cat "$tmp/nev")" = 300000
 # Split the file in two (by lines) and analyse both together: same as the whole.
 split -l 123457 "$tmp/big.log" "$tmp/part."
 "$TW" analyze --json --year 2026 "$tmp"/part.* >"$tmp/parts.json"
-check "two halves on one command line give the same JSON" same "$tmp/parts.json"
+check "two halves on one command line give the same JSON (but the evidence's file and line)" \
+	same_but_place "$tmp/parts.json"
 # A header-driven format split across threads: every part must use the "#Fields:" header in
 # force where it starts (a reordered one for the first half, XP's order after a restart).
 awk 'BEGIN {
