@@ -1217,11 +1217,24 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 		add_why(m, t->scan);
 	}
 	m->danger = danger_of(s->max_weight, m->ports, m->dsts, s->packets);
+	/* The source's class: the heaviest rule's class (its incidents know the weights),
+	 * Messenger spam first among equals — it is what this tool is for — then the most
+	 * packets; "other" only when nothing else. */
+	uint8_t cw[TW_CLS_MAX] = {0};
+	for (unsigned k = 0; k < s->ninc; k++)
+		if (s->inc[k].cls >= 0 && s->inc[k].cls < TW_CLS_MAX &&
+		    s->inc[k].weight > cw[s->inc[k].cls])
+			cw[s->inc[k].cls] = s->inc[k].weight;
 	int best = TW_CLS_OTHER;
-	for (int k = 0; k < TW_CLS_MAX; k++)
-		if (k != TW_CLS_OTHER && s->classes[k] &&
-		    (best == TW_CLS_OTHER || s->classes[k] > s->classes[best]))
+	for (int k = 0; k < TW_CLS_MAX; k++) {
+		if (k == TW_CLS_OTHER || !s->classes[k])
+			continue;
+		if (best == TW_CLS_OTHER || cw[k] > cw[best] ||
+		    (cw[k] == cw[best] &&
+		     (k == TW_CLS_MESSENGER_SPAM ||
+		      (best != TW_CLS_MESSENGER_SPAM && s->classes[k] > s->classes[best]))))
 			best = k;
+	}
 	m->cls = m->scan_kind ? m->scan_kind : tw_class_name(best);
 
 	const struct tw_special *sp = tw_special_lookup(&s->addr);

@@ -544,6 +544,41 @@ static void t_confidence_sessions(void)
 	tw_agg_fini(&a);
 }
 
+/* A source's class: the heaviest rule's class, Messenger spam first among equals, then the
+ * most packets (the decoded messages of a capture outweigh their RPC fragments). */
+static void t_source_class(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_srcsum *all, *m;
+	tw_agg_init(&a);
+	struct tw_verdict rpc = {.cls = TW_CLS_MSRPC, .why = "x", .weight = 1};
+	struct tw_verdict msg = {.cls = TW_CLS_MESSENGER_SPAM, .why = "x", .weight = 1};
+	struct tw_verdict ns = {.cls = TW_CLS_NETBIOS_NS, .why = "x", .weight = 0};
+	struct tw_verdict smb = {.cls = TW_CLS_SMB, .why = "x", .weight = 1};
+	for (int i = 0; i < 3; i++) {
+		ev_make(&ev, "4.4.4.1", 1, TW_IPPROTO_UDP, 135, 1000 + i, 0);
+		tw_agg_add(&a, &ev, &rpc);
+	}
+	for (int i = 0; i < 2; i++) {
+		ev_make(&ev, "4.4.4.1", 1, TW_IPPROTO_UDP, 1026, 1000 + i, 0);
+		tw_agg_add(&a, &ev, &msg);
+	}
+	for (int i = 0; i < 5; i++) {
+		ev_make(&ev, "4.4.4.2", 1, TW_IPPROTO_UDP, 137, 1000 + i, 0);
+		tw_agg_add(&a, &ev, &ns);
+	}
+	ev_make(&ev, "4.4.4.2", 1, TW_IPPROTO_TCP, 445, 1000, TW_TCP_SYN);
+	tw_agg_add(&a, &ev, &smb);
+	m = sum_of(&a, "4.4.4.1", &all);
+	CHECK_STR(m->cls, "messenger-spam");
+	tw_agg_summary_free(all);
+	m = sum_of(&a, "4.4.4.2", &all);
+	CHECK_STR(m->cls, "smb");
+	tw_agg_summary_free(all);
+	tw_agg_fini(&a);
+}
+
 TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
 	 {"own_networks", t_own_networks}, {"estimate_beyond_bound", t_estimate_beyond_bound},
 	 {"merge_equals_single", t_merge_equals_single},
@@ -551,4 +586,4 @@ TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_s
 	 {"dsts_exact_below_bound", t_dsts_exact_below_bound}, {"scan_windows", t_scan_windows},
 	 {"incidents", t_incidents}, {"incident_estimate", t_incident_estimate},
 	 {"max_sources", t_max_sources}, {"spoofing", t_spoofing},
-	 {"confidence_sessions", t_confidence_sessions});
+	 {"confidence_sessions", t_confidence_sessions}, {"source_class", t_source_class});
