@@ -173,7 +173,7 @@ static inline void reg_max(struct tw_dcount *d, unsigned i, uint8_t r)
 
 /* Adds a mixed value: the register of its top 6 bits keeps the longest run of leading
  * zeros (+1, at most 15) of the rest; the exact list takes it while there is room. */
-static void dc_add(struct tw_dcount *d, uint32_t h)
+static void dc_add(struct tw_dcount *d, uint32_t *v, uint32_t h)
 {
 	uint32_t rest = h << 6;
 	uint8_t rank = rest ? (uint8_t)(__builtin_clz(rest) + 1) : 27;
@@ -181,15 +181,16 @@ static void dc_add(struct tw_dcount *d, uint32_t h)
 	if (d->n > TW_DC_EXACT)
 		return;
 	for (unsigned i = 0; i < d->n; i++)
-		if (d->v[i] == h)
+		if (v[i] == h)
 			return;
 	if (d->n < TW_DC_EXACT)
-		d->v[d->n++] = h;
+		v[d->n++] = h;
 	else
 		d->n = TW_DC_EXACT + 1;
 }
 
-static void dc_merge(struct tw_dcount *into, const struct tw_dcount *from)
+static void dc_merge(struct tw_dcount *into, uint32_t *iv, const struct tw_dcount *from,
+		     const uint32_t *fv)
 {
 	for (unsigned i = 0; i < TW_DC_REG; i++)
 		reg_max(into, i, reg_get(from, i));
@@ -200,12 +201,12 @@ static void dc_merge(struct tw_dcount *into, const struct tw_dcount *from)
 	for (unsigned k = 0; k < from->n && into->n <= TW_DC_EXACT; k++) {
 		unsigned i;
 		for (i = 0; i < into->n; i++)
-			if (into->v[i] == from->v[k])
+			if (iv[i] == fv[k])
 				break;
 		if (i < into->n)
 			continue;
 		if (into->n < TW_DC_EXACT)
-			into->v[into->n++] = from->v[k];
+			iv[into->n++] = fv[k];
 		else
 			into->n = TW_DC_EXACT + 1;
 	}
@@ -663,10 +664,11 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 {
 	int64_t gap = tw_conf_active()->gap;
 	struct tw_incident *last = NULL;
-	if (s->cur_inc < s->ninc) {
-		struct tw_incident *in = &s->inc[s->cur_inc];
-		if (in->cls == cls && (!has_ts || !in->has_time ||
-				       (ts <= in->last + gap && last_ts >= in->first - gap)))
+	/* The class's newest incident first: one look for events in order. */
+	if (cls >= 0 && cls < TW_CLS_MAX && s->newest[cls]) {
+		struct tw_incident *in = &s->inc[s->newest[cls] - 1];
+		if (!has_ts || !in->has_time ||
+		    (ts <= in->last + gap && last_ts >= in->first - gap))
 			return in;
 	}
 	/* The class's incident whose window [first - gap, last + gap] the span touches;
@@ -678,10 +680,8 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 		if (!last)
 			last = in;
 		if (!has_ts || !in->has_time ||
-		    (ts <= in->last + gap && last_ts >= in->first - gap)) {
-			s->cur_inc = (uint16_t)i;
+		    (ts <= in->last + gap && last_ts >= in->first - gap))
 			return in;
-		}
 	}
 	if (s->ninc >= TW_INC_MAX) {
 		if (last)
@@ -698,7 +698,8 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 		s->capinc = (uint16_t)nc;
 	}
 	inc_init(&s->inc[s->ninc], cls);
-	s->cur_inc = s->ninc;
+	if (cls >= 0 && cls < TW_CLS_MAX)
+		s->newest[cls] = (uint8_t)(s->ninc + 1);
 	return &s->inc[s->ninc++];
 }
 
@@ -723,9 +724,9 @@ static int inc_add(struct tw_agg *a, struct tw_srcagg *s, const struct tw_event 
 	in->packets++;
 	if (v->weight > in->weight)
 		in->weight = v->weight;
-	dc_add(&in->dsts, mix32(host));
+	dc_add(&in->dsts, in->dv, mix32(host));
 	if (port) {
-		dc_add(&in->ports, mix32(port));
+		dc_add(&in->ports, in->pv, mix32(port));
 		uint16_t p = (uint16_t)(port - 1);
 		if (!in->has_ports || p < in->port_lo)
 			in->port_lo = p;
@@ -846,8 +847,8 @@ static int inc_merge(struct tw_agg *a, struct tw_srcagg *s, const struct tw_inci
 	in->packets += t->packets;
 	if (t->weight > in->weight)
 		in->weight = t->weight;
-	dc_merge(&in->dsts, &t->dsts);
-	dc_merge(&in->ports, &t->ports);
+	dc_merge(&in->dsts, in->dv, &t->dsts, t->dv);
+	dc_merge(&in->ports, in->pv, &t->ports, t->pv);
 	if (t->has_ports) {
 		if (!in->has_ports || t->port_lo < in->port_lo)
 			in->port_lo = t->port_lo;

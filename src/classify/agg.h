@@ -57,10 +57,9 @@ struct tw_kmv {
 };
 
 struct tw_dcount {
-	uint32_t v[TW_DC_EXACT];    /* the first distinct values (mixed), exact */
-	uint8_t n;		    /* values in v; TW_DC_EXACT + 1 once there were more */
+	uint8_t n;		    /* exact values held; TW_DC_EXACT + 1 once there were more */
 	uint8_t reg[TW_DC_REG / 2]; /* HyperLogLog registers, 4 bits each */
-};
+}; /* the exact values are kept beside it (dv, pv of the incident) */
 /* The distinct count; *estimated is set when it comes from the registers. */
 uint64_t tw_dcount_count(const struct tw_dcount *d, bool *estimated);
 #define TW_DC_ERROR 0.13
@@ -75,17 +74,20 @@ typedef uint64_t tw_evref;
 /* What one source did in one class within one window (DESIGN.md struct tw_incident): it
  * ends after the configured gap without packets of that class. */
 struct tw_incident {
+	/* What every event touches first, together in the first cache lines. */
 	int cls;
 	uint8_t weight;			  /* heaviest rule that fired */
 	bool has_time, has_ports, joined; /* joined: later windows merged in (TW_INC_MAX) */
+	uint8_t nsample;
+	uint8_t nev;   /* evidence lines kept (references) */
+	uint8_t ntext; /* of which the first ntext have their text */
+	uint16_t port_lo, port_hi;
 	int64_t first, last;
 	uint64_t packets;
 	struct tw_dcount dsts, ports;
-	uint16_t port_lo, port_hi;
 	uint32_t sample[TW_INC_SAMPLE]; /* the first distinct (proto << 16 | port) + 1 */
-	uint8_t nsample;
-	uint8_t nev;	/* evidence lines kept (references) */
-	uint8_t ntext;	/* of which the first ntext have their text */
+	/* Then what is read while the counts are small, and the evidence. */
+	uint32_t dv[TW_DC_EXACT], pv[TW_DC_EXACT]; /* the exact values of dsts and ports */
 	tw_evref ev[8]; /* at most conf evidence (<= 8 kept by reference) */
 	char *evtext;	/* the lines, each ending in '\n' */
 	uint32_t evlen, evcap;
@@ -138,7 +140,7 @@ struct tw_srcagg {
 	uint64_t tcp_accepted; /* accepted TCP without SYN: a completed session */
 	struct tw_incident *inc;
 	uint16_t ninc, capinc;
-	uint16_t cur_inc; /* the incident the last event went to (tried first) */
+	uint8_t newest[TW_CLS_MAX]; /* per class: the newest incident's index + 1, or 0 */
 };
 
 struct tw_portcount {
