@@ -173,18 +173,18 @@ static inline void reg_max(struct tw_dcount *d, unsigned i, uint8_t r)
 
 /* Adds a mixed value: the register of its top 6 bits keeps the longest run of leading
  * zeros (+1, at most 15) of the rest; the exact list takes it while there is room. */
-static void dc_add(struct tw_dcount *d, uint32_t *v, uint32_t h)
+static void dc_add(struct tw_dcount *d, uint32_t *v, uint32_t x)
 {
-	uint32_t rest = h << 6;
+	uint32_t h = mix32(x), rest = h << 6;
 	uint8_t rank = rest ? (uint8_t)(__builtin_clz(rest) + 1) : 27;
 	reg_max(d, h >> 26, rank > 15 ? 15 : rank);
 	if (d->n > TW_DC_EXACT)
 		return;
 	for (unsigned i = 0; i < d->n; i++)
-		if (v[i] == h)
+		if (v[i] == x)
 			return;
 	if (d->n < TW_DC_EXACT)
-		v[d->n++] = h;
+		v[d->n++] = x; /* the values themselves, in the order first seen */
 	else
 		d->n = TW_DC_EXACT + 1;
 }
@@ -724,16 +724,15 @@ static int inc_add(struct tw_agg *a, struct tw_srcagg *s, const struct tw_event 
 	in->packets++;
 	if (v->weight > in->weight)
 		in->weight = v->weight;
-	dc_add(&in->dsts, in->dv, mix32(host));
+	dc_add(&in->dsts, in->dv, host);
 	if (port) {
-		dc_add(&in->ports, in->pv, mix32(port));
+		dc_add(&in->ports, in->pv, port);
 		uint16_t p = (uint16_t)(port - 1);
 		if (!in->has_ports || p < in->port_lo)
 			in->port_lo = p;
 		if (!in->has_ports || p > in->port_hi)
 			in->port_hi = p;
 		in->has_ports = true;
-		small_add(in->sample, &in->nsample, TW_INC_SAMPLE, port);
 	}
 	if (in->nev < 8)
 		inc_evidence(a, in, ev, raw, rawlen);
@@ -856,8 +855,6 @@ static int inc_merge(struct tw_agg *a, struct tw_srcagg *s, const struct tw_inci
 			in->port_hi = t->port_hi;
 		in->has_ports = true;
 	}
-	for (unsigned i = 0; i < t->nsample; i++)
-		small_add(in->sample, &in->nsample, TW_INC_SAMPLE, t->sample[i]);
 	/* Evidence: 't' comes later in the input, so its lines follow while there is room. */
 	const char *line = t->evtext;
 	for (unsigned i = 0; i < t->nev; i++) {

@@ -78,16 +78,16 @@ struct tw_incident {
 	int cls;
 	uint8_t weight;			  /* heaviest rule that fired */
 	bool has_time, has_ports, joined; /* joined: later windows merged in (TW_INC_MAX) */
-	uint8_t nsample;
 	uint8_t nev;   /* evidence lines kept (references) */
 	uint8_t ntext; /* of which the first ntext have their text */
 	uint16_t port_lo, port_hi;
 	int64_t first, last;
 	uint64_t packets;
 	struct tw_dcount dsts, ports;
-	uint32_t sample[TW_INC_SAMPLE]; /* the first distinct (proto << 16 | port) + 1 */
 	/* Then what is read while the counts are small, and the evidence. */
-	uint32_t dv[TW_DC_EXACT], pv[TW_DC_EXACT]; /* the exact values of dsts and ports */
+	/* The first distinct destinations and ports ((proto << 16 | port) + 1) in the order
+	 * seen: the exact counts, and the ports sample (the first TW_INC_SAMPLE). */
+	uint32_t dv[TW_DC_EXACT], pv[TW_DC_EXACT];
 	tw_evref ev[8]; /* at most conf evidence (<= 8 kept by reference) */
 	char *evtext;	/* the lines, each ending in '\n' */
 	uint32_t evlen, evcap;

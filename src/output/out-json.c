@@ -108,10 +108,11 @@ static void incident(struct tw_buf *b, const struct tw_run_stats *st, const stru
 		tw_buf_printf(b, "[%u,%u]", in->port_lo, in->port_hi);
 		key(b, &first, "ports_sample");
 		tw_buf_addc(b, '[');
-		for (unsigned i = 0; i < in->nsample; i++) {
+		unsigned ns = in->ports.n < TW_INC_SAMPLE ? in->ports.n : TW_INC_SAMPLE;
+		for (unsigned i = 0; i < ns; i++) {
 			tw_buf_adds(b, i ? ",{\"proto\":" : "{\"proto\":");
-			proto(b, (uint8_t)((in->sample[i] - 1) >> 16));
-			tw_buf_printf(b, ",\"port\":%u}", (in->sample[i] - 1) & 0xffff);
+			proto(b, (uint8_t)((in->pv[i] - 1) >> 16));
+			tw_buf_printf(b, ",\"port\":%u}", (in->pv[i] - 1) & 0xffff);
 		}
 		tw_buf_addc(b, ']');
 	}

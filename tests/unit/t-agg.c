@@ -351,7 +351,8 @@ static void t_incidents(void)
 	bool e;
 	CHECK_EQ_U(tw_dcount_count(&s->inc[0].dsts, &e), 4);
 	CHECK_EQ_U(tw_dcount_count(&s->inc[0].ports, &e), 2);
-	CHECK_EQ_U(s->inc[0].nsample, 2);
+	CHECK_EQ_U(s->inc[0].ports.n, 2);
+	CHECK_EQ_U(s->inc[0].pv[0], ((uint32_t)TW_IPPROTO_UDP << 16 | 1026) + 1);
 	CHECK_EQ_U(s->inc[0].port_lo, 1026);
 	CHECK_EQ_U(s->inc[0].port_hi, 1027);
 	CHECK_EQ_U(s->inc[0].nev, 5);
