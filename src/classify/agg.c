@@ -683,10 +683,9 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 		    (ts <= in->last + gap && last_ts >= in->first - gap))
 			return in;
 	}
-	if (s->ninc >= TW_INC_MAX) {
-		if (last)
-			last->joined = true;
-		return last ? last : &s->inc[s->ninc - 1];
+	if (s->ninc >= TW_INC_MAX && last) {
+		last->joined = true;
+		return last;
 	}
 	if (s->ninc == s->capinc) {
 		/* Most sources have one to three incidents: grow exactly until four. */
@@ -755,6 +754,17 @@ int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_
 		return (int)si;
 	}
 	struct tw_srcagg *s = &a->srcs[si];
+	/* Start the loads this event will wait for (its port slot, its incident, its
+	 * destination slot) before the work that does not need them. */
+	if (s->pt_cap && (ev->has & TW_EV_HAS_PORTS))
+		__builtin_prefetch(
+		    &s->pt[port_slot_hash(((uint32_t)ev->proto << 16 | ev->dport) + 1) &
+			   (s->pt_cap - 1)],
+		    1);
+	if (v->cls >= 0 && v->cls < TW_CLS_MAX && s->newest[v->cls])
+		__builtin_prefetch(&s->inc[s->newest[v->cls] - 1], 1);
+	if (s->dsts.h && !s->dsts.sketch && s->dsts.cap)
+		__builtin_prefetch(&s->dsts.h[mix32(dst_value(&ev->dst)) & (s->dsts.cap - 1)], 1);
 	s->packets++;
 	a->events++;
 	if (ev->has & TW_EV_HAS_TS) {
@@ -765,8 +775,6 @@ int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_
 		s->has_time = true;
 	}
 	s->protos[proto_slot(ev->proto)]++;
-	if (s->classes[v->cls] != UINT32_MAX)
-		s->classes[v->cls]++;
 	a->classes[v->cls]++;
 	if (v->weight > s->max_weight)
 		s->max_weight = v->weight;
@@ -894,8 +902,6 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 		s->packets += t->packets;
 		for (int p = 0; p < TW_P_N; p++)
 			s->protos[p] += t->protos[p];
-		for (int c = 0; c < TW_CLS_MAX; c++)
-			s->classes[c] = sat_add(s->classes[c], t->classes[c]);
 		if (t->max_weight > s->max_weight)
 			s->max_weight = t->max_weight;
 		for (int k = 0; k < TW_SCAN_N; k++)
@@ -1225,12 +1231,12 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 			cw[s->inc[k].cls] = s->inc[k].weight;
 	int best = TW_CLS_OTHER;
 	for (int k = 0; k < TW_CLS_MAX; k++) {
-		if (k == TW_CLS_OTHER || !s->classes[k])
+		if (k == TW_CLS_OTHER || !m->classes[k])
 			continue;
 		if (best == TW_CLS_OTHER || cw[k] > cw[best] ||
 		    (cw[k] == cw[best] &&
 		     (k == TW_CLS_MESSENGER_SPAM ||
-		      (best != TW_CLS_MESSENGER_SPAM && s->classes[k] > s->classes[best]))))
+		      (best != TW_CLS_MESSENGER_SPAM && m->classes[k] > m->classes[best]))))
 			best = k;
 	}
 	m->cls = m->scan_kind ? m->scan_kind : tw_class_name(best);
@@ -1239,7 +1245,7 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 	uint64_t tcp = s->protos[TW_P_TCP];
 	/* Backscatter: most of the source's packets matched a backscatter rule (SYN-ACK,
 	 * RST or ICMP errors nobody here asked for). */
-	bool backscatter = (uint64_t)s->classes[TW_CLS_BACKSCATTER] * 2 > s->packets;
+	bool backscatter = m->classes[TW_CLS_BACKSCATTER] * 2 > s->packets;
 	signed char conf_why = (signed char)m->nwhy;
 	if (sp) {
 		snprintf(t->special, sizeof(t->special), "special-purpose source: %s (%s)",
@@ -1365,6 +1371,9 @@ struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t
 				j = (j + 1) & (pcap_ - 1);
 			same = pm[j].n;
 		}
+		for (unsigned k = 0; k < m->s->ninc; k++)
+			if (m->s->inc[k].cls >= 0 && m->s->inc[k].cls < TW_CLS_MAX)
+				m->classes[m->s->inc[k].cls] += m->s->inc[k].packets;
 		struct judge_texts t;
 		judge(m, same, &t);
 		if (keep_texts(m, &t)) {

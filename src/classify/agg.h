@@ -32,7 +32,8 @@ const char *tw_scan_name(int t);
  * 1.04/sqrt(64) = 13 %). Inline in the incident, so that counting touches no other memory. */
 #define TW_DC_EXACT 16
 #define TW_DC_REG   64
-/* Incidents kept per source; later ones of a class join that class's last incident. */
+/* Incidents kept per source; later ones of a class join that class's last incident (a
+ * class's first incident is always kept, so a source has at most this + TW_CLS_MAX). */
 #define TW_INC_MAX 32
 /* Evidence lines are cut at this many bytes, and all of an aggregate's together at
  * TW_EVIDENCE_BUDGET (later incidents then keep their line numbers only). */
@@ -111,7 +112,7 @@ struct tw_srcagg {
 	int64_t first, last;
 	uint64_t packets;
 	uint64_t protos[TW_P_N];
-	uint32_t classes[TW_CLS_MAX]; /* saturating: a source has one struct per million */
+	/* (packets per class: the sum of the class's incidents, in the summary) */
 	uint8_t max_weight;	      /* of the signature rules matched */
 	uint64_t tcp_syn;	      /* SYN without ACK */
 	uint64_t tcp_noSyn;	      /* TCP without SYN (ACK, RST, FIN … alone) */
@@ -220,6 +221,7 @@ struct tw_srcsum {
 	/* The source's class: "portscan" or "sweep" when one was found, else the class with
 	 * the most packets ("other" only when nothing else). */
 	const char *cls;
+	uint64_t classes[TW_CLS_MAX]; /* packets per class, from the incidents */
 	/* Worth a look (the analysis view shows these first): reportable, a scan or sweep,
 	 * or a rule with a weight matched (not backscatter). */
 	bool notable;

@@ -28,7 +28,7 @@ void tw_conf_defaults(struct tw_conf *c)
 	c->gap = 3600 * NS_PER_S;
 	c->min_confidence = 0.6;
 	c->max_sources = 65536;
-	c->evidence = 5;
+	c->evidence = 3;
 	c->spoof_sources = 5;
 }
 

@@ -196,10 +196,10 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		key(b, &first, "classes");
 		f2 = true;
 		for (int c = 0; c < TW_CLS_MAX; c++) {
-			if (!s->classes[c])
+			if (!m->classes[c])
 				continue;
 			tw_buf_printf(b, "%s\"%s\":%llu", f2 ? "{" : ",", tw_class_name(c),
-				      (unsigned long long)s->classes[c]);
+				      (unsigned long long)m->classes[c]);
 			f2 = false;
 		}
 		tw_buf_adds(b, f2 ? "{}" : "}");

@@ -89,10 +89,10 @@ static void classes_ports(struct tw_buf *b, const struct tw_srcsum *m)
 	const struct tw_srcagg *s = m->s;
 	const char *sep = "";
 	for (int c = 0; c < TW_CLS_MAX; c++) {
-		if (!s->classes[c])
+		if (!m->classes[c])
 			continue;
 		tw_buf_printf(b, "%s%s:%llu", sep, tw_class_name(c),
-			      (unsigned long long)s->classes[c]);
+			      (unsigned long long)m->classes[c]);
 		sep = ",";
 	}
 	if (m->scan_kind)
