@@ -79,8 +79,8 @@ struct tw_incident {
 	int cls;
 	uint8_t weight;			  /* heaviest rule that fired */
 	bool has_time, has_ports, joined; /* joined: later windows merged in (TW_INC_MAX) */
-	uint8_t nev;   /* evidence lines kept (references) */
-	uint8_t ntext; /* of which the first ntext have their text */
+	uint8_t nev;			  /* evidence lines kept (references) */
+	uint8_t ntext;			  /* of which the first ntext have their text */
 	uint16_t port_lo, port_hi;
 	int64_t first, last;
 	uint64_t packets;
@@ -113,10 +113,10 @@ struct tw_srcagg {
 	uint64_t packets;
 	uint64_t protos[TW_P_N];
 	/* (packets per class: the sum of the class's incidents, in the summary) */
-	uint8_t max_weight;	      /* of the signature rules matched */
-	uint64_t tcp_syn;	      /* SYN without ACK */
-	uint64_t tcp_noSyn;	      /* TCP without SYN (ACK, RST, FIN … alone) */
-	uint64_t tcp_unknown;	      /* TCP with no flags logged */
+	uint8_t max_weight;   /* of the signature rules matched */
+	uint64_t tcp_syn;     /* SYN without ACK */
+	uint64_t tcp_noSyn;   /* TCP without SYN (ACK, RST, FIN … alone) */
+	uint64_t tcp_unknown; /* TCP with no flags logged */
 	/* Probe kinds, for naming a scan: TCP by its flags, and UDP. */
 	uint32_t scan[TW_SCAN_N];  /* saturating */
 	uint16_t port_lo, port_hi; /* lowest and highest destination port seen */
