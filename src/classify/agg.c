@@ -614,28 +614,32 @@ static uint32_t payload_hash(const struct tw_span *p)
 	return h | 1u;
 }
 
-static void inc_evidence(struct tw_agg *a, struct tw_incident *in, const struct tw_event *ev,
-			 const char *raw, size_t rawlen)
+/* FNV-1a: the fingerprint of an evidence line that is read back later. */
+static uint32_t line_hash(const char *p, size_t n)
 {
-	uint32_t want = tw_conf_active()->evidence;
-	if (in->nev >= want || in->nev >= 8)
-		return;
-	in->ev[in->nev] = TW_EVREF(ev->origin.file, ev->origin.line);
-	in->nev++;
-	if (!raw || in->ntext != in->nev - 1)
-		return; /* texts are a prefix of the references */
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)p[i]) * 16777619u;
+	return h;
+}
+
+/* Appends one line to the incident's text (texts are a prefix of the references). */
+static void evtext_append(struct tw_agg *a, struct tw_incident *in, const char *raw, size_t rawlen,
+			  unsigned lines_left)
+{
 	if (rawlen > TW_EVIDENCE_LINE)
 		rawlen = TW_EVIDENCE_LINE;
-	if (a->evidence_bytes + rawlen + 1 > TW_EVIDENCE_BUDGET)
+	if (a && a->evidence_bytes + rawlen + 1 > TW_EVIDENCE_BUDGET)
 		return; /* the budget is spent: this incident keeps line numbers only */
 	if (in->evlen + rawlen + 1 > in->evcap) {
 		/* Room for the rest of the incident's lines at once, if they are alike. */
-		uint32_t cap = in->evlen + (uint32_t)(rawlen + 1) * (want - in->ntext);
+		uint32_t cap = in->evlen + (uint32_t)(rawlen + 1) * (lines_left ? lines_left : 1);
 		char *t = tw_realloc(in->evtext, cap);
 		if (!t)
 			return; /* evidence is best effort: the counts stay right */
 		in->evtext = t;
-		a->evidence_bytes += cap - in->evcap;
+		if (a)
+			a->evidence_bytes += cap - in->evcap;
 		in->evcap = cap;
 	}
 	char *t = in->evtext;
@@ -648,6 +652,49 @@ static void inc_evidence(struct tw_agg *a, struct tw_incident *in, const struct 
 	t[in->evlen + rawlen] = '\n';
 	in->ntext++;
 	in->evlen += (uint32_t)rawlen + 1;
+}
+
+static void inc_evidence(struct tw_agg *a, struct tw_incident *in, const struct tw_event *ev,
+			 const char *raw, size_t rawlen, bool rereadable)
+{
+	uint32_t want = tw_conf_active()->evidence;
+	if (in->nev >= want || in->nev >= 8)
+		return;
+	unsigned i = in->nev++;
+	in->ev[i] = TW_EVREF(ev->origin.file, ev->origin.line);
+	in->evoff[i] = TW_EVOFF_NONE;
+	if (!raw)
+		return;
+	if (rawlen > TW_EVIDENCE_LINE)
+		rawlen = TW_EVIDENCE_LINE;
+	if (rereadable) {
+		in->evoff[i] = ev->origin.offset;
+		in->evrlen[i] = (uint16_t)rawlen;
+		in->evhash[i] = line_hash(raw, rawlen);
+		return;
+	}
+	if (in->ntext == i)
+		evtext_append(a, in, raw, rawlen, want - i);
+}
+
+void tw_agg_resolve_evidence(struct tw_srcagg *s, tw_evidence_reader rd, void *ctx)
+{
+	char buf[TW_EVIDENCE_LINE];
+	for (unsigned k = 0; k < s->ninc; k++) {
+		struct tw_incident *in = &s->inc[k];
+		while (in->ntext < in->nev && in->evoff[in->ntext] != TW_EVOFF_NONE) {
+			unsigned i = in->ntext;
+			long n =
+			    rd(ctx, TW_EVREF_FILE(in->ev[i]), in->evoff[i], buf, in->evrlen[i]);
+			static const char changed[] = "(changed since it was read)";
+			if (n == (long)in->evrlen[i] && line_hash(buf, (size_t)n) == in->evhash[i])
+				evtext_append(NULL, in, buf, (size_t)n, in->nev - i);
+			else
+				evtext_append(NULL, in, changed, sizeof(changed) - 1, in->nev - i);
+			if (in->ntext == i)
+				break; /* out of memory: the rest keep their line numbers */
+		}
+	}
 }
 
 static int inc_init(struct tw_incident *in, int cls)
@@ -704,7 +751,7 @@ static struct tw_incident *inc_get(struct tw_srcagg *s, int cls, bool has_ts, in
 
 static int inc_add(struct tw_agg *a, struct tw_srcagg *s, const struct tw_event *ev,
 		   const struct tw_verdict *v, uint32_t port, uint32_t host, const char *raw,
-		   size_t rawlen)
+		   size_t rawlen, bool rereadable)
 {
 	bool has_ts = ev->has & TW_EV_HAS_TS;
 	struct tw_incident *in = inc_get(s, v->cls, has_ts, ev->ts, ev->ts);
@@ -734,17 +781,17 @@ static int inc_add(struct tw_agg *a, struct tw_srcagg *s, const struct tw_event 
 		in->has_ports = true;
 	}
 	if (in->nev < 8)
-		inc_evidence(a, in, ev, raw, rawlen);
+		inc_evidence(a, in, ev, raw, rawlen, rereadable);
 	return ret;
 }
 
 int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v)
 {
-	return tw_agg_add_raw(a, ev, v, NULL, 0);
+	return tw_agg_add_raw(a, ev, v, NULL, 0, false);
 }
 
 int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v,
-		   const char *raw, size_t rawlen)
+		   const char *raw, size_t rawlen, bool rereadable)
 {
 	long si = src_get(a, &ev->src);
 	int ret = TW_OK;
@@ -826,7 +873,7 @@ int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_
 		s->has_payload = true;
 	}
 	ret |= windows_add(s, ev, port, host);
-	ret |= inc_add(a, s, ev, v, port, host, raw, rawlen);
+	ret |= inc_add(a, s, ev, v, port, host, raw, rawlen, rereadable);
 	if (ret) {
 		a->oom = true;
 		return TW_E_NOMEM;
@@ -863,17 +910,21 @@ static int inc_merge(struct tw_agg *a, struct tw_srcagg *s, const struct tw_inci
 			in->port_hi = t->port_hi;
 		in->has_ports = true;
 	}
-	/* Evidence: 't' comes later in the input, so its lines follow while there is room. */
+	/* Evidence: 't' comes later in the input, so its lines follow while there is room;
+	 * copied texts stay copied, re-readable ones stay references. */
+	uint32_t want = tw_conf_active()->evidence;
 	const char *line = t->evtext;
-	for (unsigned i = 0; i < t->nev; i++) {
+	for (unsigned i = 0; i < t->nev && in->nev < want && in->nev < 8; i++) {
 		const char *e = line && i < t->ntext
 				    ? memchr(line, '\n', (size_t)(t->evtext + t->evlen - line))
 				    : NULL;
-		struct tw_event fake;
-		memset(&fake, 0, sizeof(fake));
-		fake.origin.file = TW_EVREF_FILE(t->ev[i]);
-		fake.origin.line = TW_EVREF_LINE(t->ev[i]);
-		inc_evidence(a, in, &fake, e ? line : NULL, e ? (size_t)(e - line) : 0);
+		unsigned j = in->nev++;
+		in->ev[j] = t->ev[i];
+		in->evoff[j] = e ? TW_EVOFF_NONE : t->evoff[i];
+		in->evrlen[j] = t->evrlen[i];
+		in->evhash[j] = t->evhash[i];
+		if (e && in->ntext == j)
+			evtext_append(a, in, line, (size_t)(e - line), want - j);
 		line = e ? e + 1 : NULL;
 	}
 	return ret;

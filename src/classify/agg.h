@@ -90,7 +90,13 @@ struct tw_incident {
 	 * seen: the exact counts, and the ports sample (the first TW_INC_SAMPLE). */
 	uint32_t dv[TW_DC_EXACT], pv[TW_DC_EXACT];
 	tw_evref ev[8]; /* at most conf evidence (<= 8 kept by reference) */
-	char *evtext;	/* the lines, each ending in '\n' */
+	/* A line of a file that can be read again (a plain file, not a stream) is not
+	 * copied while reading: its offset, length and hash are kept, and
+	 * tw_agg_resolve_evidence() reads it back when an output needs the text. */
+	uint64_t evoff[8]; /* TW_EVOFF_NONE: not re-readable */
+	uint32_t evhash[8];
+	uint16_t evrlen[8];
+	char *evtext; /* the lines, each ending in '\n' */
 	uint32_t evlen, evcap;
 };
 
@@ -170,9 +176,18 @@ void tw_agg_fini(struct tw_agg *a);
 /* Adds one classified event. TW_E_NOMEM when memory ran out (the aggregate stays valid
  * but incomplete; a.oom is set). */
 int tw_agg_add(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v);
-/* The same, with the event's raw line (or a description of a frame) kept as evidence. */
+/* The same, with the event's raw line (or a description of a frame) kept as evidence:
+ * copied, or — 'rereadable': the line stays at ev->origin.offset of its file — noted by
+ * offset, length and hash, to be read back by tw_agg_resolve_evidence(). */
 int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_verdict *v,
-		   const char *raw, size_t rawlen);
+		   const char *raw, size_t rawlen, bool rereadable);
+#define TW_EVOFF_NONE UINT64_MAX
+
+/* Reads 'len' bytes at 'off' of input file 'file' into buf; returns the bytes read or -1. */
+typedef long (*tw_evidence_reader)(void *ctx, uint32_t file, uint64_t off, char *buf, size_t len);
+/* Gives every incident of 's' the text of its re-readable evidence lines (a line whose
+ * bytes no longer hash the same becomes "(changed since it was read)"). */
+void tw_agg_resolve_evidence(struct tw_srcagg *s, tw_evidence_reader rd, void *ctx);
 /* Adds everything of 'b' into 'a' (b is left unchanged). */
 int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b);
 /* The same, consuming 'b' (finished and re-initialised): when 'a' is still empty, b's

@@ -262,7 +262,10 @@ static int take(struct job *j, struct tw_event *ev, struct tw_buf *ev_out,
 			return TW_E_IO;
 		return 0;
 	}
-	return tw_agg_add_raw(&j->agg, ev, &v, j->raw.p, j->raw.len) ? TW_E_NOMEM : 0;
+	/* A line of a mapped (plain) file can be read again when an output wants it: note
+	 * where it is instead of copying it. */
+	bool rereadable = !dst && tw_lines_is_mapped(&j->lines);
+	return tw_agg_add_raw(&j->agg, ev, &v, j->raw.p, j->raw.len, rereadable) ? TW_E_NOMEM : 0;
 }
 
 /* Runs a capture to the end (packet by packet; never split across threads). */
@@ -640,6 +643,43 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 	}
 }
 
+/* Reading evidence lines back: one descriptor per input file, opened on first use. */
+struct ev_files {
+	char **names;
+	int n;
+	int *fd; /* -1 not yet opened, -2 could not be opened */
+};
+
+static long read_back(void *ctx, uint32_t file, uint64_t off, char *buf, size_t len)
+{
+	struct ev_files *f = ctx;
+	if ((int)file >= f->n)
+		return -1;
+	if (f->fd[file] == -1) {
+		int fd = open(f->names[file], O_RDONLY | O_CLOEXEC);
+		f->fd[file] = fd < 0 ? -2 : fd;
+	}
+	if (f->fd[file] < 0)
+		return -1;
+	return (long)pread(f->fd[file], buf, len, (off_t)off);
+}
+
+static void resolve_evidence(const struct opts *o, char **files, int nfiles, struct tw_agg *agg)
+{
+	struct ev_files f = {files, nfiles, calloc((size_t)nfiles, sizeof(int))};
+	if (!f.fd)
+		return; /* the evidence keeps its line numbers */
+	for (int i = 0; i < nfiles; i++)
+		f.fd[i] = -1;
+	for (size_t i = 0; i < agg->nsrcs; i++)
+		if (!o->explain || tw_addr_eq(&agg->srcs[i].addr, &o->explain_addr))
+			tw_agg_resolve_evidence(&agg->srcs[i], read_back, &f);
+	for (int i = 0; i < nfiles; i++)
+		if (f.fd[i] >= 0)
+			close(f.fd[i]);
+	free(f.fd);
+}
+
 static int analyze(const struct opts *o, char **files, int nfiles)
 {
 	struct tw_agg agg;
@@ -744,6 +784,10 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			rc = TW_EXIT_INPUT;
 	} else {
 		size_t n = 0;
+		/* The evidence lines noted by offset, read back for the outputs that show
+		 * them. */
+		if (o->json || o->explain)
+			resolve_evidence(o, files, nfiles, &agg);
 		struct tw_srcsum *sums = tw_agg_summarise(&agg, o->top_ports, &n);
 		if (!sums) {
 			fprintf(stderr, "tracewall: out of memory\n");

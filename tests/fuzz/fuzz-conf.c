@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ev.ttl = (uint8_t)(i * 13);
 			ev.tcp_flags = 2;
 			ev.has = TW_EV_HAS_PORTS | TW_EV_HAS_TS | TW_EV_HAS_TTL | TW_EV_HAS_FLAGS;
-			(void)tw_agg_add_raw(&a, &ev, &v, text, size < 40 ? size : 40);
+			(void)tw_agg_add_raw(&a, &ev, &v, text, size < 40 ? size : 40, i & 1);
 		}
 		size_t n;
 		tw_agg_summary_free(tw_agg_summarise(&a, 3, &n));

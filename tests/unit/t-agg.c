@@ -335,7 +335,7 @@ static void t_incidents(void)
 			(uint16_t)(1026 + i % 2), i < 10 ? 1000 + i : 1000 + 3 * 3600 + i, 0);
 		ev.origin.line = (uint64_t)i + 1;
 		int l = snprintf(line, sizeof(line), "line %d\nwith a newline", i + 1);
-		CHECK_EQ_I(tw_agg_add_raw(&a, &ev, &v, line, (size_t)l), TW_OK);
+		CHECK_EQ_I(tw_agg_add_raw(&a, &ev, &v, line, (size_t)l, false), TW_OK);
 	}
 	v.cls = TW_CLS_NETBIOS_NS;
 	ev_make(&ev, "5.5.5.5", 0x05060708u, TW_IPPROTO_UDP, 137, 1005, 0);
@@ -580,6 +580,48 @@ static void t_source_class(void)
 	tw_agg_fini(&a);
 }
 
+/* Lines of a plain file are noted by offset and read back for the output; a line that
+ * changed in the meantime is said to have changed, not shown wrong. */
+static const char *const file_lines[] = {"first line", "second line", "third line"};
+static long read_lines(void *ctx, uint32_t file, uint64_t off, char *buf, size_t len)
+{
+	const char *const *lines = ctx;
+	(void)file;
+	const char *l = lines[off / 100];
+	size_t n = strlen(l) < len ? strlen(l) : len;
+	memcpy(buf, l, n);
+	return (long)n;
+}
+
+static void t_evidence_read_back(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_SMB, .why = "x", .weight = 1};
+	tw_agg_init(&a);
+	for (int i = 0; i < 3; i++) {
+		ev_make(&ev, "5.6.7.8", 1, TW_IPPROTO_TCP, 445, 1000 + i, TW_TCP_SYN);
+		ev.origin.line = (uint64_t)i + 1;
+		ev.origin.offset = (uint64_t)i * 100;
+		CHECK_EQ_I(tw_agg_add_raw(&a, &ev, &v, file_lines[i], strlen(file_lines[i]), true),
+			   TW_OK);
+	}
+	struct tw_incident *in = &a.srcs[0].inc[0];
+	CHECK_EQ_U(in->nev, 3);
+	CHECK_EQ_U(in->ntext, 0); /* nothing copied while reading */
+	CHECK(in->evtext == NULL);
+	static const char *const now[] = {"first line", "second LINE", "third line"};
+	tw_agg_resolve_evidence(&a.srcs[0], read_lines, (void *)now);
+	CHECK_EQ_U(in->ntext, 3);
+	CHECK(in->evlen == strlen("first line\n(changed since it was read)\nthird line\n"));
+	CHECK(!memcmp(in->evtext, "first line\n(changed since it was read)\nthird line\n",
+		      in->evlen));
+	/* Resolving again changes nothing. */
+	tw_agg_resolve_evidence(&a.srcs[0], read_lines, (void *)now);
+	CHECK_EQ_U(in->ntext, 3);
+	tw_agg_fini(&a);
+}
+
 TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
 	 {"own_networks", t_own_networks}, {"estimate_beyond_bound", t_estimate_beyond_bound},
 	 {"merge_equals_single", t_merge_equals_single},
@@ -587,4 +629,5 @@ TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_s
 	 {"dsts_exact_below_bound", t_dsts_exact_below_bound}, {"scan_windows", t_scan_windows},
 	 {"incidents", t_incidents}, {"incident_estimate", t_incident_estimate},
 	 {"max_sources", t_max_sources}, {"spoofing", t_spoofing},
-	 {"confidence_sessions", t_confidence_sessions}, {"source_class", t_source_class});
+	 {"confidence_sessions", t_confidence_sessions}, {"source_class", t_source_class},
+	 {"evidence_read_back", t_evidence_read_back});
