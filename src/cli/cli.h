@@ -18,6 +18,8 @@ enum {
 
 int tw_cmd_analyze(int argc, char **argv);
 int tw_cmd_decode(int argc, char **argv);
+int tw_cmd_db(int argc, char **argv);
+int tw_cmd_trace(int argc, char **argv);
 
 /* Writes 's' to 'f' with control characters and escape sequences neutralised. */
 void tw_cli_puts_safe(FILE *f, const char *s);

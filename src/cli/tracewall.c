@@ -15,6 +15,8 @@ struct subcmd {
 static const struct subcmd subcmds[] = {
     {"analyze", tw_cmd_analyze, "summarise firewall logs per source and probe class"},
     {"decode", tw_cmd_decode, "print the Messenger messages in packet captures"},
+    {"trace", tw_cmd_trace, "network, AS, organisation and country of addresses (offline)"},
+    {"db", tw_cmd_db, "build (import) or describe (info) the offline network index"},
     {NULL, NULL, NULL},
 };
 

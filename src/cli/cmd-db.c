@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `tracewall db import|info`: the offline network index (enrich/netdb.h), and `tracewall
+ * trace`: what the index says about addresses, and how it knows. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "core/esc.h"
+#include "core/special.h"
+#include "core/time.h"
+#include "enrich/netdb.h"
+
+static void err_msg(const struct tw_errctx *ec)
+{
+	fputs("tracewall: ", stderr);
+	tw_cli_puts_safe(stderr, ec->msg);
+	fputc('\n', stderr);
+}
+
+static int db_path(const char *given, char *out, size_t n)
+{
+	if (given) {
+		snprintf(out, n, "%s", given);
+		return 0;
+	}
+	if (tw_netdb_default_path(out, n) != TW_OK) {
+		fputs("tracewall: no index path: set --db, XDG_DATA_HOME or HOME\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static void db_usage(FILE *f)
+{
+	fputs("usage: tracewall db import [--db PATH] [--format NAME] FILE...\n"
+	      "       tracewall db info [--db PATH]\n"
+	      "       tracewall db import --list-formats\n"
+	      "\n"
+	      "import builds the offline network index from the data files given (it replaces\n"
+	      "the index at PATH): AS numbers and organisations, countries and allocation\n"
+	      "status; overlapping ranges resolve to the most specific. Default PATH:\n"
+	      "$XDG_DATA_HOME/tracewall/netdb.idx. Files may be gzip-compressed.\n"
+	      "info says what the index holds, from which files, and how old they are.\n",
+	      f);
+}
+
+static int db_import(int argc, char **argv, const char *db, const struct tw_nd_format *fmt)
+{
+	struct tw_nd_builder b;
+	struct tw_errctx ec;
+	char path[4096];
+	int rc = TW_EXIT_OK;
+
+	if (db_path(db, path, sizeof(path)))
+		return TW_EXIT_USAGE;
+	if (argc < 1) {
+		db_usage(stderr);
+		return TW_EXIT_USAGE;
+	}
+	tw_nd_builder_init(&b);
+	for (int i = 0; i < argc; i++) {
+		memset(&ec, 0, sizeof(ec));
+		size_t before = b.n;
+		if (tw_nd_import(&b, argv[i], fmt, &ec) != TW_OK) {
+			err_msg(&ec);
+			rc = ec.code == TW_E_IO ? TW_EXIT_INPUT : TW_EXIT_USAGE;
+			goto out; /* the index in place stays as it was */
+		}
+		printf("%s: %zu ranges (%s)\n", argv[i], b.n - before,
+		       b.nsrc ? b.str + b.src[b.nsrc - 1].kind : "?");
+	}
+	memset(&ec, 0, sizeof(ec));
+	if (tw_nd_write(&b, path, &ec) != TW_OK) {
+		err_msg(&ec);
+		rc = TW_EXIT_INPUT;
+		goto out;
+	}
+	struct tw_netdb nd;
+	if (tw_netdb_open(&nd, path, &ec) == TW_OK) {
+		struct tw_nd_info in;
+		tw_netdb_info(&nd, &in);
+		printf("wrote %s: AS ranges %llu IPv4 + %llu IPv6, country ranges %llu IPv4 + "
+		       "%llu IPv6\n",
+		       path, (unsigned long long)in.n_asn4, (unsigned long long)in.n_asn6,
+		       (unsigned long long)in.n_cc4, (unsigned long long)in.n_cc6);
+		tw_netdb_close(&nd);
+	}
+out:
+	tw_nd_builder_fini(&b);
+	return rc;
+}
+
+static void age(char *out, size_t n, int64_t t)
+{
+	int64_t d = (int64_t)time(NULL) - t;
+	if (d < 0)
+		d = 0;
+	if (d < 2 * 86400)
+		snprintf(out, n, "%lld h old", (long long)(d / 3600));
+	else
+		snprintf(out, n, "%lld days old", (long long)(d / 86400));
+}
+
+static int db_info(const char *db)
+{
+	struct tw_netdb nd;
+	struct tw_errctx ec;
+	char path[4096], when[TW_TIME_STRLEN], a[32];
+
+	if (db_path(db, path, sizeof(path)))
+		return TW_EXIT_USAGE;
+	memset(&ec, 0, sizeof(ec));
+	int r = tw_netdb_open(&nd, path, &ec);
+	if (r == TW_E_NOTFOUND) {
+		printf("%s: no index yet (build one with `tracewall db import FILE...`)\n", path);
+		return TW_EXIT_OK;
+	}
+	if (r) {
+		err_msg(&ec);
+		return TW_EXIT_INPUT;
+	}
+	struct tw_nd_info in;
+	tw_netdb_info(&nd, &in);
+	tw_time_format(in.created * 1000000000ll, false, when);
+	age(a, sizeof(a), in.created);
+	printf("%s (%zu bytes), built %s (%s)\n", path, nd.size, when, a);
+	printf("  AS ranges:      %llu IPv4, %llu IPv6\n", (unsigned long long)in.n_asn4,
+	       (unsigned long long)in.n_asn6);
+	printf("  country ranges: %llu IPv4, %llu IPv6\n", (unsigned long long)in.n_cc4,
+	       (unsigned long long)in.n_cc6);
+	printf("  from %u file%s:\n", in.nsrc, in.nsrc == 1 ? "" : "s");
+	for (unsigned i = 0; i < in.nsrc; i++) {
+		const char *name, *kind;
+		uint64_t rows;
+		int64_t mtime;
+		tw_netdb_source(&nd, i, &name, &kind, &rows, &mtime);
+		tw_time_format(mtime * 1000000000ll, false, when);
+		age(a, sizeof(a), mtime);
+		printf("    ");
+		tw_cli_puts_safe(stdout, name);
+		printf("  %s, %llu ranges, data of %s (%s)\n", kind, (unsigned long long)rows, when,
+		       a);
+	}
+	tw_netdb_close(&nd);
+	return TW_EXIT_OK;
+}
+
+int tw_cmd_db(int argc, char **argv)
+{
+	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
+					      {"format", required_argument, NULL, 'f'},
+					      {"list-formats", no_argument, NULL, 'l'},
+					      {"help", no_argument, NULL, 'h'},
+					      {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	const struct tw_nd_format *fmt = NULL;
+	int c;
+
+	if (argc < 2) {
+		db_usage(stderr);
+		return TW_EXIT_USAGE;
+	}
+	const char *sub = argv[1];
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
+		db_usage(stdout);
+		return TW_EXIT_OK;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc - 1, argv + 1, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'f':
+			fmt = tw_nd_find(optarg);
+			if (!fmt) {
+				fputs("tracewall: db: unknown format '", stderr);
+				tw_cli_puts_safe(stderr, optarg);
+				fputs("' (see --list-formats)\n", stderr);
+				return TW_EXIT_USAGE;
+			}
+			break;
+		case 'l':
+			for (size_t i = 0; tw_nd_formats[i]; i++)
+				printf("%-15s %s\n", tw_nd_formats[i]->name,
+				       tw_nd_formats[i]->summary);
+			return TW_EXIT_OK;
+		case 'h': db_usage(stdout); return TW_EXIT_OK;
+		default: db_usage(stderr); return TW_EXIT_USAGE;
+		}
+	}
+	int rest = argc - 1 - optind;
+	char **files = argv + 1 + optind;
+	if (!strcmp(sub, "import"))
+		return db_import(rest, files, db, fmt);
+	if (!strcmp(sub, "info") && rest == 0)
+		return db_info(db);
+	db_usage(stderr);
+	return TW_EXIT_USAGE;
+}
+
+/* ---- trace ----------------------------------------------------------------------------- */
+
+static void trace_usage(FILE *f)
+{
+	fputs("usage: tracewall trace [--db PATH] [--json] ADDRESS...\n"
+	      "\n"
+	      "For each address: its network, AS and organisation, country and allocation\n"
+	      "status from the offline index (`tracewall db import`), whether it is a\n"
+	      "special-purpose address, and for each answer the data file and line it came\n"
+	      "from. Nothing is sent over the network.\n",
+	      f);
+}
+
+static void json_str(struct tw_buf *b, const char *s)
+{
+	tw_buf_addc(b, '"');
+	tw_esc_json(b, s, strlen(s));
+	tw_buf_addc(b, '"');
+}
+
+int tw_cmd_trace(int argc, char **argv)
+{
+	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
+					      {"json", no_argument, NULL, 'j'},
+					      {"help", no_argument, NULL, 'h'},
+					      {NULL, 0, NULL, 0}};
+	const char *db = NULL;
+	bool json = false;
+	int c, rc = TW_EXIT_OK;
+	char path[4096];
+	struct tw_netdb nd;
+	struct tw_errctx ec;
+	bool have = false;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'j': json = true; break;
+		case 'h': trace_usage(stdout); return TW_EXIT_OK;
+		default: trace_usage(stderr); return TW_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		trace_usage(stderr);
+		return TW_EXIT_USAGE;
+	}
+	if (db_path(db, path, sizeof(path)))
+		return TW_EXIT_USAGE;
+	memset(&ec, 0, sizeof(ec));
+	int r = tw_netdb_open(&nd, path, &ec);
+	if (r == TW_OK)
+		have = true;
+	else if (r != TW_E_NOTFOUND || db) {
+		err_msg(&ec);
+		return TW_EXIT_INPUT;
+	} else {
+		fprintf(stderr,
+			"tracewall: no network index at %s: only special-purpose ranges "
+			"are known (build one with `tracewall db import`)\n",
+			path);
+	}
+	struct tw_buf out;
+	tw_buf_init(&out);
+	for (int i = optind; i < argc; i++) {
+		struct tw_addr a;
+		char as[TW_ADDR_STRLEN], pfx[64];
+		if (tw_addr_parse(argv[i], strlen(argv[i]), &a) != TW_OK) {
+			fputs("tracewall: trace: not an address: '", stderr);
+			tw_cli_puts_safe(stderr, argv[i]);
+			fputs("'\n", stderr);
+			rc = TW_EXIT_USAGE;
+			continue;
+		}
+		tw_addr_format(&a, as);
+		struct tw_nd_answer ans;
+		bool found = have && tw_netdb_lookup(&nd, &a, &ans);
+		if (!found)
+			memset(&ans, 0, sizeof(ans));
+		const struct tw_special *sp = tw_special_lookup(&a);
+		if (json) {
+			tw_buf_adds(&out, "{\"addr\":");
+			json_str(&out, as);
+			if (ans.has_asn) {
+				tw_nd_prefix(&a, &ans.asn_lo, &ans.asn_hi, pfx, sizeof(pfx));
+				tw_buf_adds(&out, ",\"prefix\":");
+				json_str(&out, pfx);
+				tw_buf_printf(&out, ",\"asn\":%u,\"org\":", ans.asn);
+				json_str(&out, ans.org);
+			}
+			if (ans.has_cc) {
+				char cc[3] = {ans.cc[0], ans.cc[1], 0};
+				tw_buf_adds(&out, ",\"country\":");
+				json_str(&out, cc);
+				tw_buf_adds(&out, ",\"allocation\":");
+				json_str(&out, tw_nd_status_name(ans.status));
+			}
+			if (sp) {
+				tw_buf_adds(&out, ",\"special\":");
+				json_str(&out, sp->name);
+			}
+			tw_buf_adds(&out, ",\"how\":{");
+			bool first = true;
+			if (ans.has_asn) {
+				tw_buf_adds(&out, "\"asn\":{\"file\":");
+				json_str(&out, ans.asn_file);
+				tw_buf_adds(&out, ",\"format\":");
+				json_str(&out, ans.asn_kind);
+				tw_buf_printf(&out, ",\"line\":%u}", ans.asn_row);
+				first = false;
+			}
+			if (ans.has_cc) {
+				tw_buf_adds(&out, first ? "\"country\":{\"file\":"
+							: ",\"country\":{\"file\":");
+				json_str(&out, ans.cc_file);
+				tw_buf_adds(&out, ",\"format\":");
+				json_str(&out, ans.cc_kind);
+				tw_buf_printf(&out, ",\"line\":%u}", ans.cc_row);
+			}
+			tw_buf_adds(&out, "}}\n");
+		} else {
+			tw_buf_printf(&out, "%s\n", as);
+			if (sp)
+				tw_buf_printf(&out, "  special   %s (%s): never reported\n",
+					      sp->name, sp->rfc);
+			if (ans.has_asn) {
+				tw_nd_prefix(&a, &ans.asn_lo, &ans.asn_hi, pfx, sizeof(pfx));
+				tw_buf_printf(&out, "  network   %s\n", pfx);
+				tw_buf_printf(&out, "  AS        AS%u ", ans.asn);
+				tw_esc_term(&out, ans.org, strlen(ans.org));
+				tw_buf_adds(&out, "\n            from ");
+				tw_esc_term(&out, ans.asn_file, strlen(ans.asn_file));
+				tw_buf_printf(&out, " line %u (%s)\n", ans.asn_row, ans.asn_kind);
+			} else if (have) {
+				tw_buf_adds(&out, "  AS        not in the index\n");
+			}
+			if (ans.has_cc) {
+				tw_buf_printf(&out, "  country   %c%c, %s%s\n", ans.cc[0],
+					      ans.cc[1], tw_nd_status_name(ans.status),
+					      ans.status == TW_ND_STATUS_AVAILABLE ||
+						      ans.status == TW_ND_STATUS_RESERVED
+						  ? " (unallocated: a bogon)"
+						  : "");
+				tw_buf_adds(&out, "            from ");
+				tw_esc_term(&out, ans.cc_file, strlen(ans.cc_file));
+				tw_buf_printf(&out, " line %u (%s)\n", ans.cc_row, ans.cc_kind);
+			} else if (have) {
+				tw_buf_adds(&out, "  country   not in the index\n");
+			}
+			tw_buf_adds(&out, "  rdns, abuse contact: not looked up (offline)\n");
+		}
+		if (tw_buf_flush(&out, stdout))
+			rc = TW_EXIT_INPUT;
+	}
+	tw_buf_fini(&out);
+	if (have)
+		tw_netdb_close(&nd);
+	return rc;
+}
