@@ -432,10 +432,14 @@ int tw_nd_write(struct tw_nd_builder *b, const char *path, struct tw_errctx *ec)
 		h.cnt[t] = f[t].n;
 		off += (f[t].n * esz[t] + 7) & ~7ull;
 	}
-	h.off_top[0] = off;
-	off += (TOP_N * 4 + 7) & ~7ull;
-	h.off_top[1] = off;
-	off += (TOP_N * 4 + 7) & ~7ull;
+	/* The /16 indexes pay only for large tables (a small index stays small). */
+	bool with_top = f[0].n + f[2].n > 4096;
+	if (with_top) {
+		h.off_top[0] = off;
+		off += (TOP_N * 4 + 7) & ~7ull;
+		h.off_top[1] = off;
+		off += (TOP_N * 4 + 7) & ~7ull;
+	}
 	h.off[T_SRC] = off;
 	h.cnt[T_SRC] = b->nsrc;
 	off += b->nsrc * sizeof(struct nd_src);
@@ -478,10 +482,12 @@ int tw_nd_write(struct tw_nd_builder *b, const char *path, struct tw_errctx *ec)
 			}
 		}
 	}
-	PAD_TO(h.off_top[0]);
-	PUT(top[0], TOP_N * 4);
-	PAD_TO(h.off_top[1]);
-	PUT(top[1], TOP_N * 4);
+	if (with_top) {
+		PAD_TO(h.off_top[0]);
+		PUT(top[0], TOP_N * 4);
+		PAD_TO(h.off_top[1]);
+		PUT(top[1], TOP_N * 4);
+	}
 	PAD_TO(h.off[T_SRC]);
 	for (unsigned i = 0; i < b->nsrc; i++) {
 		struct nd_src s = {b->src[i].name, b->src[i].kind, b->src[i].rows, b->src[i].mtime};
@@ -522,47 +528,28 @@ static bool span_ok(size_t size, uint64_t off, uint64_t cnt, size_t esz)
 	return off % 8 == 0 && off <= size && cnt <= (size - off) / (esz ? esz : 1);
 }
 
-int tw_netdb_open(struct tw_netdb *db, const char *path, struct tw_errctx *ec)
+/* Checks an index in memory: every offset, count, string and range. NULL when it is
+ * valid, else the reason. */
+static const char *nd_check(const uint8_t *base, size_t size)
 {
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	memset(db, 0, sizeof(*db));
-	if (fd < 0)
-		return tw_err_set(ec, errno == ENOENT ? TW_E_NOTFOUND : TW_E_IO, errno,
-				  "%s: cannot open", path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size < (off_t)sizeof(struct tw_nd_hdr)) {
-		close(fd);
-		return tw_err_set(ec, TW_E_INVALID, 0, "%s: not a tracewall network index", path);
-	}
-	size_t size = (size_t)st.st_size;
-	void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return tw_err_set(ec, TW_E_IO, errno, "%s: cannot map", path);
-	const struct tw_nd_hdr *h = m;
-	const char *why = NULL;
+	const struct tw_nd_hdr *h = (const struct tw_nd_hdr *)base;
 	size_t esz[4] = {sizeof(struct nd_e4), sizeof(struct nd_entry), sizeof(struct nd_e4),
 			 sizeof(struct nd_entry)};
-	if (memcmp(h->magic, ND_MAGIC, 8) || h->version != ND_VERSION || h->endian != ND_ENDIAN) {
-		why = "not a tracewall network index of this version";
-		goto bad;
-	}
+	if (size < sizeof(*h))
+		return "not a tracewall network index";
+	if (memcmp(h->magic, ND_MAGIC, 8) || h->version != ND_VERSION || h->endian != ND_ENDIAN)
+		return "not a tracewall network index of this version";
 	for (int t = 0; t < 4; t++)
-		if (!span_ok(size, h->off[t], h->cnt[t], esz[t]) || h->cnt[t] > UINT32_MAX) {
-			why = "a table lies outside the file";
-			goto bad;
-		}
-	if (!span_ok(size, h->off_top[0], TOP_N, 4) || !span_ok(size, h->off_top[1], TOP_N, 4) ||
+		if (!span_ok(size, h->off[t], h->cnt[t], esz[t]) || h->cnt[t] > UINT32_MAX)
+			return "a table lies outside the file";
+	if ((h->off_top[0] != 0) != (h->off_top[1] != 0) ||
+	    (h->off_top[0] && (!span_ok(size, h->off_top[0], TOP_N, 4) ||
+			       !span_ok(size, h->off_top[1], TOP_N, 4))) ||
 	    !span_ok(size, h->off[T_SRC], h->cnt[T_SRC], sizeof(struct nd_src)) ||
 	    h->off[T_STR] > size || h->cnt[T_STR] > size - h->off[T_STR] || h->cnt[T_STR] == 0 ||
-	    ((const char *)m)[h->off[T_STR] + h->cnt[T_STR] - 1] != '\0' || h->cnt[T_SRC] > 64) {
-		why = "an index or the string table lies outside the file";
-		goto bad;
-	}
+	    base[h->off[T_STR] + h->cnt[T_STR] - 1] != '\0' || h->cnt[T_SRC] > 64)
+		return "an index or the string table lies outside the file";
 	/* Every entry: within the string table and sources, ordered and disjoint. */
-	const uint8_t *base = m;
 	uint64_t nstr = h->cnt[T_STR];
 	for (int t = 0; t < 4; t++) {
 		tw_u128 prev_hi = 0;
@@ -584,40 +571,73 @@ int tw_netdb_open(struct tw_netdb *db, const char *path, struct tw_errctx *ec)
 				org = e->org, src = e->src, status = e->status;
 			}
 			if (lo > hi || (i && lo <= prev_hi) || org >= nstr ||
-			    src >= h->cnt[T_SRC] || status >= TW_ND_STATUS_N) {
-				why = "a range is out of order or points outside its tables";
-				goto bad;
-			}
+			    src >= h->cnt[T_SRC] || status >= TW_ND_STATUS_N)
+				return "a range is out of order or points outside its tables";
 			prev_hi = hi;
 		}
 	}
-	for (int t = 0; t < 2; t++) {
+	for (int t = 0; t < 2 && h->off_top[0]; t++) {
 		const uint32_t *top = (const uint32_t *)(base + h->off_top[t]);
 		uint64_t cnt = h->cnt[t == 0 ? T_ASN4 : T_CC4];
 		for (uint32_t k = 0; k < TOP_N; k++)
-			if (top[k] > cnt || (k && top[k] < top[k - 1])) {
-				why = "the /16 index is inconsistent";
-				goto bad;
-			}
+			if (top[k] > cnt || (k && top[k] < top[k - 1]))
+				return "the /16 index is inconsistent";
 	}
 	const struct nd_src *srcs = (const struct nd_src *)(base + h->off[T_SRC]);
 	for (uint64_t i = 0; i < h->cnt[T_SRC]; i++)
-		if (srcs[i].name >= nstr || srcs[i].kind >= nstr) {
-			why = "a source name lies outside the string table";
-			goto bad;
-		}
+		if (srcs[i].name >= nstr || srcs[i].kind >= nstr)
+			return "a source name lies outside the string table";
+	return NULL;
+}
+
+int tw_netdb_from_memory(struct tw_netdb *db, const void *p, size_t n, struct tw_errctx *ec)
+{
+	memset(db, 0, sizeof(*db));
+	if ((uintptr_t)p % 8)
+		return tw_err_set(ec, TW_E_INVALID, 0, "index not aligned in memory");
+	const char *why = nd_check(p, n);
+	if (why)
+		return tw_err_set(ec, TW_E_INVALID, 0, "%s", why);
+	db->map = p;
+	db->size = n;
+	db->h = p;
+	return TW_OK;
+}
+
+int tw_netdb_open(struct tw_netdb *db, const char *path, struct tw_errctx *ec)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	memset(db, 0, sizeof(*db));
+	if (fd < 0)
+		return tw_err_set(ec, errno == ENOENT ? TW_E_NOTFOUND : TW_E_IO, errno,
+				  "%s: cannot open", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size < (off_t)sizeof(struct tw_nd_hdr)) {
+		close(fd);
+		return tw_err_set(ec, TW_E_INVALID, 0, "%s: not a tracewall network index", path);
+	}
+	size_t size = (size_t)st.st_size;
+	void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return tw_err_set(ec, TW_E_IO, errno, "%s: cannot map", path);
+	const char *why = nd_check(m, size);
+	if (why) {
+		munmap(m, size);
+		return tw_err_set(ec, TW_E_INVALID, 0, "%s: %s", path, why);
+	}
 	db->map = m;
 	db->size = size;
-	db->h = h;
+	db->h = m;
+	db->mapped = true;
 	return TW_OK;
-bad:
-	munmap(m, size);
-	return tw_err_set(ec, TW_E_INVALID, 0, "%s: %s", path, why);
 }
 
 void tw_netdb_close(struct tw_netdb *db)
 {
-	if (db->map)
+	if (db->map && db->mapped)
 		munmap((void *)db->map, db->size);
 	memset(db, 0, sizeof(*db));
 }
@@ -631,12 +651,16 @@ static const char *str_at(const struct tw_netdb *db, uint32_t off)
 static const struct nd_e4 *find4(const struct tw_netdb *db, int t, uint32_t x)
 {
 	const struct nd_e4 *e = (const struct nd_e4 *)(db->map + db->h->off[t]);
-	const uint32_t *top = (const uint32_t *)(db->map + db->h->off_top[t == T_ASN4 ? 0 : 1]);
-	uint32_t lo = top[x >> 16], hi = top[(x >> 16) + 1];
 	uint64_t n = db->h->cnt[t];
-	/* The first entry whose end >= x lies in [lo, hi] (hi may be n). */
-	if (hi < n)
-		hi++;
+	uint32_t lo = 0, hi = (uint32_t)n;
+	if (db->h->off_top[0]) {
+		const uint32_t *top =
+		    (const uint32_t *)(db->map + db->h->off_top[t == T_ASN4 ? 0 : 1]);
+		lo = top[x >> 16], hi = top[(x >> 16) + 1];
+		/* The first entry whose end >= x lies in [lo, hi] (hi may be n). */
+		if (hi < n)
+			hi++;
+	}
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (e[mid].hi < x)

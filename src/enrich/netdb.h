@@ -93,12 +93,15 @@ struct tw_netdb {
 	const uint8_t *map;
 	size_t size;
 	const struct tw_nd_hdr *h;
+	bool mapped; /* map is ours to unmap */
 };
 
 /* Opens and checks an index (every offset, count and string). TW_E_NOTFOUND when the file
  * does not exist, TW_E_INVALID when it is not a valid index. */
 int tw_netdb_open(struct tw_netdb *db, const char *path, struct tw_errctx *ec);
 void tw_netdb_close(struct tw_netdb *db);
+/* The same checks on an index already in memory (8-byte aligned; it must outlive db). */
+int tw_netdb_from_memory(struct tw_netdb *db, const void *p, size_t n, struct tw_errctx *ec);
 
 struct tw_nd_answer {
 	bool has_asn, has_cc;

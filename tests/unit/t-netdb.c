@@ -183,13 +183,15 @@ static void t_hostile_index(void)
 	unsigned char *copy = malloc(size);
 	memcpy(copy, db.map, size);
 	tw_netdb_close(&db);
+	uint64_t off0;
+	memcpy(&off0, copy + 24, 8); /* the header's offset of the first table */
 	struct {
 		size_t at;
 		unsigned char v;
-	} damage[] = {{0, 'X'},	      /* magic */
-		      {24, 0xff},     /* a table offset */
-		      {64 + 7, 0x7f}, /* a count */
-		      {200, 0xff}};   /* the first entry's start beyond its end */
+	} damage[] = {{0, 'X'},			 /* magic */
+		      {24, 0xff},		 /* a table offset */
+		      {64 + 7, 0x7f},		 /* a count */
+		      {(size_t)off0 + 3, 0xff}}; /* the first entry's start beyond its end */
 	for (size_t k = 0; k < sizeof(damage) / sizeof(damage[0]); k++) {
 		unsigned char *d = malloc(size);
 		memcpy(d, copy, size);
@@ -213,5 +215,31 @@ static void t_hostile_index(void)
 	tw_nd_builder_fini(&b);
 }
 
+/* A large IPv4 table gets the /16 index: lookups through it agree with the ranges. */
+static void t_top_index(void)
+{
+	struct tw_nd_builder b;
+	struct tw_netdb db;
+	tw_nd_builder_init(&b);
+	tw_nd_source(&b, "x", "test", 0);
+	for (uint32_t i = 0; i < 6000; i++) /* 6,000 /24s with gaps, across 24 /16s */
+		tw_nd_add_asn(&b, TW_AF_INET, (tw_u128)(0x0a000000u + i * 512),
+			      (tw_u128)(0x0a000000u + i * 512 + 255), i + 1, NULL, 0, 0, i + 1);
+	build(&b, &db);
+	CHECK(db.h != NULL);
+	uint32_t bad = 0;
+	for (uint32_t i = 0; i < 6000; i += 7) {
+		struct tw_addr a;
+		tw_u128_to_addr((tw_u128)(0x0a000000u + i * 512 + 17), TW_AF_INET, &a);
+		bad += tw_netdb_asn(&db, &a) != i + 1;
+		tw_u128_to_addr((tw_u128)(0x0a000000u + i * 512 + 300), TW_AF_INET, &a);
+		bad += tw_netdb_asn(&db, &a) != 0; /* in a gap */
+	}
+	CHECK_EQ_U(bad, 0);
+	tw_netdb_close(&db);
+	unlink(idx);
+	tw_nd_builder_fini(&b);
+}
+
 TW_SUITE(netdb, {"readers", t_readers}, {"longest_match", t_longest_match},
-	 {"hostile_index", t_hostile_index});
+	 {"hostile_index", t_hostile_index}, {"top_index", t_top_index});
