@@ -8,6 +8,8 @@
 #      and the out-of-memory sweep (TW_FAULT_ALLOC=1..60) there
 # Each suite prints TAP; the totals end the run as "tests: N passed, N failed, N skipped".
 set -u
+# Hermetic: no configuration file or network index of the machine's own.
+export TRACEWALL_CONF=/nonexistent/tracewall.conf XDG_DATA_HOME=/nonexistent
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 PY=/usr/bin/python3

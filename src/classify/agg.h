@@ -240,6 +240,12 @@ struct tw_srcsum {
 	/* Worth a look (the analysis view shows these first): reportable, a scan or sweep,
 	 * or a rule with a weight matched (not backscatter). */
 	bool notable;
+	/* Enrichment from the offline index (enrich/enrich.c), when there is one. */
+	bool has_asn, has_cc;
+	uint32_t asn;
+	const char *org; /* in the index's map */
+	char cc[3];
+	int alloc; /* enum tw_nd_status */
 };
 
 /* Builds the summaries, the sources worth a look first (notable), each part sorted by

@@ -166,6 +166,14 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 		r = tw_conf_add_own(c, v, ec);
 		return r;
 	}
+	if (!strcmp(sec, "analyze") && !strcmp(name, "netdb")) {
+		size_t l = strlen(v);
+		if (!l || l >= sizeof(c->netdb))
+			return tw_err_set(ec, TW_E_RANGE, 0,
+					  "[analyze] netdb: empty or too long a path");
+		memcpy(c->netdb, v, l + 1);
+		return TW_OK;
+	}
 	if (!strcmp(sec, "analyze") && !strcmp(name, "signatures")) {
 		size_t l = strlen(v);
 		if (!l || l >= sizeof(c->signatures))

@@ -13,6 +13,8 @@
 #include "core/err.h"
 
 #define TW_CONF_DEFAULT_PATH "/etc/tracewall/tracewall.conf"
+/* The environment variable that names another default (tests, packagers). */
+#define TW_CONF_ENV "TRACEWALL_CONF"
 #define TW_CONF_OWN_MAX	     64
 /* In-window distinct counts are exact small sets: thresholds are at most this. */
 #define TW_CONF_THRESH_MAX 64
@@ -31,6 +33,7 @@ struct tw_conf {
 	/* Same payload from this many sources or more: likely forged. */
 	uint32_t spoof_sources;
 	char signatures[1024]; /* "" = the compiled-in rules */
+	char netdb[1024];      /* the offline network index; "" = the default path */
 	struct {
 		struct tw_addr net;
 		unsigned plen;

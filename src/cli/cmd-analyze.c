@@ -19,6 +19,7 @@
 #include "classify/classify.h"
 #include "classify/conf.h"
 #include "classify/sigs.h"
+#include "enrich/enrich.h"
 #include "cli/cli.h"
 #include "core/codepage.h"
 #include "core/esc.h"
@@ -161,8 +162,12 @@ static void usage(FILE *f)
 		"  --signatures FILE the per-event rules (default: the compiled-in\n"
 		"                    data/signatures.rules)\n"
 		"  --own CIDR,...    your own networks: their sources are never reportable\n"
-		"  --explain ADDR    every rule and threshold that decided about one source,\n"
-		"                    with the first events as evidence\n"
+		"  --config FILE     the configuration (default /etc/tracewall/tracewall.conf\n"
+		"                    when it exists, or $TRACEWALL_CONF)\n"
+		"  --netdb FILE      the offline network index (default\n"
+		"                    $XDG_DATA_HOME/tracewall/netdb.idx when it exists)\n"
+		"  --explain ADDR    every rule, threshold and incident that decided about one\n"
+		"                    source, with the evidence lines\n"
 		"  -v, --verbose     name file and line of every skipped line on stderr\n"
 		"  -h, --help        this help\n");
 }
@@ -577,6 +582,13 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		      m->danger, s->max_weight);
 	tw_buf_printf(b, "  confidence %.1f, %s\n", m->confidence,
 		      m->reportable ? "reportable" : "not reportable");
+	if (m->has_asn) {
+		tw_buf_printf(b, "  network AS%u ", m->asn);
+		tw_esc_term(b, m->org, strlen(m->org));
+		tw_buf_addc(b, '\n');
+	}
+	if (m->has_cc)
+		tw_buf_printf(b, "  country %s, %s\n", m->cc, tw_nd_status_name(m->alloc));
 	for (unsigned w = 0; w < m->nwhy; w++) {
 		tw_buf_adds(b, "  why: ");
 		tw_esc_term(b, m->why[w], strlen(m->why[w]));
@@ -641,6 +653,30 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		if (explained.ev[i].kind == 0)
 			evidence_line(b, file, explained.ev[i].offset);
 	}
+}
+
+/* The offline network index: --netdb or the configuration's, else the default path when
+ * it exists. A named index that cannot be used is said so; analysis goes on without it. */
+static bool open_netdb(struct tw_netdb *nd)
+{
+	const struct tw_conf *c = tw_conf_active();
+	char path[4096];
+	struct tw_errctx ec;
+	bool named = c->netdb[0] != '\0';
+	if (named)
+		snprintf(path, sizeof(path), "%s", c->netdb);
+	else if (tw_netdb_default_path(path, sizeof(path)) != TW_OK)
+		return false;
+	memset(&ec, 0, sizeof(ec));
+	int r = tw_netdb_open(nd, path, &ec);
+	if (r == TW_OK)
+		return true;
+	if (named || r != TW_E_NOTFOUND) {
+		fputs("tracewall: warning: ", stderr);
+		tw_cli_puts_safe(stderr, ec.msg);
+		fputs(" (no AS or country information)\n", stderr);
+	}
+	return false;
 }
 
 /* Reading evidence lines back: one descriptor per input file, opened on first use. */
@@ -789,6 +825,11 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		if (o->json || o->explain)
 			resolve_evidence(o, files, nfiles, &agg);
 		struct tw_srcsum *sums = tw_agg_summarise(&agg, o->top_ports, &n);
+		/* Offline enrichment: the network index when there is one (never the network). */
+		struct tw_netdb nd;
+		bool have_nd = sums && open_netdb(&nd);
+		if (have_nd)
+			tw_enrich_sources(sums, n, &nd);
 		if (!sums) {
 			fprintf(stderr, "tracewall: out of memory\n");
 			rc = TW_EXIT_INPUT;
@@ -814,6 +855,8 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			tw_agg_summary_free(sums);
 		}
 	done:
+		if (have_nd)
+			tw_netdb_close(&nd);
 		if (agg.oom)
 			fprintf(stderr,
 				"tracewall: warning: out of memory, counts are incomplete\n");
@@ -844,7 +887,9 @@ static int load_config(int argc, char **argv, struct tw_conf *conf)
 			path = argv[i] + 9;
 	}
 	memset(&ec, 0, sizeof(ec));
-	int r = tw_conf_load(path ? path : TW_CONF_DEFAULT_PATH, conf, &ec);
+	const char *env = getenv(TW_CONF_ENV);
+	const char *dflt = env && *env ? env : TW_CONF_DEFAULT_PATH;
+	int r = tw_conf_load(path ? path : dflt, conf, &ec);
 	if (r == TW_OK || (r == TW_E_NOTFOUND && !path))
 		return 0;
 	fputs("tracewall: ", stderr);
@@ -871,7 +916,8 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_SIGNATURES,
 		O_OWN,
 		O_EXPLAIN,
-		O_CONFIG
+		O_CONFIG,
+		O_NETDB
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -890,6 +936,7 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"own", required_argument, NULL, O_OWN},
 	    {"explain", required_argument, NULL, O_EXPLAIN},
 	    {"config", required_argument, NULL, O_CONFIG},
+	    {"netdb", required_argument, NULL, O_NETDB},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -981,6 +1028,13 @@ int tw_cmd_analyze(int argc, char **argv)
 			break;
 		}
 		case O_CONFIG: break; /* read before the other options */
+		case O_NETDB:
+			if (strlen(optarg) >= sizeof(conf.netdb)) {
+				fputs("tracewall: --netdb: path too long\n", stderr);
+				return TW_EXIT_USAGE;
+			}
+			snprintf(conf.netdb, sizeof(conf.netdb), "%s", optarg);
+			break;
 		case O_EXPLAIN:
 			if (tw_addr_parse(optarg, strlen(optarg), &o.explain_addr) != TW_OK) {
 				fprintf(stderr, "tracewall: --explain: not an address: '");

@@ -11,9 +11,11 @@
 static bool sniff(const char *p, size_t len)
 {
 	/* The version line "2|ripencc|…" or a record "ripencc|…|ipv4|…". */
+	/* (Each prefix compared only when the line is that long: a fuzzer's find.) */
 	return len > 2 && (memchr(p, '|', len) != NULL) &&
-	       (!memcmp(p, "2|", 2) || !memcmp(p, "2.3|", 4) || memmem(p, len, "|ipv4|", 6) ||
-		memmem(p, len, "|ipv6|", 6) || memmem(p, len, "|asn|", 5));
+	       (!memcmp(p, "2|", 2) || (len >= 4 && !memcmp(p, "2.3|", 4)) ||
+		memmem(p, len, "|ipv4|", 6) || memmem(p, len, "|ipv6|", 6) ||
+		memmem(p, len, "|asn|", 5));
 }
 
 static int status_of(const char *s, size_t n)

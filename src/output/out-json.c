@@ -7,6 +7,7 @@
 
 #include "core/codepage.h"
 #include "core/time.h"
+#include "enrich/netdb.h"
 
 static void key(struct tw_buf *b, bool *first, const char *k)
 {
@@ -217,6 +218,20 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 			str(b, m->why[w], strlen(m->why[w]));
 		}
 		tw_buf_addc(b, ']');
+		/* Enrichment (DESIGN.md: asn, org, country), from the offline index. */
+		if (m->has_asn) {
+			key(b, &first, "asn");
+			tw_buf_printf(b, "%u", m->asn);
+			key(b, &first, "org");
+			str(b, m->org, strlen(m->org));
+		}
+		if (m->has_cc) {
+			key(b, &first, "country");
+			str(b, m->cc, strlen(m->cc));
+			key(b, &first, "allocation");
+			const char *al = tw_nd_status_name(m->alloc);
+			str(b, al, strlen(al));
+		}
 		/* Beyond the contract: a port scan or sweep, named and bounded. */
 		if (m->scan_kind) {
 			key(b, &first, "scan");

@@ -136,9 +136,15 @@ static void counts(struct tw_buf *b, const struct tw_srcsum *m)
 static void write_notable(struct tw_buf *b, const struct tw_srcsum *sums, size_t k)
 {
 	int aw = addr_width(sums, 0, k);
-	tw_buf_printf(b, "\nWorth a look (%zu source%s):\n%-*s %9s %6s %6s %2s %4s  %-28s %s\n", k,
+	bool net = false;
+	for (size_t i = 0; i < k; i++)
+		net |= sums[i].has_asn || sums[i].has_cc;
+	tw_buf_printf(b, "\nWorth a look (%zu source%s):\n%-*s %9s %6s %6s %2s %4s  %-28s ", k,
 		      k == 1 ? "" : "s", aw, "SOURCE", "PACKETS", "DSTS", "PORTS", "DL", "CONF",
-		      "CLASS", "VERDICT");
+		      "CLASS");
+	if (net)
+		tw_buf_printf(b, "%-14s ", "NETWORK");
+	tw_buf_adds(b, "VERDICT\n");
 	for (size_t i = 0; i < k; i++) {
 		const struct tw_srcsum *m = &sums[i];
 		char a[TW_ADDR_STRLEN], cls[96];
@@ -153,6 +159,16 @@ static void write_notable(struct tw_buf *b, const struct tw_srcsum *sums, size_t
 		else
 			snprintf(cls, sizeof(cls), "%s", m->cls);
 		tw_buf_printf(b, "%-28s ", cls);
+		if (net) {
+			char nw[32] = "-";
+			if (m->has_asn && m->has_cc)
+				snprintf(nw, sizeof(nw), "AS%u %s", m->asn, m->cc);
+			else if (m->has_asn)
+				snprintf(nw, sizeof(nw), "AS%u", m->asn);
+			else if (m->has_cc)
+				snprintf(nw, sizeof(nw), "%s", m->cc);
+			tw_buf_printf(b, "%-14s ", nw);
+		}
 		if (m->reportable) {
 			tw_buf_adds(b, "reportable");
 		} else {

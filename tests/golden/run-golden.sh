@@ -8,6 +8,8 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$(cd "$BUILD" && pwd)/tracewall
 EXP=$TOP/tests/golden/expected
 export TZ=UTC LC_ALL=C
+# Hermetic: no configuration file or network index of the machine's own.
+export TRACEWALL_CONF=/nonexistent/tracewall.conf XDG_DATA_HOME=/nonexistent
 n=0 pass=0 fail=0
 cd "$TOP"
 while read -r name input expected args; do

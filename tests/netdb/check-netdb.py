@@ -87,7 +87,7 @@ rc, out, err = tw("trace", "--db", db, "203.0.113.5")
 check("trace text marks unallocated space as a bogon", "unallocated: a bogon" in out, out)
 rc, out, err = tw("db", "info", "--db", db)
 check("db info lists the three files and the table sizes",
-      rc == 0 and out.count("ranges, data of") == 3 and "AS ranges:      6 IPv4, 1 IPv6" in out,  # the /24 split around the /26
+      rc == 0 and out.count("ranges, data of") == 3 and "AS ranges:      7 IPv4, 1 IPv6" in out,  # the /24 split around the /26
       out + err)
 # A bad line stops the import with FILE:LINE, and the index in place stays.
 rc, out, err = tw("db", "import", "--db", db, f("bad.csv"))
@@ -102,6 +102,32 @@ with open(os.path.join(tmp, "junk.idx"), "wb") as j:
     j.write(b"TWNETDB1" + b"\xff" * 300)
 rc, out, err = tw("trace", "--db", os.path.join(tmp, "junk.idx"), "192.0.2.1")
 check("a damaged index is refused with a reason (exit 3)", rc == 3 and "junk.idx:" in err, err)
+
+# analyze enriches from the index: AS, organisation, country; a bogon is never reportable.
+db = os.path.join(tmp, "fixture.idx")
+rc, out, err = tw("db", "import", "--db", db, f("asn.csv"), f("ip2asn.tsv"), f("delegated.txt"))
+log = os.path.join(tmp, "scan.log")
+with open(log, "w") as fh:
+    for src in ("5.6.8.9", "5.6.7.9"):
+        for i in range(12):
+            fh.write("Aug  9 10:00:%02d gw kernel: DROP IN=eth0 OUT= SRC=%s DST=192.0.2.10 LEN=44 "
+                     "TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=40000 DPT=%d WINDOW=1024 "
+                     "RES=0x00 SYN URGP=0\n" % (i, src, 1000 + i))
+rc, out, err = tw("analyze", "--json", "--year", "2004", "--netdb", db, log)
+got = {o["src"]: o for o in map(json.loads, out.splitlines())}
+o = got.get("5.6.8.9", {})
+check("analyze --json: AS, organisation, country and allocation from the index; reportable",
+      o.get("asn") == 64501 and o.get("org") == "EXAMPLE-SCANNER-NET" and o.get("country") == "ZZ"
+      and o.get("allocation") == "allocated" and o.get("reportable") is True, json.dumps(o))
+o = got.get("5.6.7.9", {})
+check("analyze --json: a scan from unallocated space (a bogon) is not reportable, and says why",
+      o.get("reportable") is False and o.get("confidence") == 0.0
+      and any("unallocated" in w for w in o.get("why", [])), json.dumps(o))
+rc, out, err = tw("analyze", "--year", "2004", "--netdb", db, log)
+check("analyze text: the NETWORK column", "NETWORK" in out and "AS64501 ZZ" in out, out)
+rc, out, err = tw("analyze", "--year", "2004", "--netdb", os.path.join(tmp, "none.idx"), log)
+check("a named index that is missing: a warning, the analysis still runs",
+      rc == 0 and "warning" in err and "5.6.8.9" in out, err)
 
 # ---- real data of the corpus --------------------------------------------------------------
 if not os.path.isdir(CORPUS):

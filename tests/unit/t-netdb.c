@@ -87,6 +87,12 @@ static void t_readers(void)
 	CHECK(tw_nd_detect("d", "2|ripencc|20260101|6|1|2|+0000", 30) == &tw_nd_delegated);
 	CHECK(tw_nd_detect("x.mmdb", "", 0) == &tw_nd_mmdb);
 	CHECK(tw_nd_detect("junk", "hello world", 11) == NULL);
+	/* A 3-byte line must not be compared as 4 bytes (fuzz-netdb's find; ASan would see it
+	 * in the sanitizer run of this test). */
+	char *three = malloc(3);
+	memcpy(three, "|2x", 3);
+	CHECK(!tw_nd_delegated.sniff(three, 3));
+	free(three);
 
 	struct tw_netdb db;
 	build(&b, &db);
