@@ -14,8 +14,8 @@
 
 #define TW_CONF_DEFAULT_PATH "/etc/tracewall/tracewall.conf"
 /* The environment variable that names another default (tests, packagers). */
-#define TW_CONF_ENV "TRACEWALL_CONF"
-#define TW_CONF_OWN_MAX	     64
+#define TW_CONF_ENV	"TRACEWALL_CONF"
+#define TW_CONF_OWN_MAX 64
 /* In-window distinct counts are exact small sets: thresholds are at most this. */
 #define TW_CONF_THRESH_MAX 64
 
