@@ -135,3 +135,25 @@ if [ "${BENCH_SKIP_PCAP:-0}" != 1 ]; then
 		awk -v t="$twd" -v c="$WALL" 'BEGIN { printf "decode 100 MB: tracewall %.3f s, tshark -Y dcerpc %.2f s: tracewall is %.0fx faster (target: at least 50x)\n", t, c, c / (t > 0 ? t : 0.005) }'
 	fi
 fi
+
+# The offline network index (issue 6): import of an ASN CSV the size of ip-location-db's
+# (generated: 412,000 IPv4 + 103,000 IPv6 rows), then 10 M random IPv4 lookups on one core,
+# and, on the MaxMind test database of the corpus, the same lookups through libmaxminddb.
+if [ "${BENCH_SKIP_NETDB:-0}" != 1 ]; then
+	astamp=$(md5sum bench/gen-asncsv.c | cut -c1-12)
+	AC=$D/asn-$astamp.csv
+	[ -s "$AC" ] || "$BUILD/bench/gen-asncsv" 412000 103000 42 >"$AC"
+	IDX=$(mktemp /tmp/tw-bench-XXXXXX.idx)
+	cat "$AC" >/dev/null
+	echo
+	measure "tracewall db import" "$RUNS" "$TW" db import --db "$IDX" "$AC"
+	echo "db import of $(wc -l <"$AC") ASN rows: $WALL s, $((RSS / 1024)) MB peak RSS (target: at most 2 s)"
+	"$BUILD/bench/netdb-lookup" "$IDX"
+	MM=../shared/corpus/enrich/mmdb/GeoLite2-ASN-Test.mmdb
+	if [ -s "$MM" ]; then
+		"$TW" db import --db "$IDX" "$MM" >/dev/null
+		echo "on GeoLite2-ASN-Test.mmdb (the same data both ways):"
+		"$BUILD/bench/netdb-lookup" "$IDX" "$MM"
+	fi
+	rm -f "$IDX"
+fi
