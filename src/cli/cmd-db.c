@@ -12,6 +12,7 @@
 #include "core/special.h"
 #include "core/time.h"
 #include "enrich/netdb.h"
+#include "enrich/rdns.h"
 
 static void err_msg(const struct tw_errctx *ec)
 {
@@ -204,12 +205,15 @@ int tw_cmd_db(int argc, char **argv)
 
 static void trace_usage(FILE *f)
 {
-	fputs("usage: tracewall trace [--db PATH] [--json] ADDRESS...\n"
+	fputs("usage: tracewall trace [--db PATH] [--json] [--rdns [--dns-server HOST[:PORT],...]\n"
+	      "                       [--timeout MS]] ADDRESS...\n"
 	      "\n"
 	      "For each address: its network, AS and organisation, country and allocation\n"
 	      "status from the offline index (`tracewall db import`), whether it is a\n"
 	      "special-purpose address, and for each answer the data file and line it came\n"
-	      "from. Nothing is sent over the network.\n",
+	      "from. Nothing is sent over the network unless --rdns: then the PTR name of each\n"
+	      "address is asked of the DNS (the system's servers or --dns-server), all at once,\n"
+	      "and confirmed forward (its A/AAAA must lead back to the address).\n",
 	      f);
 }
 
@@ -224,10 +228,14 @@ int tw_cmd_trace(int argc, char **argv)
 {
 	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
 					      {"json", no_argument, NULL, 'j'},
+					      {"rdns", no_argument, NULL, 'r'},
+					      {"dns-server", required_argument, NULL, 's'},
+					      {"timeout", required_argument, NULL, 't'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	const char *db = NULL;
-	bool json = false;
+	bool json = false, rdns = false;
+	struct tw_rdns_opts ro = {0};
 	int c, rc = TW_EXIT_OK;
 	char path[4096];
 	struct tw_netdb nd;
@@ -239,6 +247,18 @@ int tw_cmd_trace(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'j': json = true; break;
+		case 'r': rdns = true; break;
+		case 's': ro.servers = optarg; break;
+		case 't': {
+			char *end;
+			long ms = strtol(optarg, &end, 10);
+			if (*end || ms < 1 || ms > 60000) {
+				fputs("tracewall: --timeout: milliseconds, 1 to 60000\n", stderr);
+				return TW_EXIT_USAGE;
+			}
+			ro.timeout_ms = (int)ms;
+			break;
+		}
 		case 'h': trace_usage(stdout); return TW_EXIT_OK;
 		default: trace_usage(stderr); return TW_EXIT_USAGE;
 		}
@@ -262,18 +282,42 @@ int tw_cmd_trace(int argc, char **argv)
 			"are known (build one with `tracewall db import`)\n",
 			path);
 	}
-	struct tw_buf out;
-	tw_buf_init(&out);
+	/* Every address first, so that the reverse lookups run together. */
+	size_t na = (size_t)(argc - optind), k = 0;
+	struct tw_addr *addrs = calloc(na, sizeof(*addrs));
+	struct tw_rdns_result *rr = calloc(na, sizeof(*rr));
+	if (!addrs || !rr) {
+		fputs("tracewall: out of memory\n", stderr);
+		free(addrs);
+		free(rr);
+		return TW_EXIT_INPUT;
+	}
 	for (int i = optind; i < argc; i++) {
-		struct tw_addr a;
-		char as[TW_ADDR_STRLEN], pfx[64];
-		if (tw_addr_parse(argv[i], strlen(argv[i]), &a) != TW_OK) {
+		if (tw_addr_parse(argv[i], strlen(argv[i]), &addrs[k]) != TW_OK) {
 			fputs("tracewall: trace: not an address: '", stderr);
 			tw_cli_puts_safe(stderr, argv[i]);
 			fputs("'\n", stderr);
 			rc = TW_EXIT_USAGE;
 			continue;
 		}
+		rr[k].status = TW_RDNS_NOTASKED;
+		k++;
+	}
+	if (rdns && k) {
+		memset(&ec, 0, sizeof(ec));
+		if (tw_rdns_lookup(addrs, k, rr, &ro, &ec) != TW_OK) {
+			err_msg(&ec);
+			rc = ec.code == TW_E_INVALID ? TW_EXIT_USAGE : TW_EXIT_NETWORK;
+			for (size_t i = 0; i < k; i++)
+				rr[i].status = TW_RDNS_ERROR;
+		}
+	}
+	struct tw_buf out;
+	tw_buf_init(&out);
+	for (size_t i = 0; i < k; i++) {
+		struct tw_addr a = addrs[i];
+		const struct tw_rdns_result *res = &rr[i];
+		char as[TW_ADDR_STRLEN], pfx[64];
 		tw_addr_format(&a, as);
 		struct tw_nd_answer ans;
 		bool found = have && tw_netdb_lookup(&nd, &a, &ans);
@@ -300,6 +344,15 @@ int tw_cmd_trace(int argc, char **argv)
 			if (sp) {
 				tw_buf_adds(&out, ",\"special\":");
 				json_str(&out, sp->name);
+			}
+			if (res->status == TW_RDNS_OK) {
+				tw_buf_adds(&out, ",\"rdns\":");
+				json_str(&out, res->name);
+				tw_buf_adds(&out, res->confirmed ? ",\"rdns_confirmed\":true"
+								 : ",\"rdns_confirmed\":false");
+			} else if (res->status != TW_RDNS_NOTASKED) {
+				tw_buf_adds(&out, ",\"rdns_status\":");
+				json_str(&out, tw_rdns_status_name(res->status));
 			}
 			tw_buf_adds(&out, ",\"how\":{");
 			bool first = true;
@@ -349,7 +402,23 @@ int tw_cmd_trace(int argc, char **argv)
 			} else if (have) {
 				tw_buf_adds(&out, "  country   not in the index\n");
 			}
-			tw_buf_adds(&out, "  rdns, abuse contact: not looked up (offline)\n");
+			if (res->status == TW_RDNS_NOTASKED)
+				tw_buf_adds(&out,
+					    "  rdns      not looked up (--rdns asks the DNS)\n");
+			else if (res->status == TW_RDNS_OK) {
+				tw_buf_adds(&out, "  rdns      ");
+				tw_esc_term(&out, res->name, strlen(res->name));
+				tw_buf_adds(&out,
+					    res->confirmed
+						? " (forward-confirmed)\n"
+						: " (NOT forward-confirmed: the name does not lead "
+						  "back; anyone can write a PTR)\n");
+			} else {
+				tw_buf_printf(&out, "  rdns      none (%s)\n",
+					      tw_rdns_status_name(res->status));
+			}
+			tw_buf_adds(&out,
+				    "  abuse     not looked up (RDAP/whois: not built yet)\n");
 		}
 		if (tw_buf_flush(&out, stdout))
 			rc = TW_EXIT_INPUT;
@@ -357,5 +426,7 @@ int tw_cmd_trace(int argc, char **argv)
 	tw_buf_fini(&out);
 	if (have)
 		tw_netdb_close(&nd);
+	free(addrs);
+	free(rr);
 	return rc;
 }

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reverse DNS through c-ares (issue 6): many PTR queries in flight at once, each name
+ * forward-confirmed (its A/AAAA must lead back to the address), with a timeout. Only when
+ * the user asks (`--rdns`): the probing party may see the queries. */
+#ifndef TW_ENRICH_RDNS_H
+#define TW_ENRICH_RDNS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/addr.h"
+#include "core/err.h"
+
+enum tw_rdns_status {
+	TW_RDNS_OK,	  /* a name */
+	TW_RDNS_NONAME,	  /* no PTR record (NXDOMAIN or no data) */
+	TW_RDNS_TIMEOUT,  /* no answer in time */
+	TW_RDNS_ERROR,	  /* SERVFAIL, refused, a name that is not a host name … */
+	TW_RDNS_NOTASKED, /* not looked up */
+};
+const char *tw_rdns_status_name(int s);
+
+struct tw_rdns_result {
+	int status;
+	bool confirmed; /* the name's A/AAAA records hold the address */
+	char name[254];
+};
+
+struct tw_rdns_opts {
+	const char *servers; /* "127.0.0.1:5353,…" (c-ares CSV); NULL: the system's */
+	int timeout_ms;	     /* per try; 0 = 2,000 */
+	int tries;	     /* 0 = 2 */
+	unsigned inflight;   /* queries at once; 0 = 256 */
+};
+
+/* Looks up n addresses (out[i] for addrs[i]). TW_OK, or an error when c-ares could not be
+ * set up (a bad server list…), with the reason in ec. */
+int tw_rdns_lookup(const struct tw_addr *addrs, size_t n, struct tw_rdns_result *out,
+		   const struct tw_rdns_opts *o, struct tw_errctx *ec);
+
+#endif

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Reverse DNS end to end (issue 6): a real DNS server (dnsmasq from Debian) started on
+loopback with test records, `tracewall trace --rdns` against it: forward-confirmed names,
+a PTR whose name does not lead back, no PTR, IPv6, a server that never answers (the
+timeout), a server list that is not one, and 2,000 addresses at once (all answered, all
+confirmed). Only 127.0.0.1 is ever queried. Prints TAP. Usage: check-rdns.py BUILD_DIR"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+TW = os.path.join(os.path.abspath(BUILD), "tracewall")
+n = ok_n = fail_n = skip_n = 0
+
+
+def check(name, cond, why=""):
+    global n, ok_n, fail_n
+    n += 1
+    ok_n += bool(cond)
+    fail_n += not cond
+    print("%s %d - %s" % ("ok" if cond else "not ok", n, name))
+    if not cond:
+        for line in str(why).splitlines()[:15]:
+            print("#   " + line)
+
+
+def free_port(kind=socket.SOCK_DGRAM):
+    s = socket.socket(socket.AF_INET, kind)
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def trace(server, *addrs, timeout=1000):
+    p = subprocess.run([TW, "trace", "--json", "--rdns", "--dns-server", server, "--timeout",
+                        str(timeout)] + list(addrs), capture_output=True,
+                       env=dict(os.environ, TZ="UTC", XDG_DATA_HOME="/nonexistent"))
+    got = {}
+    for line in p.stdout.decode().splitlines():
+        o = json.loads(line)
+        got[o["addr"]] = o
+    return p.returncode, got, p.stderr.decode()
+
+
+dnsmasq = shutil.which("dnsmasq") or ("/usr/sbin/dnsmasq" if os.path.exists("/usr/sbin/dnsmasq") else None)
+if not dnsmasq:
+    print("ok 1 - reverse DNS against dnsmasq # SKIP dnsmasq is not installed (dnsmasq-base)")
+    print("1..1")
+    print("# 0 passed, 0 failed, 1 skipped")
+    sys.exit(0)
+
+tmp = tempfile.mkdtemp(prefix="tw-rdns-")
+os.chmod(tmp, 0o755)  # dnsmasq reads its hosts file after dropping to "nobody"
+hosts = os.path.join(tmp, "hosts")
+with open(hosts, "w") as fh:
+    for i in range(2000):
+        fh.write("198.18.%d.%d h%d.bulk.example\n" % (i // 250, 1 + i % 250, i))
+port = free_port()
+proc = subprocess.Popen([dnsmasq, "--keep-in-foreground", "--port=%d" % port,
+                         "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
+                         "--no-hosts", "--conf-file=/dev/null", "--pid-file=",
+                         "--addn-hosts=" + hosts, "--cache-size=10000",
+                         "--local=/arpa/", "--local=/example/",  # NXDOMAIN, not REFUSED
+                         "--host-record=scanner.example,198.51.100.7",
+                         "--ptr-record=8.100.51.198.in-addr.arpa,liar.example",
+                         "--host-record=v6.example,2001:db8::7", "--log-facility=-"],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+server = "127.0.0.1:%d" % port
+try:
+    for _ in range(50):  # until it answers
+        rc, got, err = trace(server, "198.51.100.7", timeout=100)
+        if got.get("198.51.100.7", {}).get("rdns"):
+            break
+        time.sleep(0.1)
+    rc, got, err = trace(server, "198.51.100.7", "198.51.100.8", "198.51.100.9", "2001:db8::7")
+    o = got.get("198.51.100.7", {})
+    check("a PTR whose name leads back: forward-confirmed",
+          o.get("rdns") == "scanner.example" and o.get("rdns_confirmed") is True, json.dumps(got))
+    o = got.get("198.51.100.8", {})
+    check("a PTR whose name does not lead back: shown, not confirmed",
+          o.get("rdns") == "liar.example" and o.get("rdns_confirmed") is False, json.dumps(o))
+    o = got.get("198.51.100.9", {})
+    check("no PTR: no name", "rdns" not in o and o.get("rdns_status") == "no-name", json.dumps(o))
+    o = got.get("2001:db8::7", {})
+    check("IPv6: ip6.arpa, confirmed by AAAA",
+          o.get("rdns") == "v6.example" and o.get("rdns_confirmed") is True, json.dumps(o))
+    # Many at once.
+    addrs = ["198.18.%d.%d" % (i // 250, 1 + i % 250) for i in range(2000)]
+    t0 = time.time()
+    rc, got, err = trace(server, *addrs)
+    dt = time.time() - t0
+    good = sum(1 for i, a in enumerate(addrs)
+               if got.get(a, {}).get("rdns") == "h%d.bulk.example" % i
+               and got[a].get("rdns_confirmed") is True)
+    check("2,000 addresses at once: every one answered and confirmed (%.2f s)" % dt,
+          good == 2000, "%d of 2000; %s; first: %s" % (good, err, json.dumps(got.get(addrs[0]))))
+    # Text output says what confirmation means.
+    p = subprocess.run([TW, "trace", "--rdns", "--dns-server", server, "198.51.100.8"],
+                       capture_output=True, env=dict(os.environ, XDG_DATA_HOME="/nonexistent"))
+    check("trace text warns that an unconfirmed name proves nothing",
+          b"NOT forward-confirmed" in p.stdout, p.stdout)
+finally:
+    proc.terminate()
+    proc.wait()
+
+# A server that never answers: every lookup ends as a timeout, in bounded time.
+silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+silent.bind(("127.0.0.1", 0))
+sport = silent.getsockname()[1]
+t0 = time.time()
+rc, got, err = trace("127.0.0.1:%d" % sport, "198.51.100.7", "198.51.100.8", timeout=200)
+dt = time.time() - t0
+check("a silent server: timeouts, after about 2 tries x 200 ms (%.2f s)" % dt,
+      all(o.get("rdns_status") == "timeout" for o in got.values()) and len(got) == 2 and dt < 5,
+      json.dumps(got) + err)
+silent.close()
+rc, got, err = trace("not a server list", "198.51.100.7")
+check("a DNS server list that is not one: refused (exit 2)", rc == 2 and "DNS server list" in err,
+      err)
+shutil.rmtree(tmp, ignore_errors=True)
+print("1..%d" % n)
+print("# %d passed, %d failed, %d skipped" % (ok_n, fail_n, skip_n))
+sys.exit(1 if fail_n else 0)
