@@ -246,6 +246,10 @@ struct tw_srcsum {
 	const char *org; /* in the index's map */
 	char cc[3];
 	int alloc; /* enum tw_nd_status */
+	/* Reverse DNS, when asked (--rdns): the name (owned by the caller) and whether it
+	 * leads back to the address. */
+	const char *rdns;
+	bool rdns_confirmed;
 };
 
 /* Builds the summaries, the sources worth a look first (notable), each part sorted by

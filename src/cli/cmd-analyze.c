@@ -20,6 +20,7 @@
 #include "classify/conf.h"
 #include "classify/sigs.h"
 #include "enrich/enrich.h"
+#include "enrich/rdns.h"
 #include "cli/cli.h"
 #include "core/codepage.h"
 #include "core/esc.h"
@@ -41,6 +42,8 @@ struct opts {
 	int year;
 	unsigned threads;
 	bool explain; /* --explain ADDRESS */
+	bool rdns;    /* --rdns: reverse DNS of the sources shown */
+	const char *dns_server;
 	struct tw_addr explain_addr;
 };
 
@@ -166,6 +169,8 @@ static void usage(FILE *f)
 		"                    when it exists, or $TRACEWALL_CONF)\n"
 		"  --netdb FILE      the offline network index (default\n"
 		"                    $XDG_DATA_HOME/tracewall/netdb.idx when it exists)\n"
+		"  --rdns            reverse DNS of the sources shown (asks the DNS: the probing\n"
+		"                    party may see it); --dns-server HOST[:PORT],... to choose\n"
 		"  --explain ADDR    every rule, threshold and incident that decided about one\n"
 		"                    source, with the evidence lines\n"
 		"  -v, --verbose     name file and line of every skipped line on stderr\n"
@@ -589,6 +594,12 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 	}
 	if (m->has_cc)
 		tw_buf_printf(b, "  country %s, %s\n", m->cc, tw_nd_status_name(m->alloc));
+	if (m->rdns) {
+		tw_buf_adds(b, "  rdns ");
+		tw_esc_term(b, m->rdns, strlen(m->rdns));
+		tw_buf_adds(b, m->rdns_confirmed ? " (forward-confirmed)\n"
+						 : " (not forward-confirmed)\n");
+	}
 	for (unsigned w = 0; w < m->nwhy; w++) {
 		tw_buf_adds(b, "  why: ");
 		tw_esc_term(b, m->why[w], strlen(m->why[w]));
@@ -653,6 +664,50 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		if (explained.ev[i].kind == 0)
 			evidence_line(b, file, explained.ev[i].offset);
 	}
+}
+
+/* Reverse DNS for the sources an output shows (all with --json, --explain's one, else the
+ * table's): one batch, many queries in flight. Returns the results (owned; the summaries
+ * point into them) or NULL. */
+static struct tw_rdns_result *reverse_dns(const struct opts *o, struct tw_srcsum *sums, size_t n)
+{
+	size_t k = n;
+	long top = o->top >= 0 ? o->top : (o->json ? 0 : 20);
+	if (!o->json && !o->explain && top > 0 && (size_t)top < n)
+		k = (size_t)top;
+	struct tw_addr *addrs = calloc(k ? k : 1, sizeof(*addrs));
+	struct tw_rdns_result *rr = calloc(k ? k : 1, sizeof(*rr));
+	size_t m = 0;
+	if (!addrs || !rr)
+		goto fail;
+	for (size_t i = 0; i < k; i++)
+		if (!o->explain || tw_addr_eq(&sums[i].s->addr, &o->explain_addr))
+			addrs[m++] = sums[i].s->addr;
+	struct tw_rdns_opts ro = {.servers = o->dns_server};
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	if (tw_rdns_lookup(addrs, m, rr, &ro, &ec) != TW_OK) {
+		fputs("tracewall: warning: reverse DNS: ", stderr);
+		tw_cli_puts_safe(stderr, ec.msg);
+		fputc('\n', stderr);
+		goto fail;
+	}
+	m = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (o->explain && !tw_addr_eq(&sums[i].s->addr, &o->explain_addr))
+			continue;
+		if (rr[m].status == TW_RDNS_OK) {
+			sums[i].rdns = rr[m].name;
+			sums[i].rdns_confirmed = rr[m].confirmed;
+		}
+		m++;
+	}
+	free(addrs);
+	return rr;
+fail:
+	free(addrs);
+	free(rr);
+	return NULL;
 }
 
 /* The offline network index: --netdb or the configuration's, else the default path when
@@ -830,6 +885,10 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		bool have_nd = sums && open_netdb(&nd);
 		if (have_nd)
 			tw_enrich_sources(sums, n, &nd);
+		/* Reverse DNS only when asked, once per distinct source shown. */
+		struct tw_rdns_result *rr = NULL;
+		if (sums && o->rdns)
+			rr = reverse_dns(o, sums, n);
 		if (!sums) {
 			fprintf(stderr, "tracewall: out of memory\n");
 			rc = TW_EXIT_INPUT;
@@ -855,6 +914,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			tw_agg_summary_free(sums);
 		}
 	done:
+		free(rr);
 		if (have_nd)
 			tw_netdb_close(&nd);
 		if (agg.oom)
@@ -917,7 +977,9 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_OWN,
 		O_EXPLAIN,
 		O_CONFIG,
-		O_NETDB
+		O_NETDB,
+		O_RDNS,
+		O_DNS_SERVER
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -937,6 +999,8 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"explain", required_argument, NULL, O_EXPLAIN},
 	    {"config", required_argument, NULL, O_CONFIG},
 	    {"netdb", required_argument, NULL, O_NETDB},
+	    {"rdns", no_argument, NULL, O_RDNS},
+	    {"dns-server", required_argument, NULL, O_DNS_SERVER},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -1028,6 +1092,8 @@ int tw_cmd_analyze(int argc, char **argv)
 			break;
 		}
 		case O_CONFIG: break; /* read before the other options */
+		case O_RDNS: o.rdns = true; break;
+		case O_DNS_SERVER: o.dns_server = optarg; break;
 		case O_NETDB:
 			if (strlen(optarg) >= sizeof(conf.netdb)) {
 				fputs("tracewall: --netdb: path too long\n", stderr);

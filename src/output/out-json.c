@@ -232,6 +232,12 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 			const char *al = tw_nd_status_name(m->alloc);
 			str(b, al, strlen(al));
 		}
+		if (m->rdns) {
+			key(b, &first, "rdns");
+			str(b, m->rdns, strlen(m->rdns));
+			key(b, &first, "rdns_confirmed");
+			tw_buf_adds(b, m->rdns_confirmed ? "true" : "false");
+		}
 		/* Beyond the contract: a port scan or sweep, named and bounded. */
 		if (m->scan_kind) {
 			key(b, &first, "scan");

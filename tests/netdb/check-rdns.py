@@ -106,6 +106,28 @@ try:
                        capture_output=True, env=dict(os.environ, XDG_DATA_HOME="/nonexistent"))
     check("trace text warns that an unconfirmed name proves nothing",
           b"NOT forward-confirmed" in p.stdout, p.stdout)
+    # analyze --rdns: once per source, in --json.
+    log = os.path.join(tmp, "k.log")
+    with open(log, "w") as fh:
+        for src in ("198.51.100.7", "198.51.100.8", "198.51.100.9"):
+            fh.write("Aug  9 10:00:00 gw kernel: DROP IN=eth0 OUT= SRC=%s DST=192.0.2.10 LEN=44 "
+                     "TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=4000 DPT=445 WINDOW=1024 "
+                     "RES=0x00 SYN URGP=0\n" % src)
+    p = subprocess.run([TW, "analyze", "--json", "--year", "2004", "--rdns", "--dns-server", server,
+                        log], capture_output=True,
+                       env=dict(os.environ, XDG_DATA_HOME="/nonexistent",
+                                TRACEWALL_CONF="/nonexistent"))
+    got = {o["src"]: o for o in map(json.loads, p.stdout.decode().splitlines())}
+    check("analyze --json --rdns: rdns and rdns_confirmed per source, none without a PTR",
+          got.get("198.51.100.7", {}).get("rdns") == "scanner.example"
+          and got["198.51.100.7"].get("rdns_confirmed") is True
+          and got.get("198.51.100.8", {}).get("rdns_confirmed") is False
+          and "rdns" not in got.get("198.51.100.9", {"rdns": 1}), p.stdout.decode() + p.stderr.decode())
+    p = subprocess.run([TW, "analyze", "--json", "--year", "2004", log], capture_output=True,
+                       env=dict(os.environ, XDG_DATA_HOME="/nonexistent",
+                                TRACEWALL_CONF="/nonexistent"))
+    check("without --rdns no name is looked up or shown (privacy by default)", b'"rdns"' not in p.stdout,
+          p.stdout)
 finally:
     proc.terminate()
     proc.wait()
