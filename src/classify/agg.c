@@ -194,22 +194,31 @@ static void dc_merge(struct tw_dcount *into, uint32_t *iv, const struct tw_dcoun
 {
 	for (unsigned i = 0; i < TW_DC_REG; i++)
 		reg_max(into, i, reg_get(from, i));
-	if (from->n > TW_DC_EXACT) {
-		into->n = TW_DC_EXACT + 1;
-		return;
-	}
-	for (unsigned k = 0; k < from->n && into->n <= TW_DC_EXACT; k++) {
+	/* The exact list is filled from 'from' even when 'from' overflowed: it holds its
+	 * first TW_DC_EXACT values, and 'into' must keep n valid values (the ports sample
+	 * reads them). */
+	unsigned fn = from->n > TW_DC_EXACT ? TW_DC_EXACT : from->n;
+	for (unsigned k = 0; k < fn && into->n < TW_DC_EXACT; k++) {
 		unsigned i;
 		for (i = 0; i < into->n; i++)
 			if (iv[i] == fv[k])
 				break;
 		if (i < into->n)
 			continue;
-		if (into->n < TW_DC_EXACT)
-			iv[into->n++] = fv[k];
-		else
-			into->n = TW_DC_EXACT + 1;
+		iv[into->n++] = fv[k];
 	}
+	if (from->n > TW_DC_EXACT)
+		into->n = TW_DC_EXACT + 1;
+	else if (into->n == TW_DC_EXACT)
+		/* Full: more distinct values in 'from' than fitted mean an overflow. */
+		for (unsigned k = 0; k < fn && into->n == TW_DC_EXACT; k++) {
+			unsigned i;
+			for (i = 0; i < TW_DC_EXACT; i++)
+				if (iv[i] == fv[k])
+					break;
+			if (i == TW_DC_EXACT)
+				into->n = TW_DC_EXACT + 1;
+		}
 }
 
 uint64_t tw_dcount_count(const struct tw_dcount *d, bool *estimated)

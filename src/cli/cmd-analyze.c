@@ -747,7 +747,10 @@ static long read_back(void *ctx, uint32_t file, uint64_t off, char *buf, size_t 
 	if ((int)file >= f->n)
 		return -1;
 	if (f->fd[file] == -1) {
-		int fd = open(f->names[file], O_RDONLY | O_CLOEXEC);
+		/* "-" is standard input (mapped when it is a regular file), never a file
+		 * of that name. */
+		int fd = strcmp(f->names[file], "-") ? open(f->names[file], O_RDONLY | O_CLOEXEC)
+						     : fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
 		f->fd[file] = fd < 0 ? -2 : fd;
 	}
 	if (f->fd[file] < 0)

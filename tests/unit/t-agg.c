@@ -412,6 +412,52 @@ static void t_incident_estimate(void)
 	tw_agg_fini(&a);
 }
 
+/* Regression (CI, threads 7): merging an incident that overflowed its exact list into one
+ * with few values left the exact list short while its count said "full", and the ports
+ * sample printed empty slots as proto 255 port 65535. The merged list holds the earlier
+ * part's values, then the later part's first ones, as a single pass would. */
+static void t_incident_merge_overflow(void)
+{
+	struct tw_agg a, b;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	tw_agg_init(&a);
+	tw_agg_init(&b);
+	for (uint16_t p = 0; p < 3; p++) {
+		ev_make(&ev, "5.5.5.7", 0x0a000001u, TW_IPPROTO_TCP, (uint16_t)(100 + p), 1000,
+			TW_TCP_SYN);
+		tw_agg_add(&a, &ev, &v);
+	}
+	for (uint16_t p = 0; p < 40; p++) {
+		ev_make(&ev, "5.5.5.7", 0x0a000001u, TW_IPPROTO_TCP, (uint16_t)(200 + p), 1001,
+			TW_TCP_SYN);
+		tw_agg_add(&b, &ev, &v);
+	}
+	CHECK_EQ_I(tw_agg_merge(&a, &b), TW_OK);
+	const struct tw_incident *in = &a.srcs[0].inc[0];
+	CHECK_EQ_U(in->ports.n, TW_DC_EXACT + 1);
+	for (unsigned i = 0; i < TW_DC_EXACT; i++)
+		CHECK_EQ_U(in->pv[i], ((uint32_t)TW_IPPROTO_TCP << 16 | (i < 3 ? 100 + i : 197 + i)) + 1);
+	/* Two small lists that together pass the bound overflow too. */
+	struct tw_agg c, d;
+	tw_agg_init(&c);
+	tw_agg_init(&d);
+	for (uint16_t p = 0; p < 10; p++) {
+		ev_make(&ev, "5.5.5.6", 0x0a000001u, TW_IPPROTO_UDP, (uint16_t)(100 + p), 1000, 0);
+		tw_agg_add(&c, &ev, &v);
+		ev_make(&ev, "5.5.5.6", 0x0a000001u, TW_IPPROTO_UDP, (uint16_t)(105 + p), 1000, 0);
+		tw_agg_add(&d, &ev, &v);
+	}
+	CHECK_EQ_I(tw_agg_merge(&c, &d), TW_OK);
+	bool e;
+	CHECK_EQ_U(tw_dcount_count(&c.srcs[0].inc[0].ports, &e), 15); /* 100..114 */
+	CHECK(!e);
+	tw_agg_fini(&a);
+	tw_agg_fini(&b);
+	tw_agg_fini(&c);
+	tw_agg_fini(&d);
+}
+
 /* Past max-sources, the sources with the fewest packets are dropped and counted; a busy
  * source stays. */
 static void t_max_sources(void)
@@ -628,6 +674,7 @@ TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_s
 	 {"ports_beyond_table", t_ports_beyond_table},
 	 {"dsts_exact_below_bound", t_dsts_exact_below_bound}, {"scan_windows", t_scan_windows},
 	 {"incidents", t_incidents}, {"incident_estimate", t_incident_estimate},
+	 {"incident_merge_overflow", t_incident_merge_overflow},
 	 {"max_sources", t_max_sources}, {"spoofing", t_spoofing},
 	 {"confidence_sessions", t_confidence_sessions}, {"source_class", t_source_class},
 	 {"evidence_read_back", t_evidence_read_back});
