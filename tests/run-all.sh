@@ -57,6 +57,7 @@ all_suites() { # build-dir label
 	suite "pcap corpus$tag" "$PY" tests/corpus/check-pcap.py "$b"
 	suite "netdb$tag" "$PY" tests/netdb/check-netdb.py "$b"
 	suite "rdns$tag" "$PY" tests/netdb/check-rdns.py "$b"
+	suite "abuse$tag" "$PY" tests/netdb/check-abuse.py "$b"
 	suite "accuracy$tag" "$PY" tests/accuracy/check-accuracy.py "$b"
 	suite "consistency$tag" tests/integration/run-consistency.sh "$b"
 	suite "fuzz replay$tag" replay "$b"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/abuse-out.h"
 #include "cli/cli.h"
 #include "core/esc.h"
 #include "core/special.h"
@@ -205,15 +206,20 @@ int tw_cmd_db(int argc, char **argv)
 
 static void trace_usage(FILE *f)
 {
-	fputs("usage: tracewall trace [--db PATH] [--json] [--rdns [--dns-server HOST[:PORT],...]\n"
-	      "                       [--timeout MS]] ADDRESS...\n"
+	fputs("usage: tracewall trace [--db PATH] [--json] [--rdns [--dns-server HOST[:PORT],...]]\n"
+	      "                       [--abuse [--bootstrap DIR] [--whois-connect NAME=HOST:PORT,...]\n"
+	      "                       [--no-rdap] [--no-whois]] [--timeout MS] ADDRESS...\n"
 	      "\n"
 	      "For each address: its network, AS and organisation, country and allocation\n"
 	      "status from the offline index (`tracewall db import`), whether it is a\n"
 	      "special-purpose address, and for each answer the data file and line it came\n"
 	      "from. Nothing is sent over the network unless --rdns: then the PTR name of each\n"
 	      "address is asked of the DNS (the system's servers or --dns-server), all at once,\n"
-	      "and confirmed forward (its A/AAAA must lead back to the address).\n",
+	      "and confirmed forward (its A/AAAA must lead back to the address).\n"
+	      "With --abuse, the abuse contact: RDAP at the registry the IANA bootstrap names\n"
+	      "(`tracewall db update-bootstrap`; --bootstrap DIR for other files), then whois\n"
+	      "on port 43 following referrals; every step is shown. --whois-connect sends the\n"
+	      "queries for a whois server name to another host and port.\n",
 	      f);
 }
 
@@ -231,11 +237,17 @@ int tw_cmd_trace(int argc, char **argv)
 					      {"rdns", no_argument, NULL, 'r'},
 					      {"dns-server", required_argument, NULL, 's'},
 					      {"timeout", required_argument, NULL, 't'},
+					      {"abuse", no_argument, NULL, 'a'},
+					      {"bootstrap", required_argument, NULL, 'B'},
+					      {"whois-connect", required_argument, NULL, 'W'},
+					      {"no-rdap", no_argument, NULL, 'R'},
+					      {"no-whois", no_argument, NULL, 'w'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	const char *db = NULL;
-	bool json = false, rdns = false;
+	bool json = false, rdns = false, abuse = false;
 	struct tw_rdns_opts ro = {0};
+	struct tw_abuse_opts ao = {.rdap = true, .whois = true};
 	int c, rc = TW_EXIT_OK;
 	char path[4096];
 	struct tw_netdb nd;
@@ -249,6 +261,11 @@ int tw_cmd_trace(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'r': rdns = true; break;
 		case 's': ro.servers = optarg; break;
+		case 'a': abuse = true; break;
+		case 'B': ao.bootstrap_dir = optarg; break;
+		case 'W': ao.whois_connect = optarg; break;
+		case 'R': ao.rdap = false; break;
+		case 'w': ao.whois = false; break;
 		case 't': {
 			char *end;
 			long ms = strtol(optarg, &end, 10);
@@ -257,6 +274,7 @@ int tw_cmd_trace(int argc, char **argv)
 				return TW_EXIT_USAGE;
 			}
 			ro.timeout_ms = (int)ms;
+			ao.timeout_ms = (int)ms;
 			break;
 		}
 		case 'h': trace_usage(stdout); return TW_EXIT_OK;
@@ -312,10 +330,22 @@ int tw_cmd_trace(int argc, char **argv)
 				rr[i].status = TW_RDNS_ERROR;
 		}
 	}
+	struct tw_abuse_ctx *actx = NULL;
+	if (abuse && k) {
+		memset(&ec, 0, sizeof(ec));
+		if (tw_abuse_open(&actx, &ao, &ec) != TW_OK) {
+			err_msg(&ec);
+			rc = TW_EXIT_USAGE;
+			abuse = false;
+		}
+	}
 	struct tw_buf out;
 	tw_buf_init(&out);
 	for (size_t i = 0; i < k; i++) {
 		struct tw_addr a = addrs[i];
+		struct tw_abuse_result ar;
+		if (abuse)
+			tw_abuse_lookup(actx, &a, &ar);
 		const struct tw_rdns_result *res = &rr[i];
 		char as[TW_ADDR_STRLEN], pfx[64];
 		tw_addr_format(&a, as);
@@ -353,6 +383,10 @@ int tw_cmd_trace(int argc, char **argv)
 			} else if (res->status != TW_RDNS_NOTASKED) {
 				tw_buf_adds(&out, ",\"rdns_status\":");
 				json_str(&out, tw_rdns_status_name(res->status));
+			}
+			if (abuse) {
+				tw_buf_adds(&out, ",\"abuse\":");
+				tw_cli_abuse_json(&out, &ar);
 			}
 			tw_buf_adds(&out, ",\"how\":{");
 			bool first = true;
@@ -417,13 +451,19 @@ int tw_cmd_trace(int argc, char **argv)
 				tw_buf_printf(&out, "  rdns      none (%s)\n",
 					      tw_rdns_status_name(res->status));
 			}
-			tw_buf_adds(&out,
-				    "  abuse     not looked up (RDAP/whois: not built yet)\n");
+			if (abuse) {
+				tw_buf_adds(&out, "  ");
+				tw_cli_abuse_text(&out, &ar, "  ");
+			} else {
+				tw_buf_adds(&out, "  abuse     not looked up (--abuse asks RDAP and "
+						  "whois)\n");
+			}
 		}
 		if (tw_buf_flush(&out, stdout))
 			rc = TW_EXIT_INPUT;
 	}
 	tw_buf_fini(&out);
+	tw_abuse_close(actx);
 	if (have)
 		tw_netdb_close(&nd);
 	free(addrs);
