@@ -211,6 +211,8 @@ struct tw_topport {
 double tw_kmv_error(const struct tw_kmv *k);
 
 /* The per-source verdict that output/ prints (DESIGN.md analyze --json). */
+struct tw_abuse_result;
+
 struct tw_srcsum {
 	const struct tw_srcagg *s;
 	uint64_t dsts, ports;
@@ -250,6 +252,8 @@ struct tw_srcsum {
 	 * leads back to the address. */
 	const char *rdns;
 	bool rdns_confirmed;
+	/* The abuse contact, when asked (--abuse; enrich/abuse.h), owned by the caller. */
+	const struct tw_abuse_result *abuse;
 };
 
 /* Builds the summaries, the sources worth a look first (notable), each part sorted by

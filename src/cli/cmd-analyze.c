@@ -20,7 +20,9 @@
 #include "classify/conf.h"
 #include "classify/sigs.h"
 #include "enrich/enrich.h"
+#include "enrich/abuse.h"
 #include "enrich/rdns.h"
+#include "output/out-abuse.h"
 #include "cli/cli.h"
 #include "core/codepage.h"
 #include "core/esc.h"
@@ -44,6 +46,8 @@ struct opts {
 	bool explain; /* --explain ADDRESS */
 	bool rdns;    /* --rdns: reverse DNS of the sources shown */
 	const char *dns_server;
+	bool abuse; /* --abuse: the abuse contact of the reportable sources shown */
+	struct tw_abuse_opts abuse_opts;
 	struct tw_addr explain_addr;
 };
 
@@ -171,6 +175,9 @@ static void usage(FILE *f)
 		"                    $XDG_DATA_HOME/tracewall/netdb.idx when it exists)\n"
 		"  --rdns            reverse DNS of the sources shown (asks the DNS: the probing\n"
 		"                    party may see it); --dns-server HOST[:PORT],... to choose\n"
+		"  --abuse           the abuse contact of each reportable source shown (asks RDAP\n"
+		"                    and whois: the probing party may see it); --bootstrap DIR,\n"
+		"                    --whois-connect NAME=HOST:PORT,... as for `tracewall trace`\n"
 		"  --explain ADDR    every rule, threshold and incident that decided about one\n"
 		"                    source, with the evidence lines\n"
 		"  -v, --verbose     name file and line of every skipped line on stderr\n"
@@ -600,6 +607,10 @@ static void explain_report(const struct opts *o, char **files, const struct tw_s
 		tw_buf_adds(b, m->rdns_confirmed ? " (forward-confirmed)\n"
 						 : " (not forward-confirmed)\n");
 	}
+	if (m->abuse) {
+		tw_buf_adds(b, "  ");
+		tw_out_abuse_text(b, m->abuse, "  ");
+	}
 	for (unsigned w = 0; w < m->nwhy; w++) {
 		tw_buf_adds(b, "  why: ");
 		tw_esc_term(b, m->why[w], strlen(m->why[w]));
@@ -774,6 +785,39 @@ static void resolve_evidence(const struct opts *o, char **files, int nfiles, str
 	free(f.fd);
 }
 
+/* Abuse contacts for the reportable sources an output shows (--explain's one whatever its
+ * verdict), one look-up per distinct source, answers reused within a registry's range.
+ * Returns the results (owned; the summaries point into them) or NULL. */
+static struct tw_abuse_result *abuse_contacts(const struct opts *o, struct tw_srcsum *sums,
+					      size_t n, int *rc)
+{
+	size_t k = n;
+	long top = o->top >= 0 ? o->top : (o->json ? 0 : 20);
+	if (!o->json && !o->explain && top > 0 && (size_t)top < n)
+		k = (size_t)top;
+	struct tw_abuse_ctx *ctx = NULL;
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	if (tw_abuse_open(&ctx, &o->abuse_opts, &ec) != TW_OK) {
+		fputs("tracewall: ", stderr);
+		tw_cli_puts_safe(stderr, ec.msg);
+		fputc('\n', stderr);
+		*rc = TW_EXIT_USAGE;
+		return NULL;
+	}
+	struct tw_abuse_result *ar = calloc(k ? k : 1, sizeof(*ar));
+	for (size_t i = 0; ar && i < k; i++) {
+		bool want = o->explain ? tw_addr_eq(&sums[i].s->addr, &o->explain_addr)
+				       : sums[i].reportable;
+		if (!want)
+			continue;
+		tw_abuse_lookup(ctx, &sums[i].s->addr, &ar[i]);
+		sums[i].abuse = &ar[i];
+	}
+	tw_abuse_close(ctx);
+	return ar;
+}
+
 static int analyze(const struct opts *o, char **files, int nfiles)
 {
 	struct tw_agg agg;
@@ -892,6 +936,9 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		struct tw_rdns_result *rr = NULL;
 		if (sums && o->rdns)
 			rr = reverse_dns(o, sums, n);
+		struct tw_abuse_result *ar = NULL;
+		if (sums && o->abuse)
+			ar = abuse_contacts(o, sums, n, &rc);
 		if (!sums) {
 			fprintf(stderr, "tracewall: out of memory\n");
 			rc = TW_EXIT_INPUT;
@@ -918,6 +965,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 		}
 	done:
 		free(rr);
+		free(ar);
 		if (have_nd)
 			tw_netdb_close(&nd);
 		if (agg.oom)
@@ -982,7 +1030,10 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_CONFIG,
 		O_NETDB,
 		O_RDNS,
-		O_DNS_SERVER
+		O_DNS_SERVER,
+		O_ABUSE,
+		O_BOOTSTRAP,
+		O_WHOIS_CONNECT
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -1004,11 +1055,14 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"netdb", required_argument, NULL, O_NETDB},
 	    {"rdns", no_argument, NULL, O_RDNS},
 	    {"dns-server", required_argument, NULL, O_DNS_SERVER},
+	    {"abuse", no_argument, NULL, O_ABUSE},
+	    {"bootstrap", required_argument, NULL, O_BOOTSTRAP},
+	    {"whois-connect", required_argument, NULL, O_WHOIS_CONNECT},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct opts o = {.top = -1, .top_ports = 5};
+	struct opts o = {.top = -1, .top_ports = 5, .abuse_opts = {.rdap = true, .whois = true}};
 	static struct tw_conf conf;
 	long v;
 	int c;
@@ -1097,6 +1151,9 @@ int tw_cmd_analyze(int argc, char **argv)
 		case O_CONFIG: break; /* read before the other options */
 		case O_RDNS: o.rdns = true; break;
 		case O_DNS_SERVER: o.dns_server = optarg; break;
+		case O_ABUSE: o.abuse = true; break;
+		case O_BOOTSTRAP: o.abuse_opts.bootstrap_dir = optarg; break;
+		case O_WHOIS_CONNECT: o.abuse_opts.whois_connect = optarg; break;
 		case O_NETDB:
 			if (strlen(optarg) >= sizeof(conf.netdb)) {
 				fputs("tracewall: --netdb: path too long\n", stderr);

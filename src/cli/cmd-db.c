@@ -7,13 +7,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/abuse-out.h"
 #include "cli/cli.h"
 #include "core/esc.h"
 #include "core/special.h"
 #include "core/time.h"
 #include "enrich/netdb.h"
 #include "enrich/rdns.h"
+#include "output/out-abuse.h"
 
 static void err_msg(const struct tw_errctx *ec)
 {
@@ -386,7 +386,7 @@ int tw_cmd_trace(int argc, char **argv)
 			}
 			if (abuse) {
 				tw_buf_adds(&out, ",\"abuse\":");
-				tw_cli_abuse_json(&out, &ar);
+				tw_out_abuse_json(&out, &ar);
 			}
 			tw_buf_adds(&out, ",\"how\":{");
 			bool first = true;
@@ -453,7 +453,7 @@ int tw_cmd_trace(int argc, char **argv)
 			}
 			if (abuse) {
 				tw_buf_adds(&out, "  ");
-				tw_cli_abuse_text(&out, &ar, "  ");
+				tw_out_abuse_text(&out, &ar, "  ");
 			} else {
 				tw_buf_adds(&out, "  abuse     not looked up (--abuse asks RDAP and "
 						  "whois)\n");

@@ -8,6 +8,7 @@
 #include "core/codepage.h"
 #include "core/time.h"
 #include "enrich/netdb.h"
+#include "output/out-abuse.h"
 
 static void key(struct tw_buf *b, bool *first, const char *k)
 {
@@ -237,6 +238,10 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 			str(b, m->rdns, strlen(m->rdns));
 			key(b, &first, "rdns_confirmed");
 			tw_buf_adds(b, m->rdns_confirmed ? "true" : "false");
+		}
+		if (m->abuse) {
+			key(b, &first, "abuse");
+			tw_out_abuse_json(b, m->abuse);
 		}
 		/* Beyond the contract: a port scan or sweep, named and bounded. */
 		if (m->scan_kind) {

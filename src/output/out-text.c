@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "enrich/abuse.h"
 
 /* 1234567 -> "1,234,567" */
 static void grouped(struct tw_buf *b, uint64_t v)
@@ -171,6 +172,17 @@ static void write_notable(struct tw_buf *b, const struct tw_srcsum *sums, size_t
 		}
 		if (m->reportable) {
 			tw_buf_adds(b, "reportable");
+			if (m->abuse && m->abuse->found.n) {
+				tw_buf_adds(b, ": ");
+				tw_esc_term(b, m->abuse->found.email[0],
+					    strlen(m->abuse->found.email[0]));
+				if (m->abuse->found.weak)
+					tw_buf_adds(b, " (free text: check)");
+			} else if (m->abuse) {
+				tw_buf_adds(b, m->abuse->rate_limited
+						   ? ": abuse contact unknown (rate limited)"
+						   : ": no abuse contact found");
+			}
 		} else {
 			tw_buf_adds(b, "not reportable");
 			if (m->why_not >= 0) {

@@ -352,6 +352,35 @@ try:
         check("trace text: the address, then each step (RDAP URL, whois server and line)",
               "abuse     protect@bt.com (whois)" in out and "1. rdap http://127.0.0.1" in out
               and "2. whois whois.ripe.net: found: % Abuse contact for" in out, out)
+        # analyze --abuse: the reportable source (a TCP SYN scan) gets its contact; a
+        # UDP-only source (forgeable, not reportable) is not looked up.
+        log = os.path.join(tmp, "k.log")
+        with open(log, "w") as fh:
+            for i in range(40):
+                fh.write("Aug  9 10:00:%02d gw kernel: DROP IN=eth0 OUT= SRC=74.125.225.229 "
+                         "DST=192.0.2.10 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=4000 "
+                         "DPT=%d WINDOW=1024 RES=0x00 SYN URGP=0\n" % (i, 20 + i))
+            fh.write("Aug  9 10:01:00 gw kernel: DROP IN=eth0 OUT= SRC=62.239.237.1 DST=192.0.2.10 "
+                     "LEN=300 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=UDP SPT=4000 DPT=1026 LEN=280\n")
+        h0 = hits()
+        p = subprocess.run([TW, "analyze", "--json", "--year", "2004", "--abuse", "--bootstrap", bsdir,
+                            "--whois-connect", WHOIS_MAP, log], capture_output=True, env=ENV)
+        got = {o["src"]: o for o in map(json.loads, p.stdout.decode().splitlines())}
+        a = got.get("74.125.225.229", {})
+        check("analyze --json --abuse: the reportable source's contact; the UDP-only one not asked",
+              a.get("reportable") is True and a.get("abuse", {}).get("emails") == ["arin-contact@google.com"]
+              and "abuse" not in got.get("62.239.237.1", {"abuse": 1}) and hits() - h0 == 1,
+              p.stdout.decode()[:1500] + p.stderr.decode())
+        p = subprocess.run([TW, "analyze", "--year", "2004", "--abuse", "--bootstrap", bsdir,
+                            "--whois-connect", WHOIS_MAP, log], capture_output=True, env=ENV)
+        check("analyze text: the verdict names the address to report to",
+              b"reportable: arin-contact@google.com" in p.stdout, p.stdout + p.stderr)
+        p = subprocess.run([TW, "analyze", "--year", "2004", "--abuse", "--bootstrap", bsdir,
+                            "--whois-connect", WHOIS_MAP, "--explain", "62.239.237.1", log],
+                           capture_output=True, env=ENV)
+        check("analyze --explain --abuse: the source's contact and each step, whatever its verdict",
+              b"abuse     protect@bt.com (whois)" in p.stdout and b"2. whois whois.ripe.net" in p.stdout,
+              p.stdout + p.stderr)
     else:
         skip("corpus RDAP and whois answers of the five registries", "../shared/corpus/enrich is absent")
 

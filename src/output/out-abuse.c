@@ -3,7 +3,7 @@
  * and every step that led to them, escaped for the medium (answers are hostile text). */
 #include <string.h>
 
-#include "cli/abuse-out.h"
+#include "output/out-abuse.h"
 
 static const char *via_name(int via)
 {
@@ -17,7 +17,7 @@ static void jstr(struct tw_buf *b, const char *s)
 	tw_buf_addc(b, '"');
 }
 
-void tw_cli_abuse_json(struct tw_buf *b, const struct tw_abuse_result *r)
+void tw_out_abuse_json(struct tw_buf *b, const struct tw_abuse_result *r)
 {
 	tw_buf_adds(b, "{\"emails\":[");
 	for (unsigned i = 0; i < r->found.n; i++) {
@@ -66,7 +66,7 @@ static void term(struct tw_buf *b, const char *s)
 	tw_esc_term(b, s, strlen(s));
 }
 
-void tw_cli_abuse_text(struct tw_buf *b, const struct tw_abuse_result *r, const char *indent)
+void tw_out_abuse_text(struct tw_buf *b, const struct tw_abuse_result *r, const char *indent)
 {
 	tw_buf_adds(b, "abuse     ");
 	if (r->found.n) {
