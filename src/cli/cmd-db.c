@@ -40,12 +40,17 @@ static void db_usage(FILE *f)
 	fputs("usage: tracewall db import [--db PATH] [--format NAME] FILE...\n"
 	      "       tracewall db info [--db PATH]\n"
 	      "       tracewall db import --list-formats\n"
+	      "       tracewall db update-bootstrap [--from URL] [--dir DIR]\n"
 	      "\n"
 	      "import builds the offline network index from the data files given (it replaces\n"
 	      "the index at PATH): AS numbers and organisations, countries and allocation\n"
 	      "status; overlapping ranges resolve to the most specific. Default PATH:\n"
 	      "$XDG_DATA_HOME/tracewall/netdb.idx. Files may be gzip-compressed.\n"
-	      "info says what the index holds, from which files, and how old they are.\n",
+	      "info says what the index holds, from which files, and how old they are.\n"
+	      "update-bootstrap fetches IANA's RDAP bootstrap files (ipv4.json, ipv6.json;\n"
+	      "default URL https://data.iana.org/rdap/) that tell which registry answers for an\n"
+	      "address, checks them, and replaces the copies in DIR (default\n"
+	      "$XDG_DATA_HOME/tracewall/rdap) that `trace --abuse` and `analyze --abuse` use.\n",
 	      f);
 }
 
@@ -155,9 +160,11 @@ int tw_cmd_db(int argc, char **argv)
 	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
 					      {"format", required_argument, NULL, 'f'},
 					      {"list-formats", no_argument, NULL, 'l'},
+					      {"from", required_argument, NULL, 'F'},
+					      {"dir", required_argument, NULL, 'D'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	const char *db = NULL, *from = "https://data.iana.org/rdap/", *dir = NULL;
 	const struct tw_nd_format *fmt = NULL;
 	int c;
 
@@ -174,6 +181,8 @@ int tw_cmd_db(int argc, char **argv)
 	while ((c = getopt_long(argc - 1, argv + 1, "h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
+		case 'F': from = optarg; break;
+		case 'D': dir = optarg; break;
 		case 'f':
 			fmt = tw_nd_find(optarg);
 			if (!fmt) {
@@ -198,6 +207,19 @@ int tw_cmd_db(int argc, char **argv)
 		return db_import(rest, files, db, fmt);
 	if (!strcmp(sub, "info") && rest == 0)
 		return db_info(db);
+	if (!strcmp(sub, "update-bootstrap") && rest == 0) {
+		struct tw_errctx ec;
+		char pub[32] = "";
+		memset(&ec, 0, sizeof(ec));
+		if (tw_abuse_update_bootstrap(from, dir, 0, pub, sizeof(pub), &ec) != TW_OK) {
+			err_msg(&ec);
+			return TW_EXIT_NETWORK;
+		}
+		fputs("RDAP bootstrap updated (published ", stdout);
+		tw_cli_puts_safe(stdout, pub[0] ? pub : "?");
+		fputs(")\n", stdout);
+		return TW_EXIT_OK;
+	}
 	db_usage(stderr);
 	return TW_EXIT_USAGE;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -397,7 +398,7 @@ static bool try_rdap(struct tw_abuse_ctx *c, const char *base, const char *as,
 	if (net.abuse.n) {
 		r->found = net.abuse;
 		r->via = TW_ABUSE_RDAP;
-		snprintf(r->source, sizeof(r->source), "%s", final);
+		snprintf(r->source, sizeof(r->source), "%.199s", final);
 		step(r, "rdap", final, "found: %s", net.abuse.how);
 		found = true;
 	} else if (net.abuse_entities) {
@@ -661,4 +662,94 @@ void tw_abuse_lookup(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_
 		snprintf(r->stop, sizeof(r->stop),
 			 "no abuse contact found: report to DShield only, never a guess");
 	remember(c, r);
+}
+
+/* ---- the bootstrap update ----------------------------------------------------------- */
+
+static int mkdirs(const char *dir)
+{
+	char p[1024];
+	snprintf(p, sizeof(p), "%s", dir);
+	for (char *s = p + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, 0755) && errno != EEXIST)
+				return -1;
+			*s = '/';
+		}
+	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms,
+			      char *publication, size_t pcap, struct tw_errctx *ec)
+{
+	static const char *const files[] = {"ipv4.json", "ipv6.json"};
+	struct tw_abuse_ctx *c = calloc(1, sizeof(*c));
+	struct body b[2] = {{0}, {0}};
+	int r = TW_OK;
+	char defdir[1024];
+	if (!c)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+	c->o.timeout_ms = timeout_ms ? timeout_ms : 30000;
+	if (!dir) {
+		if (tw_abuse_bootstrap_dir(defdir, sizeof(defdir)) != TW_OK) {
+			r = tw_err_set(ec, TW_E_NOTFOUND, 0, "no data directory: set HOME or XDG_DATA_HOME");
+			goto out;
+		}
+		dir = defdir;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(c->curl = curl_easy_init())) {
+		r = tw_err_set(ec, TW_E_NOMEM, 0, "libcurl could not start");
+		goto out;
+	}
+	/* Both files are fetched and checked before either replaces the copy in use. */
+	for (unsigned i = 0; i < 2; i++) {
+		char url[1200], final[1200], err[200];
+		long status, ra;
+		size_t fl = strlen(from);
+		snprintf(url, sizeof(url), "%s%s%s", from, fl && from[fl - 1] == '/' ? "" : "/",
+			 files[i]);
+		if (http_get(c, url, &b[i], &status, final, sizeof(final), &ra, err, sizeof(err))) {
+			r = tw_err_set(ec, TW_E_IO, 0, "%.200s: %.150s", url, err);
+			goto out;
+		}
+		if (status != 200) {
+			r = tw_err_set(ec, TW_E_IO, 0, "%.200s: HTTP %ld", final, status);
+			goto out;
+		}
+		struct tw_bootstrap bs = {0};
+		int pr = tw_bootstrap_add(&bs, b[i].p ? b[i].p : "", b[i].n, ec);
+		size_t nent = bs.n;
+		if (!i && publication)
+			snprintf(publication, pcap, "%s", bs.publication);
+		tw_bootstrap_fini(&bs);
+		if (pr != TW_OK || !nent) {
+			char why[200];
+			snprintf(why, sizeof(why), "%.199s", pr ? ec->msg : "no services");
+			r = tw_err_set(ec, TW_E_INVALID, 0, "%.200s: not a bootstrap file (%.150s)",
+				       final, why);
+			goto out;
+		}
+	}
+	if (mkdirs(dir)) {
+		r = tw_err_set(ec, TW_E_IO, errno, "%.200s: %s", dir, strerror(errno));
+		goto out;
+	}
+	for (unsigned i = 0; i < 2; i++) {
+		char path[1100], tmp[1120];
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		snprintf(tmp, sizeof(tmp), "%s.new", path);
+		FILE *f = fopen(tmp, "wb");
+		if (!f || fwrite(b[i].p, 1, b[i].n, f) != b[i].n || fclose(f) || rename(tmp, path)) {
+			r = tw_err_set(ec, TW_E_IO, errno, "%.200s: %s", path, strerror(errno));
+			if (f)
+				unlink(tmp);
+			goto out;
+		}
+	}
+out:
+	free(b[0].p);
+	free(b[1].p);
+	tw_abuse_close(c);
+	return r;
 }

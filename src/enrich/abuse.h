@@ -120,6 +120,12 @@ struct tw_abuse_opts {
  * $XDG_DATA_HOME/tracewall/rdap (or ~/.local/share/tracewall/rdap). */
 int tw_abuse_bootstrap_dir(char *out, size_t cap);
 
+/* Fetches FROM/ipv4.json and FROM/ipv6.json (https://data.iana.org/rdap/ by default in
+ * the CLI), checks both, then replaces the copies in 'dir' (NULL: the default). The IPv4
+ * file's publication date is copied to 'publication'. */
+int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms,
+			      char *publication, size_t pcap, struct tw_errctx *ec);
+
 struct tw_abuse_ctx;
 int tw_abuse_open(struct tw_abuse_ctx **ctx, const struct tw_abuse_opts *o, struct tw_errctx *ec);
 /* Looks up one address; answers are reused for every later address inside a range a

@@ -434,6 +434,31 @@ try:
           o.get("steps") and o["steps"][0]["what"] == "rdap" and o["steps"][1]["what"] == "whois",
           json.dumps(o))
 
+    # The bootstrap update: fetched over HTTP, checked, installed where the look-ups find it.
+    put(os.path.join(www, "bs", "ipv4.json"), json.dumps(v4), "w")
+    put(os.path.join(www, "bs", "ipv6.json"), json.dumps(v6), "w")
+    put(os.path.join(www, "badbs", "ipv4.json"), b'{"services": 3}')
+    put(os.path.join(www, "badbs", "ipv6.json"), json.dumps(v6), "w")
+    xdg = os.path.join(tmp, "xdg")
+    env2 = dict(ENV, XDG_DATA_HOME=xdg)
+    p = subprocess.run([TW, "db", "update-bootstrap", "--from", base + "bs/"], capture_output=True, env=env2)
+    inst = os.path.join(xdg, "tracewall", "rdap", "ipv4.json")
+    check("db update-bootstrap: fetched, checked and installed in $XDG_DATA_HOME/tracewall/rdap",
+          p.returncode == 0 and b"published 2026-11-27T00:00:00Z" in p.stdout and os.path.exists(inst),
+          p.stdout + p.stderr)
+    p = subprocess.run([TW, "trace", "--json", "--abuse", "--whois-connect", WHOIS_MAP, "5.6.7.7"],
+                       capture_output=True, env=env2)
+    check("the installed bootstrap is the default for --abuse",
+          b'"emails":["abuse@isp.test"]' in p.stdout, p.stdout + p.stderr)
+    before = open(inst, "rb").read()
+    p = subprocess.run([TW, "db", "update-bootstrap", "--from", base + "badbs"], capture_output=True, env=env2)
+    check("a bad bootstrap file is refused and the copy in use kept",
+          p.returncode == 5 and b"not a bootstrap file" in p.stderr and open(inst, "rb").read() == before,
+          p.stdout + p.stderr)
+    p = subprocess.run([TW, "db", "update-bootstrap", "--from", base + "nothing/"], capture_output=True, env=env2)
+    check("a missing bootstrap file: HTTP 404 named", p.returncode == 5 and b"HTTP 404" in p.stderr,
+          p.stderr)
+
     # whois: loops, rate limits, silence.
     p, got = trace("203.0.113.9")
     o = got.get("203.0.113.9", {})
