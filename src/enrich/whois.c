@@ -55,7 +55,8 @@ const char *tw_abuse_email_refused(const char *s, size_t n)
 	const char *d = at + 1;
 	for (size_t i = 0; i < local; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!(isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c)))
+		/* (strchr would find the terminator for a NUL byte: test it first) */
+		if (c == 0 || !(isalnum(c) || strchr("!#$%&'*+-/=?^_`{|}~.", c)))
 			return "not an e-mail address";
 	}
 	if (s[0] == '.' || s[local - 1] == '.')
@@ -92,9 +93,9 @@ const char *tw_abuse_email_refused(const char *s, size_t n)
 void tw_abuse_found_add(struct tw_abuse_found *f, const char *s, size_t n)
 {
 	/* Trim spaces and the quotes or angle brackets text puts around addresses. */
-	while (n && strchr(" \t<'\"(", *s))
+	while (n && *s && strchr(" \t<'\"(", *s))
 		s++, n--;
-	while (n && strchr(" \t>'\").,;:", s[n - 1]))
+	while (n && s[n - 1] && strchr(" \t>'\").,;:", s[n - 1]))
 		n--;
 	const char *why = tw_abuse_email_refused(s, n);
 	if (why) {

@@ -37,7 +37,13 @@ static void t_email_checks(void)
 			printf("#   %s: %s\n", cases[i].s, why ? why : "accepted");
 		CHECK((why == NULL) == cases[i].good);
 	}
+	/* Regression (fuzz-whois): a NUL byte inside an address passed the local-part test
+	 * (strchr finds the terminator) and a truncated address was kept. */
+	CHECK(tw_abuse_email_refused("a\0b@isp.test", 12) != NULL);
 	struct tw_abuse_found f;
+	memset(&f, 0, sizeof(f));
+	tw_abuse_found_add(&f, "\0\0i@isp.test", 12);
+	CHECK_EQ_U(f.n, 0);
 	memset(&f, 0, sizeof(f));
 	tw_abuse_found_add(&f, " <Abuse@ISP.test>.", 18);
 	tw_abuse_found_add(&f, "abuse@isp.TEST", 14); /* the same, other case */
