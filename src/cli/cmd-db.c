@@ -228,21 +228,23 @@ int tw_cmd_db(int argc, char **argv)
 
 static void trace_usage(FILE *f)
 {
-	fputs("usage: tracewall trace [--db PATH] [--json] [--rdns [--dns-server HOST[:PORT],...]]\n"
-	      "                       [--abuse [--bootstrap DIR] [--whois-connect NAME=HOST:PORT,...]\n"
-	      "                       [--no-rdap] [--no-whois]] [--timeout MS] ADDRESS...\n"
-	      "\n"
-	      "For each address: its network, AS and organisation, country and allocation\n"
-	      "status from the offline index (`tracewall db import`), whether it is a\n"
-	      "special-purpose address, and for each answer the data file and line it came\n"
-	      "from. Nothing is sent over the network unless --rdns: then the PTR name of each\n"
-	      "address is asked of the DNS (the system's servers or --dns-server), all at once,\n"
-	      "and confirmed forward (its A/AAAA must lead back to the address).\n"
-	      "With --abuse, the abuse contact: RDAP at the registry the IANA bootstrap names\n"
-	      "(`tracewall db update-bootstrap`; --bootstrap DIR for other files), then whois\n"
-	      "on port 43 following referrals; every step is shown. --whois-connect sends the\n"
-	      "queries for a whois server name to another host and port.\n",
-	      f);
+	fputs(
+	    "usage: tracewall trace [--db PATH] [--json] [--rdns [--dns-server HOST[:PORT],...]]\n"
+	    "                       [--abuse [--bootstrap DIR] [--whois-connect "
+	    "NAME=HOST:PORT,...]\n"
+	    "                       [--no-rdap] [--no-whois]] [--timeout MS] ADDRESS...\n"
+	    "\n"
+	    "For each address: its network, AS and organisation, country and allocation\n"
+	    "status from the offline index (`tracewall db import`), whether it is a\n"
+	    "special-purpose address, and for each answer the data file and line it came\n"
+	    "from. Nothing is sent over the network unless --rdns: then the PTR name of each\n"
+	    "address is asked of the DNS (the system's servers or --dns-server), all at once,\n"
+	    "and confirmed forward (its A/AAAA must lead back to the address).\n"
+	    "With --abuse, the abuse contact: RDAP at the registry the IANA bootstrap names\n"
+	    "(`tracewall db update-bootstrap`; --bootstrap DIR for other files), then whois\n"
+	    "on port 43 following referrals; every step is shown. --whois-connect sends the\n"
+	    "queries for a whois server name to another host and port.\n",
+	    f);
 }
 
 static void json_str(struct tw_buf *b, const char *s)
@@ -477,8 +479,9 @@ int tw_cmd_trace(int argc, char **argv)
 				tw_buf_adds(&out, "  ");
 				tw_out_abuse_text(&out, &ar, "  ");
 			} else {
-				tw_buf_adds(&out, "  abuse     not looked up (--abuse asks RDAP and "
-						  "whois)\n");
+				tw_buf_adds(&out,
+					    "  abuse     not looked up (--abuse asks RDAP and "
+					    "whois)\n");
 			}
 		}
 		if (tw_buf_flush(&out, stdout))

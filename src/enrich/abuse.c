@@ -20,15 +20,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/alloc.h"
 #include "core/special.h"
 #include "enrich/abuse.h"
 
-#define HTTP_MAX	(4u << 20)
-#define WHOIS_MAX	(1u << 20)
-#define WHOIS_HOPS	4
-#define BACKOFF_MIN_S	60
-#define MAP_MAX		16
-#define BACKOFF_MAX	16
+#define HTTP_MAX      (4u << 20)
+#define WHOIS_MAX     (1u << 20)
+#define WHOIS_HOPS    4
+#define BACKOFF_MIN_S 60
+#define MAP_MAX	      16
+#define BACKOFF_MAX   16
 
 struct range_cache {
 	struct tw_addr lo, hi;
@@ -148,7 +149,7 @@ static int read_file(const char *path, char **buf, size_t *len, size_t max)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return errno == ENOENT ? TW_E_NOTFOUND : TW_E_IO;
-	char *b = malloc(max + 1);
+	char *b = tw_malloc(max + 1);
 	size_t n = b ? fread(b, 1, max + 1, f) : 0;
 	int err = ferror(f);
 	fclose(f);
@@ -206,7 +207,7 @@ static void load_bootstrap(struct tw_abuse_ctx *c)
 
 int tw_abuse_open(struct tw_abuse_ctx **out, const struct tw_abuse_opts *o, struct tw_errctx *ec)
 {
-	struct tw_abuse_ctx *c = calloc(1, sizeof(*c));
+	struct tw_abuse_ctx *c = tw_calloc(1, sizeof(*c));
 	if (!c)
 		return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
 	c->o = *o;
@@ -261,7 +262,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 		b->too_big = true;
 		return 0; /* aborts the transfer */
 	}
-	char *np = realloc(b->p, b->n + n + 1);
+	char *np = tw_realloc(b->p, b->n + n + 1);
 	if (!np)
 		return 0;
 	memcpy(np + b->n, data, n);
@@ -335,8 +336,10 @@ static const char *whois_for(const char *base)
 {
 	static const struct {
 		const char *key, *server;
-	} m[] = {{"arin", "whois.arin.net"},	   {"ripe", "whois.ripe.net"},
-		 {"apnic", "whois.apnic.net"},	   {"lacnic", "whois.lacnic.net"},
+	} m[] = {{"arin", "whois.arin.net"},
+		 {"ripe", "whois.ripe.net"},
+		 {"apnic", "whois.apnic.net"},
+		 {"lacnic", "whois.lacnic.net"},
 		 {"afrinic", "whois.afrinic.net"}};
 	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
 		if (strstr(base, m[i].key))
@@ -469,7 +472,7 @@ static int whois_ask(struct tw_abuse_ctx *c, const char *server, const char *que
 		snprintf(err, ecap, "could not send the query");
 		goto out;
 	}
-	buf = malloc(WHOIS_MAX + 1);
+	buf = tw_malloc(WHOIS_MAX + 1);
 	if (!buf) {
 		snprintf(err, ecap, "out of memory");
 		goto out;
@@ -550,7 +553,8 @@ static void try_whois(struct tw_abuse_ctx *c, const char *first, const char *as,
 			snprintf(r->netname, sizeof(r->netname), "%s", w.netname);
 		if (!r->country[0])
 			memcpy(r->country, w.country, 3);
-		bool follow = w.refer[0] && strcasecmp(w.refer, server) && (!w.abuse.n || w.abuse.weak);
+		bool follow =
+		    w.refer[0] && strcasecmp(w.refer, server) && (!w.abuse.n || w.abuse.weak);
 		if (w.abuse.n && !follow) {
 			r->found = w.abuse;
 			r->via = TW_ABUSE_WHOIS;
@@ -595,7 +599,11 @@ static bool range_parse(const char *s, struct tw_addr *lo, struct tw_addr *hi)
 			dots += *p == '.';
 		char fixed[100];
 		snprintf(fixed, sizeof(fixed), "%.*s%s%s", (int)(sl - tmp), tmp,
-			 dots == 0 ? ".0.0.0" : dots == 1 ? ".0.0" : dots == 2 ? ".0" : "", sl);
+			 dots == 0   ? ".0.0.0"
+			 : dots == 1 ? ".0.0"
+			 : dots == 2 ? ".0"
+				     : "",
+			 sl);
 		snprintf(tmp, sizeof(tmp), "%s", fixed);
 	}
 	if (tw_prefix_parse(tmp, strlen(tmp), lo, &plen) != TW_OK)
@@ -614,7 +622,7 @@ static void remember(struct tw_abuse_ctx *c, const struct tw_abuse_result *r)
 		return;
 	if (c->ncache == c->capcache) {
 		size_t nc = c->capcache ? c->capcache * 2 : 16;
-		struct range_cache *n = realloc(c->cache, nc * sizeof(*n));
+		struct range_cache *n = tw_realloc(c->cache, nc * sizeof(*n));
 		if (!n)
 			return;
 		c->cache = n;
@@ -680,11 +688,11 @@ static int mkdirs(const char *dir)
 	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms,
-			      char *publication, size_t pcap, struct tw_errctx *ec)
+int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms, char *publication,
+			      size_t pcap, struct tw_errctx *ec)
 {
 	static const char *const files[] = {"ipv4.json", "ipv6.json"};
-	struct tw_abuse_ctx *c = calloc(1, sizeof(*c));
+	struct tw_abuse_ctx *c = tw_calloc(1, sizeof(*c));
 	struct body b[2] = {{0}, {0}};
 	int r = TW_OK;
 	char defdir[1024];
@@ -693,7 +701,8 @@ int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms,
 	c->o.timeout_ms = timeout_ms ? timeout_ms : 30000;
 	if (!dir) {
 		if (tw_abuse_bootstrap_dir(defdir, sizeof(defdir)) != TW_OK) {
-			r = tw_err_set(ec, TW_E_NOTFOUND, 0, "no data directory: set HOME or XDG_DATA_HOME");
+			r = tw_err_set(ec, TW_E_NOTFOUND, 0,
+				       "no data directory: set HOME or XDG_DATA_HOME");
 			goto out;
 		}
 		dir = defdir;
@@ -740,7 +749,8 @@ int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms,
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		snprintf(tmp, sizeof(tmp), "%s.new", path);
 		FILE *f = fopen(tmp, "wb");
-		if (!f || fwrite(b[i].p, 1, b[i].n, f) != b[i].n || fclose(f) || rename(tmp, path)) {
+		if (!f || fwrite(b[i].p, 1, b[i].n, f) != b[i].n || fclose(f) ||
+		    rename(tmp, path)) {
 			r = tw_err_set(ec, TW_E_IO, errno, "%.200s: %s", path, strerror(errno));
 			if (f)
 				unlink(tmp);

@@ -19,9 +19,9 @@
 struct tw_abuse_found {
 	unsigned n;
 	char email[TW_ABUSE_MAXMAIL][TW_ABUSE_MAILLEN];
-	bool weak;     /* from free text (remarks): said so, lower confidence */
-	char how[240]; /* "entity IRT-KRNIC-KR (role abuse), vCard email" or the whois line */
-	char rejected[200]; /* the first address refused, and why (placeholder, registry's own…) */
+	bool weak;	    /* from free text (remarks): said so, lower confidence */
+	char how[240];	    /* "entity IRT-KRNIC-KR (role abuse), vCard email" or the whois line */
+	char rejected[200]; /* the first address refused, and why (placeholder…) */
 };
 
 /* Checks an address found in an answer: plain syntax (local@domain.tld, printable ASCII,
@@ -123,8 +123,8 @@ int tw_abuse_bootstrap_dir(char *out, size_t cap);
 /* Fetches FROM/ipv4.json and FROM/ipv6.json (https://data.iana.org/rdap/ by default in
  * the CLI), checks both, then replaces the copies in 'dir' (NULL: the default). The IPv4
  * file's publication date is copied to 'publication'. */
-int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms,
-			      char *publication, size_t pcap, struct tw_errctx *ec);
+int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms, char *publication,
+			      size_t pcap, struct tw_errctx *ec);
 
 struct tw_abuse_ctx;
 int tw_abuse_open(struct tw_abuse_ctx **ctx, const struct tw_abuse_opts *o, struct tw_errctx *ec);

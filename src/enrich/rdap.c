@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "enrich/abuse.h"
 
 #define BOOTSTRAP_MAX (1u << 20)
@@ -52,7 +53,7 @@ static int bs_url(struct tw_bootstrap *bs, const json_t *urls, unsigned *idx)
 	if (!pick)
 		return TW_E_NOTFOUND;
 	size_t l = strlen(pick);
-	char *c = malloc(l + 2);
+	char *c = tw_malloc(l + 2);
 	if (!c)
 		return TW_E_NOMEM;
 	memcpy(c, pick, l);
@@ -65,7 +66,7 @@ static int bs_url(struct tw_bootstrap *bs, const json_t *urls, unsigned *idx)
 			*idx = (unsigned)k;
 			return TW_OK;
 		}
-	char **nu = realloc(bs->urls, (bs->nurls + 1) * sizeof(*nu));
+	char **nu = tw_realloc(bs->urls, (bs->nurls + 1) * sizeof(*nu));
 	if (!nu) {
 		free(c);
 		return TW_E_NOMEM;
@@ -124,7 +125,7 @@ int tw_bootstrap_add(struct tw_bootstrap *bs, const char *buf, size_t len, struc
 				continue; /* an entry that is no prefix is skipped, not guessed */
 			if (bs->n == bs->cap) {
 				size_t nc = bs->cap ? bs->cap * 2 : 64;
-				struct tw_bootstrap_entry *ne = realloc(bs->e, nc * sizeof(*ne));
+				struct tw_bootstrap_entry *ne = tw_realloc(bs->e, nc * sizeof(*ne));
 				if (!ne) {
 					r = TW_E_NOMEM;
 					goto out;
@@ -195,9 +196,9 @@ static void vcard_emails(const json_t *ent, bool want_typed, bool typed_only,
 		else if (json_is_array(t)) {
 			size_t k;
 			json_t *x;
-			json_array_foreach(t, k, x)
-			if (json_is_string(x) && !strcasecmp(json_string_value(x), "abuse"))
-				typed = true;
+			json_array_foreach(t, k, x) if (json_is_string(x) &&
+							!strcasecmp(json_string_value(x), "abuse"))
+			    typed = true;
 		}
 		if (typed)
 			*any = true;
@@ -235,8 +236,8 @@ static void walk(struct walk *w, const json_t *ents, unsigned depth, bool want_t
 			if (w->out->abuse.n > before && !w->out->abuse.how[0]) {
 				const char *h = jstr(e, "handle");
 				snprintf(w->out->abuse.how, sizeof(w->out->abuse.how),
-					 "entity %.80s (role abuse), vCard email%s", h ? h : "(no handle)",
-					 want_typed ? " of type abuse" : "");
+					 "entity %.80s (role abuse), vCard email%s",
+					 h ? h : "(no handle)", want_typed ? " of type abuse" : "");
 			}
 		}
 		walk(w, json_object_get(e, "entities"), depth + 1, want_typed);
@@ -306,7 +307,8 @@ int tw_rdap_parse(const char *buf, size_t len, bool typed_only, struct tw_rdap_n
 	copy(out->port43, sizeof(out->port43), jstr(root, "port43"));
 	copy(out->parent, sizeof(out->parent), jstr(root, "parentHandle"));
 	const char *cc = jstr(root, "country");
-	if (cc && strlen(cc) == 2 && isalpha((unsigned char)cc[0]) && isalpha((unsigned char)cc[1])) {
+	if (cc && strlen(cc) == 2 && isalpha((unsigned char)cc[0]) &&
+	    isalpha((unsigned char)cc[1])) {
 		out->country[0] = (char)toupper((unsigned char)cc[0]);
 		out->country[1] = (char)toupper((unsigned char)cc[1]);
 	}

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/alloc.h"
 #include "enrich/abuse.h"
 
 #define MAX_ATTRS 4096
@@ -28,8 +29,8 @@
 static bool ci_suffix(const char *s, size_t n, const char *suf)
 {
 	size_t l = strlen(suf);
-	return n >= l && !strncasecmp(s + n - l, suf, l) && (n == l || s[n - l - 1] == '@' ||
-							      s[n - l - 1] == '.');
+	return n >= l && !strncasecmp(s + n - l, suf, l) &&
+	       (n == l || s[n - l - 1] == '@' || s[n - l - 1] == '.');
 }
 
 const char *tw_abuse_email_refused(const char *s, size_t n)
@@ -103,10 +104,10 @@ void tw_abuse_found_add(struct tw_abuse_found *f, const char *s, size_t n)
 			char shown[64];
 			size_t k = 0;
 			for (size_t i = 0; i < n && k + 1 < sizeof(shown); i++)
-				shown[k++] = (char)((unsigned char)s[i] < 0x20 ||
-							    (unsigned char)s[i] >= 0x7f
-							? '?'
-							: s[i]);
+				shown[k++] =
+				    (char)((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f
+					       ? '?'
+					       : s[i]);
 			shown[k] = '\0';
 			snprintf(f->rejected, sizeof(f->rejected), "'%s': %s", shown, why);
 		}
@@ -184,7 +185,8 @@ static void rpsl_read(const char *buf, size_t len, struct rpsl *r)
 		if (i > 0 || q[0] == '+' || q[0] == '%' || q[0] == '#')
 			continue;
 		size_t k = 0;
-		while (k < ll && k < 64 && (isalnum((unsigned char)q[k]) || q[k] == '-' || q[k] == '_'))
+		while (k < ll && k < 64 &&
+		       (isalnum((unsigned char)q[k]) || q[k] == '-' || q[k] == '_'))
 			k++;
 		if (k == 0 || k >= ll || q[k] != ':')
 			continue;
@@ -198,8 +200,8 @@ static void rpsl_read(const char *buf, size_t len, struct rpsl *r)
 		if (r->n == MAX_ATTRS)
 			return;
 		blank = false;
-		r->a[r->n++] = (struct attr){q, q + v, (unsigned)k, (unsigned)(ve - v), obj, q,
-					     (unsigned)ll};
+		r->a[r->n++] =
+		    (struct attr){q, q + v, (unsigned)k, (unsigned)(ve - v), obj, q, (unsigned)ll};
 	}
 }
 
@@ -294,7 +296,7 @@ static bool has_word(const char *s, size_t n, const char *w)
 int tw_whois_parse(const char *buf, size_t len, struct tw_whois_answer *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct rpsl *rp = malloc(sizeof(*rp)); /* about 200 KiB: not on the stack */
+	struct rpsl *rp = tw_malloc(sizeof(*rp)); /* about 200 KiB: not on the stack */
 	if (rp)
 		rpsl_read(buf, len, rp);
 	struct tw_abuse_found *f = &out->abuse;

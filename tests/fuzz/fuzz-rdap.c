@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct tw_rdap_net net;
 		if (tw_rdap_parse(s, size, pick == 0, &net, &ec) == TW_OK)
 			for (unsigned i = 0; i < net.abuse.n; i++)
-				if (tw_abuse_email_refused(net.abuse.email[i], strlen(net.abuse.email[i])))
+				if (tw_abuse_email_refused(net.abuse.email[i],
+							   strlen(net.abuse.email[i])))
 					__builtin_trap(); /* only good addresses are kept */
 		return 0;
 	}
@@ -30,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&bs, 0, sizeof(bs));
 	if (tw_bootstrap_add(&bs, s, size, &ec) == TW_OK) {
 		static const char *const probe[] = {"1.1.1.1", "62.239.237.1", "255.255.255.255",
-						    "::", "2001:db8::1", "2a00::1"};
+						    "::",      "2001:db8::1",  "2a00::1"};
 		for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++) {
 			struct tw_addr a;
 			tw_addr_parse(probe[i], strlen(probe[i]), &a);

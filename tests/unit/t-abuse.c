@@ -68,7 +68,7 @@ static void t_rdap(void)
 	struct tw_errctx ec;
 	memset(&ec, 0, sizeof(ec));
 	CHECK_EQ_I(tw_rdap_parse(ans, sizeof(ans) - 1, false, &n, &ec), TW_OK);
-	CHECK_STR(n.start, "74.125.0.0"); /* ARIN's zero padding */
+	CHECK_STR(n.start, "74.125.0.0");   /* ARIN's zero padding */
 	CHECK_STR(n.end, "62.239.237.255"); /* RIPE's "/32" */
 	CHECK_STR(n.country, "GB");
 	CHECK_STR(n.port43, "whois.test");
@@ -166,8 +166,9 @@ static void t_whois(void)
 	tw_whois_parse(lacnic, sizeof(lacnic) - 1, &w);
 	CHECK_STR(w.abuse.email[0], "abuse-team@isp.test");
 	CHECK(!strncmp(w.abuse.how, "abuse-c X1 → e-mail: abuse-team@isp.test", 40));
-	static const char irt[] = "inetnum: 5.6.7.0 - 5.6.7.255\nmnt-irt: IRT-T\n\n"
-				  "irt: IRT-T\ne-mail: irt@isp.test\nabuse-mailbox: irt-abuse@isp.test\n";
+	static const char irt[] =
+	    "inetnum: 5.6.7.0 - 5.6.7.255\nmnt-irt: IRT-T\n\n"
+	    "irt: IRT-T\ne-mail: irt@isp.test\nabuse-mailbox: irt-abuse@isp.test\n";
 	tw_whois_parse(irt, sizeof(irt) - 1, &w);
 	CHECK_STR(w.abuse.email[0], "irt-abuse@isp.test"); /* abuse-mailbox before e-mail */
 	static const char remarks[] = "% No abuse contact registered for 5.6.7.0 - 5.6.7.255\n"

@@ -437,7 +437,8 @@ static void t_incident_merge_overflow(void)
 	const struct tw_incident *in = &a.srcs[0].inc[0];
 	CHECK_EQ_U(in->ports.n, TW_DC_EXACT + 1);
 	for (unsigned i = 0; i < TW_DC_EXACT; i++)
-		CHECK_EQ_U(in->pv[i], ((uint32_t)TW_IPPROTO_TCP << 16 | (i < 3 ? 100 + i : 197 + i)) + 1);
+		CHECK_EQ_U(in->pv[i],
+			   ((uint32_t)TW_IPPROTO_TCP << 16 | (i < 3 ? 100 + i : 197 + i)) + 1);
 	/* Two small lists that together pass the bound overflow too. */
 	struct tw_agg c, d;
 	tw_agg_init(&c);
@@ -674,7 +675,6 @@ TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_s
 	 {"ports_beyond_table", t_ports_beyond_table},
 	 {"dsts_exact_below_bound", t_dsts_exact_below_bound}, {"scan_windows", t_scan_windows},
 	 {"incidents", t_incidents}, {"incident_estimate", t_incident_estimate},
-	 {"incident_merge_overflow", t_incident_merge_overflow},
-	 {"max_sources", t_max_sources}, {"spoofing", t_spoofing},
-	 {"confidence_sessions", t_confidence_sessions}, {"source_class", t_source_class},
-	 {"evidence_read_back", t_evidence_read_back});
+	 {"incident_merge_overflow", t_incident_merge_overflow}, {"max_sources", t_max_sources},
+	 {"spoofing", t_spoofing}, {"confidence_sessions", t_confidence_sessions},
+	 {"source_class", t_source_class}, {"evidence_read_back", t_evidence_read_back});
