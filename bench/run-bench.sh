@@ -146,12 +146,12 @@ if [ "${BENCH_SKIP_NETDB:-0}" != 1 ]; then
 	IDX=$(mktemp /tmp/tw-bench-XXXXXX.idx)
 	cat "$AC" >/dev/null
 	echo
-	measure "tracewall db import" "$RUNS" "$TW" db import --db "$IDX" "$AC"
+	measure "tracewall db import" "$RUNS" "$TW" db import --netdb "$IDX" "$AC"
 	echo "db import of $(wc -l <"$AC") ASN rows: $WALL s, $((RSS / 1024)) MB peak RSS (target: at most 2 s)"
 	"$BUILD/bench/netdb-lookup" "$IDX"
 	MM=../shared/corpus/enrich/mmdb/GeoLite2-ASN-Test.mmdb
 	if [ -s "$MM" ]; then
-		"$TW" db import --db "$IDX" "$MM" >/dev/null
+		"$TW" db import --netdb "$IDX" "$MM" >/dev/null
 		echo "on GeoLite2-ASN-Test.mmdb (the same data both ways):"
 		"$BUILD/bench/netdb-lookup" "$IDX" "$MM"
 	fi

@@ -29,7 +29,7 @@ static int db_path(const char *given, char *out, size_t n)
 		return 0;
 	}
 	if (tw_netdb_default_path(out, n) != TW_OK) {
-		fputs("tracewall: no index path: set --db, XDG_DATA_HOME or HOME\n", stderr);
+		fputs("tracewall: no index path: set --netdb, XDG_DATA_HOME or HOME\n", stderr);
 		return -1;
 	}
 	return 0;
@@ -37,8 +37,8 @@ static int db_path(const char *given, char *out, size_t n)
 
 static void db_usage(FILE *f)
 {
-	fputs("usage: tracewall db import [--db PATH] [--format NAME] FILE...\n"
-	      "       tracewall db info [--db PATH]\n"
+	fputs("usage: tracewall db import [--netdb PATH] [--format NAME] FILE...\n"
+	      "       tracewall db info [--netdb PATH]\n"
 	      "       tracewall db import --list-formats\n"
 	      "       tracewall db update-bootstrap [--from URL] [--dir DIR]\n"
 	      "\n"
@@ -157,7 +157,7 @@ static int db_info(const char *db)
 
 int tw_cmd_db(int argc, char **argv)
 {
-	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
+	static const struct option lopts[] = {{"netdb", required_argument, NULL, 'd'},
 					      {"format", required_argument, NULL, 'f'},
 					      {"list-formats", no_argument, NULL, 'l'},
 					      {"from", required_argument, NULL, 'F'},
@@ -229,7 +229,7 @@ int tw_cmd_db(int argc, char **argv)
 static void trace_usage(FILE *f)
 {
 	fputs(
-	    "usage: tracewall trace [--db PATH] [--json] [--rdns [--dns-server HOST[:PORT],...]]\n"
+	    "usage: tracewall trace [--netdb PATH] [--json] [--rdns [--dns-server HOST[:PORT],...]]\n"
 	    "                       [--abuse [--bootstrap DIR] [--whois-connect "
 	    "NAME=HOST:PORT,...]\n"
 	    "                       [--no-rdap] [--no-whois]] [--timeout MS] ADDRESS...\n"
@@ -256,7 +256,7 @@ static void json_str(struct tw_buf *b, const char *s)
 
 int tw_cmd_trace(int argc, char **argv)
 {
-	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
+	static const struct option lopts[] = {{"netdb", required_argument, NULL, 'd'},
 					      {"json", no_argument, NULL, 'j'},
 					      {"rdns", no_argument, NULL, 'r'},
 					      {"dns-server", required_argument, NULL, 's'},

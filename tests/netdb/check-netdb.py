@@ -47,14 +47,14 @@ def tw(*args):
 
 
 def trace(db, *addrs):
-    rc, out, err = tw("trace", "--db", db, "--json", *addrs)
+    rc, out, err = tw("trace", "--netdb", db, "--json", *addrs)
     return rc, {o["addr"]: o for o in map(json.loads, out.splitlines())}, err
 
 
 # ---- team fixtures ----------------------------------------------------------------------
 db = os.path.join(tmp, "fixture.idx")
 f = lambda name: os.path.join(HERE, name)
-rc, out, err = tw("db", "import", "--db", db, f("asn.csv"), f("ip2asn.tsv"), f("delegated.txt"))
+rc, out, err = tw("db", "import", "--netdb", db, f("asn.csv"), f("ip2asn.tsv"), f("delegated.txt"))
 check("db import of the team's fixtures", rc == 0 and "wrote" in out, out + err)
 rc, got, err = trace(db, "192.0.2.9", "198.51.100.200", "203.0.113.70", "203.0.113.5",
                      "2001:db8::1", "10.1.2.3")
@@ -83,29 +83,29 @@ o = got.get("203.0.113.5", {})
 check("... and the /24 of the RIR statistics around it",
       o.get("how", {}).get("country", {}).get("line") == 6
       and o["how"]["country"]["file"].endswith("delegated.txt"), json.dumps(o))
-rc, out, err = tw("trace", "--db", db, "203.0.113.5")
+rc, out, err = tw("trace", "--netdb", db, "203.0.113.5")
 check("trace text marks unallocated space as a bogon", "unallocated: a bogon" in out, out)
-rc, out, err = tw("db", "info", "--db", db)
+rc, out, err = tw("db", "info", "--netdb", db)
 check("db info lists the three files and the table sizes",
       rc == 0 and out.count("ranges, data of") == 3 and "AS ranges:      7 IPv4, 1 IPv6" in out,  # the /24 split around the /26
       out + err)
 # A bad line stops the import with FILE:LINE, and the index in place stays.
-rc, out, err = tw("db", "import", "--db", db, f("bad.csv"))
+rc, out, err = tw("db", "import", "--netdb", db, f("bad.csv"))
 check("a bad line: FILE:LINE and the reason, exit 2",
       rc == 2 and "bad.csv:2: not an AS number: 'AS64497'" in err, err)
 rc, got, err = trace(db, "192.0.2.9")
 check("... and the index built before is still there", got.get("192.0.2.9", {}).get("asn") == 64496,
       err)
-rc, out, err = tw("trace", "--db", db, "not-an-address")
+rc, out, err = tw("trace", "--netdb", db, "not-an-address")
 check("trace refuses what is not an address (exit 2)", rc == 2 and "not an address" in err, err)
 with open(os.path.join(tmp, "junk.idx"), "wb") as j:
     j.write(b"TWNETDB1" + b"\xff" * 300)
-rc, out, err = tw("trace", "--db", os.path.join(tmp, "junk.idx"), "192.0.2.1")
+rc, out, err = tw("trace", "--netdb", os.path.join(tmp, "junk.idx"), "192.0.2.1")
 check("a damaged index is refused with a reason (exit 3)", rc == 3 and "junk.idx:" in err, err)
 
 # analyze enriches from the index: AS, organisation, country; a bogon is never reportable.
 db = os.path.join(tmp, "fixture.idx")
-rc, out, err = tw("db", "import", "--db", db, f("asn.csv"), f("ip2asn.tsv"), f("delegated.txt"))
+rc, out, err = tw("db", "import", "--netdb", db, f("asn.csv"), f("ip2asn.tsv"), f("delegated.txt"))
 log = os.path.join(tmp, "scan.log")
 with open(log, "w") as fh:
     for src in ("5.6.8.9", "5.6.7.9"):
@@ -137,7 +137,7 @@ else:
     off = os.path.join(CORPUS, "offline")
     v4, v6 = (os.path.join(off, "ip-location-db-asn-ipv%d.sample.csv" % v) for v in (4, 6))
     db = os.path.join(tmp, "corpus.idx")
-    rc, out, err = tw("db", "import", "--db", db, v4, v6)
+    rc, out, err = tw("db", "import", "--netdb", db, v4, v6)
     check("db import of the ip-location-db samples", rc == 0, out + err)
     rows = []
     import csv
@@ -167,7 +167,7 @@ else:
     # MaxMind test databases through libmaxminddb.
     mm = os.path.join(CORPUS, "mmdb")
     db = os.path.join(tmp, "mmdb.idx")
-    rc, out, err = tw("db", "import", "--db", db, os.path.join(mm, "GeoLite2-ASN-Test.mmdb"),
+    rc, out, err = tw("db", "import", "--netdb", db, os.path.join(mm, "GeoLite2-ASN-Test.mmdb"),
                       os.path.join(mm, "GeoLite2-Country-Test.mmdb"))
     check("db import of GeoLite2-ASN-Test.mmdb and GeoLite2-Country-Test.mmdb", rc == 0, out + err)
     src = json.load(open(os.path.join(mm, "GeoLite2-ASN-Test.source.json")))
@@ -194,7 +194,7 @@ else:
           and got.get("2001:218::1", {}).get("country") == "JP", json.dumps(got))
     # RIR statistics sample.
     db = os.path.join(tmp, "rir.idx")
-    rc, out, err = tw("db", "import", "--db", db,
+    rc, out, err = tw("db", "import", "--netdb", db,
                       os.path.join(CORPUS, "synthetic", "delegated-extended.sample"))
     rc2, got, err2 = trace(db, "198.51.100.200", "192.0.2.1")
     check("delegated-extended.sample: available space is a bogon, allocated space has its "
