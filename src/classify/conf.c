@@ -141,6 +141,21 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"incident", "evidence-lines", &c->evidence, 0, 8, NULL},
 	    {"analyze", "max-sources", &c->max_sources, 1024, 100000000, NULL},
 	    {"spoofing", "same-payload-sources", &c->spoof_sources, 2, 1000000, NULL},
+	    {"enrich", "timeout", NULL, 0, 0, &c->lookup_timeout},
+	    {"enrich", "cache-found", NULL, 0, 0, &c->cache_found},
+	    {"enrich", "cache-none", NULL, 0, 0, &c->cache_none},
+	};
+	struct {
+		const char *sec, *name;
+		char *dst;
+		size_t cap;
+	} strs[] = {
+	    {"analyze", "netdb", c->netdb, sizeof(c->netdb)},
+	    {"analyze", "signatures", c->signatures, sizeof(c->signatures)},
+	    {"enrich", "dns-server", c->dns_server, sizeof(c->dns_server)},
+	    {"enrich", "bootstrap", c->bootstrap, sizeof(c->bootstrap)},
+	    {"enrich", "whois-connect", c->whois_connect, sizeof(c->whois_connect)},
+	    {"store", "db", c->db, sizeof(c->db)},
 	};
 	int r;
 
@@ -166,21 +181,30 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 		r = tw_conf_add_own(c, v, ec);
 		return r;
 	}
-	if (!strcmp(sec, "analyze") && !strcmp(name, "netdb")) {
-		size_t l = strlen(v);
-		if (!l || l >= sizeof(c->netdb))
+	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+		if (strcmp(sec, strs[i].sec) || strcmp(name, strs[i].name))
+			continue;
+		/* Lists (whois-connect, dns-server) grow by one item per line: indented lines
+		 * continue a key, and each is one more item. */
+		bool list = !strcmp(name, "whois-connect") || !strcmp(name, "dns-server");
+		size_t l = strlen(v), have = list ? strlen(strs[i].dst) : 0;
+		if (!l || have + (have > 0) + l >= strs[i].cap)
 			return tw_err_set(ec, TW_E_RANGE, 0,
-					  "[analyze] netdb: empty or too long a path");
-		memcpy(c->netdb, v, l + 1);
+					  "[%s] %s: empty or longer than %zu bytes", sec, name,
+					  strs[i].cap - 1);
+		if (have)
+			strs[i].dst[have++] = ',';
+		memcpy(strs[i].dst + have, v, l + 1);
 		return TW_OK;
 	}
-	if (!strcmp(sec, "analyze") && !strcmp(name, "signatures")) {
-		size_t l = strlen(v);
-		if (!l || l >= sizeof(c->signatures))
-			return tw_err_set(ec, TW_E_RANGE, 0,
-					  "[analyze] signatures: empty or "
-					  "too long a path");
-		memcpy(c->signatures, v, l + 1);
+	if (!strcmp(sec, "enrich") && (!strcmp(name, "rdns") || !strcmp(name, "abuse"))) {
+		bool *b = name[0] == 'r' ? &c->rdns : &c->abuse;
+		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
+			*b = true;
+		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
+			*b = false;
+		else
+			return tw_err_set(ec, TW_E_INVALID, 0, "[enrich] %s: want yes or no", name);
 		return TW_OK;
 	}
 	if (!strcmp(sec, "analyze") && !strcmp(name, "min-confidence")) {

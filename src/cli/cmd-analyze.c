@@ -24,6 +24,7 @@
 #include "enrich/rdns.h"
 #include "output/out-abuse.h"
 #include "cli/cli.h"
+#include "cli/lookup.h"
 #include "core/codepage.h"
 #include "core/esc.h"
 #include "core/lines.h"
@@ -44,10 +45,9 @@ struct opts {
 	int year;
 	unsigned threads;
 	bool explain; /* --explain ADDRESS */
-	bool rdns;    /* --rdns: reverse DNS of the sources shown */
-	const char *dns_server;
-	bool abuse; /* --abuse: the abuse contact of the reportable sources shown */
-	struct tw_abuse_opts abuse_opts;
+	/* --rdns, --abuse (and [enrich] of the configuration): network look-ups for the
+	 * sources shown, cached in the store. */
+	struct tw_cli_lookup lk;
 	struct tw_addr explain_addr;
 };
 
@@ -178,6 +178,8 @@ static void usage(FILE *f)
 		"  --abuse           the abuse contact of each reportable source shown (asks RDAP\n"
 		"                    and whois: the probing party may see it); --bootstrap DIR,\n"
 		"                    --whois-connect NAME=HOST:PORT,... as for `tracewall trace`\n"
+		"  --db PATH         the store that caches look-ups (default\n"
+		"                    $XDG_DATA_HOME/tracewall/tracewall.db); --no-cache: ask anew\n"
 		"  --explain ADDR    every rule, threshold and incident that decided about one\n"
 		"                    source, with the evidence lines\n"
 		"  -v, --verbose     name file and line of every skipped line on stderr\n"
@@ -694,10 +696,10 @@ static struct tw_rdns_result *reverse_dns(const struct opts *o, struct tw_srcsum
 	for (size_t i = 0; i < k; i++)
 		if (!o->explain || tw_addr_eq(&sums[i].s->addr, &o->explain_addr))
 			addrs[m++] = sums[i].s->addr;
-	struct tw_rdns_opts ro = {.servers = o->dns_server};
 	struct tw_errctx ec;
 	memset(&ec, 0, sizeof(ec));
-	if (tw_rdns_lookup(addrs, m, rr, &ro, &ec) != TW_OK) {
+	if (tw_rdns_lookup_cached(addrs, m, rr, &o->lk.rdns_opts, o->lk.store, o->lk.rdns_ttl_found,
+				  o->lk.rdns_ttl_none, &ec) != TW_OK) {
 		fputs("tracewall: warning: reverse DNS: ", stderr);
 		tw_cli_puts_safe(stderr, ec.msg);
 		fputc('\n', stderr);
@@ -798,7 +800,7 @@ static struct tw_abuse_result *abuse_contacts(const struct opts *o, struct tw_sr
 	struct tw_abuse_ctx *ctx = NULL;
 	struct tw_errctx ec;
 	memset(&ec, 0, sizeof(ec));
-	if (tw_abuse_open(&ctx, &o->abuse_opts, &ec) != TW_OK) {
+	if (tw_abuse_open(&ctx, &o->lk.abuse_opts, &ec) != TW_OK) {
 		fputs("tracewall: ", stderr);
 		tw_cli_puts_safe(stderr, ec.msg);
 		fputc('\n', stderr);
@@ -818,7 +820,7 @@ static struct tw_abuse_result *abuse_contacts(const struct opts *o, struct tw_sr
 	return ar;
 }
 
-static int analyze(const struct opts *o, char **files, int nfiles)
+static int analyze(struct opts *o, char **files, int nfiles)
 {
 	struct tw_agg agg;
 	struct tw_run_stats st;
@@ -934,10 +936,12 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			tw_enrich_sources(sums, n, &nd);
 		/* Reverse DNS only when asked, once per distinct source shown. */
 		struct tw_rdns_result *rr = NULL;
-		if (sums && o->rdns)
+		struct tw_cli_lookup *lk = &o->lk;
+		tw_cli_lookup_start(lk);
+		if (sums && o->lk.rdns)
 			rr = reverse_dns(o, sums, n);
 		struct tw_abuse_result *ar = NULL;
-		if (sums && o->abuse)
+		if (sums && o->lk.abuse)
 			ar = abuse_contacts(o, sums, n, &rc);
 		if (!sums) {
 			fprintf(stderr, "tracewall: out of memory\n");
@@ -964,6 +968,7 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 			tw_agg_summary_free(sums);
 		}
 	done:
+		tw_cli_lookup_end(lk);
 		free(rr);
 		free(ar);
 		if (have_nd)
@@ -979,34 +984,6 @@ static int analyze(const struct opts *o, char **files, int nfiles)
 	tw_buf_fini(&out);
 	tw_agg_fini(&agg);
 	return rc;
-}
-
-/* The configuration: the defaults, then /etc/tracewall/tracewall.conf when it exists, or
- * the file of --config (which must exist). Command-line options apply after it. */
-static int load_config(int argc, char **argv, struct tw_conf *conf)
-{
-	const char *path = NULL;
-	struct tw_errctx ec;
-
-	tw_conf_defaults(conf);
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--config") && i + 1 < argc)
-			path = argv[++i];
-		else if (!strncmp(argv[i], "--config=", 9))
-			path = argv[i] + 9;
-	}
-	memset(&ec, 0, sizeof(ec));
-	const char *env = getenv(TW_CONF_ENV);
-	const char *dflt = env && *env ? env : TW_CONF_DEFAULT_PATH;
-	int r = tw_conf_load(path ? path : dflt, conf, &ec);
-	if (r == TW_OK || (r == TW_E_NOTFOUND && !path))
-		return 0;
-	fputs("tracewall: ", stderr);
-	tw_cli_puts_safe(stderr, ec.msg);
-	fputc('\n', stderr);
-	return -1;
 }
 
 int tw_cmd_analyze(int argc, char **argv)
@@ -1033,7 +1010,9 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_DNS_SERVER,
 		O_ABUSE,
 		O_BOOTSTRAP,
-		O_WHOIS_CONNECT
+		O_WHOIS_CONNECT,
+		O_DB,
+		O_NO_CACHE
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -1058,19 +1037,22 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"abuse", no_argument, NULL, O_ABUSE},
 	    {"bootstrap", required_argument, NULL, O_BOOTSTRAP},
 	    {"whois-connect", required_argument, NULL, O_WHOIS_CONNECT},
+	    {"db", required_argument, NULL, O_DB},
+	    {"no-cache", no_argument, NULL, O_NO_CACHE},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct opts o = {.top = -1, .top_ports = 5, .abuse_opts = {.rdap = true, .whois = true}};
+	struct opts o = {.top = -1, .top_ports = 5};
 	static struct tw_conf conf;
 	long v;
 	int c;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	o.threads = ncpu < 1 ? 1 : ncpu > MAX_THREADS ? MAX_THREADS : (unsigned)ncpu;
-	if (load_config(argc, argv, &conf))
+	if (tw_cli_load_config(argc, argv, &conf))
 		return TW_EXIT_USAGE;
+	tw_cli_lookup_defaults(&conf, &o.lk);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", lopts, NULL)) != -1) {
 		switch (c) {
@@ -1149,11 +1131,13 @@ int tw_cmd_analyze(int argc, char **argv)
 			break;
 		}
 		case O_CONFIG: break; /* read before the other options */
-		case O_RDNS: o.rdns = true; break;
-		case O_DNS_SERVER: o.dns_server = optarg; break;
-		case O_ABUSE: o.abuse = true; break;
-		case O_BOOTSTRAP: o.abuse_opts.bootstrap_dir = optarg; break;
-		case O_WHOIS_CONNECT: o.abuse_opts.whois_connect = optarg; break;
+		case O_RDNS: o.lk.rdns = true; break;
+		case O_DNS_SERVER: o.lk.rdns_opts.servers = optarg; break;
+		case O_ABUSE: o.lk.abuse = true; break;
+		case O_BOOTSTRAP: o.lk.abuse_opts.bootstrap_dir = optarg; break;
+		case O_WHOIS_CONNECT: o.lk.abuse_opts.whois_connect = optarg; break;
+		case O_DB: o.lk.db = optarg; break;
+		case O_NO_CACHE: o.lk.no_cache = true; break;
 		case O_NETDB:
 			if (strlen(optarg) >= sizeof(conf.netdb)) {
 				fputs("tracewall: --netdb: path too long\n", stderr);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/lookup.h"
 #include "core/esc.h"
 #include "core/special.h"
 #include "core/time.h"
@@ -228,23 +229,23 @@ int tw_cmd_db(int argc, char **argv)
 
 static void trace_usage(FILE *f)
 {
-	fputs(
-	    "usage: tracewall trace [--netdb PATH] [--json] [--rdns [--dns-server HOST[:PORT],...]]\n"
-	    "                       [--abuse [--bootstrap DIR] [--whois-connect "
-	    "NAME=HOST:PORT,...]\n"
-	    "                       [--no-rdap] [--no-whois]] [--timeout MS] ADDRESS...\n"
-	    "\n"
-	    "For each address: its network, AS and organisation, country and allocation\n"
-	    "status from the offline index (`tracewall db import`), whether it is a\n"
-	    "special-purpose address, and for each answer the data file and line it came\n"
-	    "from. Nothing is sent over the network unless --rdns: then the PTR name of each\n"
-	    "address is asked of the DNS (the system's servers or --dns-server), all at once,\n"
-	    "and confirmed forward (its A/AAAA must lead back to the address).\n"
-	    "With --abuse, the abuse contact: RDAP at the registry the IANA bootstrap names\n"
-	    "(`tracewall db update-bootstrap`; --bootstrap DIR for other files), then whois\n"
-	    "on port 43 following referrals; every step is shown. --whois-connect sends the\n"
-	    "queries for a whois server name to another host and port.\n",
-	    f);
+	fputs("usage: tracewall trace [--netdb PATH] [--json] [--rdns [--dns-server "
+	      "HOST[:PORT],...]]\n"
+	      "                       [--abuse [--bootstrap DIR] [--whois-connect "
+	      "NAME=HOST:PORT,...]\n"
+	      "                       [--no-rdap] [--no-whois]] [--timeout MS] ADDRESS...\n"
+	      "\n"
+	      "For each address: its network, AS and organisation, country and allocation\n"
+	      "status from the offline index (`tracewall db import`), whether it is a\n"
+	      "special-purpose address, and for each answer the data file and line it came\n"
+	      "from. Nothing is sent over the network unless --rdns: then the PTR name of each\n"
+	      "address is asked of the DNS (the system's servers or --dns-server), all at once,\n"
+	      "and confirmed forward (its A/AAAA must lead back to the address).\n"
+	      "With --abuse, the abuse contact: RDAP at the registry the IANA bootstrap names\n"
+	      "(`tracewall db update-bootstrap`; --bootstrap DIR for other files), then whois\n"
+	      "on port 43 following referrals; every step is shown. --whois-connect sends the\n"
+	      "queries for a whois server name to another host and port.\n",
+	      f);
 }
 
 static void json_str(struct tw_buf *b, const char *s)
@@ -266,12 +267,20 @@ int tw_cmd_trace(int argc, char **argv)
 					      {"whois-connect", required_argument, NULL, 'W'},
 					      {"no-rdap", no_argument, NULL, 'R'},
 					      {"no-whois", no_argument, NULL, 'w'},
+					      {"db", required_argument, NULL, 'S'},
+					      {"no-cache", no_argument, NULL, 'N'},
+					      {"config", required_argument, NULL, 'C'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	const char *db = NULL;
-	bool json = false, rdns = false, abuse = false;
-	struct tw_rdns_opts ro = {0};
-	struct tw_abuse_opts ao = {.rdap = true, .whois = true};
+	bool json = false;
+	static struct tw_conf conf;
+	struct tw_cli_lookup lk;
+	if (tw_cli_load_config(argc, argv, &conf))
+		return TW_EXIT_USAGE;
+	tw_cli_lookup_defaults(&conf, &lk);
+	/* In trace, only the options ask the network ([enrich] applies to analyze). */
+	lk.rdns = lk.abuse = false;
 	int c, rc = TW_EXIT_OK;
 	char path[4096];
 	struct tw_netdb nd;
@@ -283,13 +292,16 @@ int tw_cmd_trace(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'j': json = true; break;
-		case 'r': rdns = true; break;
-		case 's': ro.servers = optarg; break;
-		case 'a': abuse = true; break;
-		case 'B': ao.bootstrap_dir = optarg; break;
-		case 'W': ao.whois_connect = optarg; break;
-		case 'R': ao.rdap = false; break;
-		case 'w': ao.whois = false; break;
+		case 'r': lk.rdns = true; break;
+		case 's': lk.rdns_opts.servers = optarg; break;
+		case 'a': lk.abuse = true; break;
+		case 'B': lk.abuse_opts.bootstrap_dir = optarg; break;
+		case 'W': lk.abuse_opts.whois_connect = optarg; break;
+		case 'R': lk.abuse_opts.rdap = false; break;
+		case 'w': lk.abuse_opts.whois = false; break;
+		case 'S': lk.db = optarg; break;
+		case 'N': lk.no_cache = true; break;
+		case 'C': break; /* read before the other options */
 		case 't': {
 			char *end;
 			long ms = strtol(optarg, &end, 10);
@@ -297,8 +309,8 @@ int tw_cmd_trace(int argc, char **argv)
 				fputs("tracewall: --timeout: milliseconds, 1 to 60000\n", stderr);
 				return TW_EXIT_USAGE;
 			}
-			ro.timeout_ms = (int)ms;
-			ao.timeout_ms = (int)ms;
+			lk.rdns_opts.timeout_ms = (int)ms;
+			lk.abuse_opts.timeout_ms = (int)ms;
 			break;
 		}
 		case 'h': trace_usage(stdout); return TW_EXIT_OK;
@@ -345,9 +357,13 @@ int tw_cmd_trace(int argc, char **argv)
 		rr[k].status = TW_RDNS_NOTASKED;
 		k++;
 	}
+	bool rdns = lk.rdns, abuse = lk.abuse;
+	if (k)
+		tw_cli_lookup_start(&lk);
 	if (rdns && k) {
 		memset(&ec, 0, sizeof(ec));
-		if (tw_rdns_lookup(addrs, k, rr, &ro, &ec) != TW_OK) {
+		if (tw_rdns_lookup_cached(addrs, k, rr, &lk.rdns_opts, lk.store, lk.rdns_ttl_found,
+					  lk.rdns_ttl_none, &ec) != TW_OK) {
 			err_msg(&ec);
 			rc = ec.code == TW_E_INVALID ? TW_EXIT_USAGE : TW_EXIT_NETWORK;
 			for (size_t i = 0; i < k; i++)
@@ -357,7 +373,7 @@ int tw_cmd_trace(int argc, char **argv)
 	struct tw_abuse_ctx *actx = NULL;
 	if (abuse && k) {
 		memset(&ec, 0, sizeof(ec));
-		if (tw_abuse_open(&actx, &ao, &ec) != TW_OK) {
+		if (tw_abuse_open(&actx, &lk.abuse_opts, &ec) != TW_OK) {
 			err_msg(&ec);
 			rc = TW_EXIT_USAGE;
 			abuse = false;
@@ -404,6 +420,8 @@ int tw_cmd_trace(int argc, char **argv)
 				json_str(&out, res->name);
 				tw_buf_adds(&out, res->confirmed ? ",\"rdns_confirmed\":true"
 								 : ",\"rdns_confirmed\":false");
+				if (res->cached)
+					tw_buf_adds(&out, ",\"rdns_cached\":true");
 			} else if (res->status != TW_RDNS_NOTASKED) {
 				tw_buf_adds(&out, ",\"rdns_status\":");
 				json_str(&out, tw_rdns_status_name(res->status));
@@ -468,9 +486,10 @@ int tw_cmd_trace(int argc, char **argv)
 				tw_esc_term(&out, res->name, strlen(res->name));
 				tw_buf_adds(&out,
 					    res->confirmed
-						? " (forward-confirmed)\n"
+						? " (forward-confirmed"
 						: " (NOT forward-confirmed: the name does not lead "
-						  "back; anyone can write a PTR)\n");
+						  "back; anyone can write a PTR");
+				tw_buf_adds(&out, res->cached ? "; cached)\n" : ")\n");
 			} else {
 				tw_buf_printf(&out, "  rdns      none (%s)\n",
 					      tw_rdns_status_name(res->status));
@@ -489,6 +508,7 @@ int tw_cmd_trace(int argc, char **argv)
 	}
 	tw_buf_fini(&out);
 	tw_abuse_close(actx);
+	tw_cli_lookup_end(&lk);
 	if (have)
 		tw_netdb_close(&nd);
 	free(addrs);

@@ -6,6 +6,7 @@
  * step is recorded for "how it was found". Answers are reused for every address inside the
  * range a registry returned. Only when the user asks: the queries may be seen. */
 #include <curl/curl.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/paths.h"
 #include "core/special.h"
 #include "enrich/abuse.h"
 
@@ -166,15 +168,7 @@ static int read_file(const char *path, char **buf, size_t *len, size_t max)
 
 int tw_abuse_bootstrap_dir(char *out, size_t cap)
 {
-	const char *x = getenv("XDG_DATA_HOME"), *h = getenv("HOME");
-	int n;
-	if (x && *x)
-		n = snprintf(out, cap, "%s/tracewall/rdap", x);
-	else if (h && *h)
-		n = snprintf(out, cap, "%s/.local/share/tracewall/rdap", h);
-	else
-		return TW_E_NOTFOUND;
-	return n > 0 && (size_t)n < cap ? TW_OK : TW_E_RANGE;
+	return tw_data_path("rdap", out, cap);
 }
 
 static void load_bootstrap(struct tw_abuse_ctx *c)
@@ -362,6 +356,7 @@ static bool try_rdap(struct tw_abuse_ctx *c, const char *base, const char *as,
 	int hr = http_get(c, url, &b, &status, final, sizeof(final), &ra, err, sizeof(err));
 	bool found = false;
 	if (hr) {
+		r->transient = true;
 		step(r, "rdap", url, "%s", err);
 		goto out;
 	}
@@ -535,6 +530,7 @@ static void try_whois(struct tw_abuse_ctx *c, const char *first, const char *as,
 		size_t len = 0;
 		tw_whois_query(server, as, query, sizeof(query));
 		if (whois_ask(c, server, query, &buf, &len, err, sizeof(err))) {
+			r->transient = true;
 			step(r, "whois", server, "%s", err);
 			return;
 		}
@@ -631,6 +627,127 @@ static void remember(struct tw_abuse_ctx *c, const struct tw_abuse_result *r)
 	c->cache[c->ncache++] = (struct range_cache){lo, hi, *r};
 }
 
+/* ---- the store's cache: a result as a JSON record ------------------------------------- */
+
+static void jset(json_t *o, const char *k, const char *v)
+{
+	if (v[0])
+		json_object_set_new(o, k, json_string(v));
+}
+
+static char *to_record(const struct tw_abuse_result *r)
+{
+	json_t *o = json_object(), *em = json_array(), *st = json_array();
+	for (unsigned i = 0; i < r->found.n; i++)
+		json_array_append_new(em, json_string(r->found.email[i]));
+	for (unsigned i = 0; i < r->nsteps; i++)
+		json_array_append_new(
+		    st, json_pack("[sss]", r->step[i].what, r->step[i].where, r->step[i].outcome));
+	json_object_set_new(o, "emails", em);
+	json_object_set_new(o, "steps", st);
+	json_object_set_new(o, "via", json_integer(r->via));
+	json_object_set_new(o, "weak", json_boolean(r->found.weak));
+	jset(o, "how", r->found.how);
+	jset(o, "rejected", r->found.rejected);
+	jset(o, "source", r->source);
+	jset(o, "range", r->range);
+	jset(o, "netname", r->netname);
+	jset(o, "country", r->country);
+	jset(o, "stop", r->stop);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(o);
+	return s;
+}
+
+static void jget(const json_t *o, const char *k, char *dst, size_t cap)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	snprintf(dst, cap, "%s", v ? v : "");
+}
+
+/* A stored record back into a result; every field is checked again (a store file can be
+ * edited by anyone who can write it). */
+static bool from_record(const char *s, struct tw_abuse_result *r)
+{
+	json_t *o = json_loads(s, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return false;
+	}
+	memset(r, 0, sizeof(*r));
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(o, "emails"), i, v)
+	{
+		if (json_is_string(v))
+			tw_abuse_found_add(&r->found, json_string_value(v), json_string_length(v));
+	}
+	json_array_foreach(json_object_get(o, "steps"), i, v)
+	{
+		const char *w = json_string_value(json_array_get(v, 0)),
+			   *where = json_string_value(json_array_get(v, 1)),
+			   *out = json_string_value(json_array_get(v, 2));
+		if (w && where && out)
+			step(r, w, where, "%s", out);
+	}
+	json_int_t via = json_integer_value(json_object_get(o, "via"));
+	r->via = via == TW_ABUSE_RDAP || via == TW_ABUSE_WHOIS ? (int)via : TW_ABUSE_NONE;
+	if (!r->found.n)
+		r->via = TW_ABUSE_NONE;
+	r->found.weak = json_is_true(json_object_get(o, "weak"));
+	jget(o, "how", r->found.how, sizeof(r->found.how));
+	jget(o, "rejected", r->found.rejected, sizeof(r->found.rejected));
+	jget(o, "source", r->source, sizeof(r->source));
+	jget(o, "range", r->range, sizeof(r->range));
+	jget(o, "netname", r->netname, sizeof(r->netname));
+	jget(o, "country", r->country, sizeof(r->country));
+	jget(o, "stop", r->stop, sizeof(r->stop));
+	json_decref(o);
+	return true;
+}
+
+static bool from_store(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_abuse_result *r)
+{
+	char *rec = NULL;
+	int64_t fetched, expires;
+	time_t now = time(NULL);
+	if (!c->o.store || tw_store_cache_get(c->o.store, "abuse", a, (int64_t)now, &rec, &fetched,
+					      &expires) != TW_OK)
+		return false;
+	bool ok = from_record(rec, r);
+	free(rec);
+	if (!ok)
+		return false;
+	char f[32], e[32];
+	time_t tf = (time_t)fetched, te = (time_t)expires;
+	struct tm tm;
+	strftime(f, sizeof(f), "%Y-%m-%dT%H:%MZ", gmtime_r(&tf, &tm));
+	strftime(e, sizeof(e), "%Y-%m-%dT%H:%MZ", gmtime_r(&te, &tm));
+	r->cached = true;
+	step(r, "cache", r->range[0] ? r->range : "store",
+	     "the stored answer of %s (kept until %s)", f, e);
+	return true;
+}
+
+static void to_store(struct tw_abuse_ctx *c, const struct tw_addr *a,
+		     const struct tw_abuse_result *r)
+{
+	struct tw_addr lo = *a, hi = *a;
+	if (!c->o.store || r->transient || r->rate_limited)
+		return;
+	if (r->range[0] && (!range_parse(r->range, &lo, &hi) || lo.family != a->family ||
+			    tw_addr_cmp(&lo, a) > 0 || tw_addr_cmp(a, &hi) > 0))
+		lo = hi = *a; /* a range that does not hold the address: keep it for itself */
+	char *rec = to_record(r);
+	if (!rec)
+		return;
+	int64_t now = (int64_t)time(NULL);
+	int64_t ttl = r->found.n ? (c->o.ttl_found ? c->o.ttl_found : 7 * 86400)
+				 : (c->o.ttl_none ? c->o.ttl_none : 4 * 3600);
+	tw_store_cache_put(c->o.store, "abuse", &lo, &hi, rec, r->found.n > 0, now, now + ttl);
+	free(rec);
+}
+
 void tw_abuse_lookup(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_abuse_result *r)
 {
 	char as[TW_ADDR_STRLEN];
@@ -649,6 +766,10 @@ void tw_abuse_lookup(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_
 			step(r, "cache", r->range, "the same registry range was looked up already");
 			return;
 		}
+	if (from_store(c, a, r)) {
+		remember(c, r);
+		return;
+	}
 	const char *base = c->o.rdap ? tw_bootstrap_find(&c->bs, a) : NULL;
 	char port43[80] = "";
 	if (c->o.rdap && !base) {
@@ -660,6 +781,7 @@ void tw_abuse_lookup(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_
 	}
 	if (base && try_rdap(c, base, as, r, port43, sizeof(port43))) {
 		remember(c, r);
+		to_store(c, a, r);
 		return;
 	}
 	if (c->o.whois) {
@@ -670,23 +792,10 @@ void tw_abuse_lookup(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_
 		snprintf(r->stop, sizeof(r->stop),
 			 "no abuse contact found: report to DShield only, never a guess");
 	remember(c, r);
+	to_store(c, a, r);
 }
 
 /* ---- the bootstrap update ----------------------------------------------------------- */
-
-static int mkdirs(const char *dir)
-{
-	char p[1024];
-	snprintf(p, sizeof(p), "%s", dir);
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, 0755) && errno != EEXIST)
-				return -1;
-			*s = '/';
-		}
-	return mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
-}
 
 int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms, char *publication,
 			      size_t pcap, struct tw_errctx *ec)
@@ -740,7 +849,9 @@ int tw_abuse_update_bootstrap(const char *from, const char *dir, int timeout_ms,
 			goto out;
 		}
 	}
-	if (mkdirs(dir)) {
+	char probe[1100];
+	snprintf(probe, sizeof(probe), "%s/ipv4.json", dir);
+	if (tw_mkdirs_for(probe)) {
 		r = tw_err_set(ec, TW_E_IO, errno, "%.200s: %s", dir, strerror(errno));
 		goto out;
 	}

@@ -11,6 +11,7 @@
 
 #include "core/addr.h"
 #include "core/err.h"
+#include "store/store.h"
 
 #define TW_ABUSE_MAXMAIL 4
 #define TW_ABUSE_MAILLEN 128
@@ -102,6 +103,8 @@ struct tw_abuse_result {
 	char source[200]; /* the URL or whois server that gave the contact */
 	char range[100], netname[80], country[3];
 	bool rate_limited; /* a server said so: the search stopped there */
+	bool transient;	   /* a server could not be reached: not kept in the cache */
+	bool cached;	   /* from the store's cache (the steps are the stored ones) */
 	char stop[160];	   /* why nothing was asked (special-purpose, not delegated…) */
 	unsigned nsteps;
 	struct tw_abuse_step step[TW_ABUSE_STEPS];
@@ -114,6 +117,10 @@ struct tw_abuse_opts {
 	/* "name=addr:port,…": where to connect for a whois server name (tests, proxies). */
 	const char *whois_connect;
 	const char *iana_whois; /* first whois server when the registry is unknown */
+	/* The store's cache (store/store.h), or NULL; answers are kept ttl_found seconds
+	 * when a contact was found, ttl_none when not (0: 7 days, 4 hours). */
+	struct tw_store *store;
+	int64_t ttl_found, ttl_none;
 };
 
 /* Where `tracewall db update-bootstrap` keeps the IANA files:

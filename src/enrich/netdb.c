@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/paths.h"
 
 /* ---- addresses as numbers ---------------------------------------------------------------- */
 
@@ -348,23 +349,6 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-static int mkdirs(const char *path)
-{
-	char d[4096];
-	size_t n = strlen(path);
-	if (n >= sizeof(d))
-		return -1;
-	memcpy(d, path, n + 1);
-	for (char *p = d + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(d, 0755) < 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return 0;
-}
-
 int tw_nd_write(struct tw_nd_builder *b, const char *path, struct tw_errctx *ec)
 {
 	struct flat f[4];
@@ -408,7 +392,7 @@ int tw_nd_write(struct tw_nd_builder *b, const char *path, struct tw_errctx *ec)
 			top[t][k] = (uint32_t)e;
 		}
 	}
-	if (mkdirs(path) < 0) {
+	if (tw_mkdirs_for(path) < 0) {
 		ret = tw_err_set(ec, TW_E_IO, errno, "%s: cannot create its directory", path);
 		goto out;
 	}
@@ -807,13 +791,5 @@ void tw_nd_prefix(const struct tw_addr *a, const struct tw_addr *lo, const struc
 
 int tw_netdb_default_path(char *out, size_t n)
 {
-	const char *x = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-	int r;
-	if (x && x[0] == '/')
-		r = snprintf(out, n, "%s/tracewall/netdb.idx", x);
-	else if (home && home[0] == '/')
-		r = snprintf(out, n, "%s/.local/share/tracewall/netdb.idx", home);
-	else
-		return TW_E_NOTFOUND;
-	return r > 0 && (size_t)r < n ? TW_OK : TW_E_RANGE;
+	return tw_data_path("netdb.idx", out, n);
 }

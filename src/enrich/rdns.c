@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
+#include <time.h>
 
 #include "core/alloc.h"
+#include "store/store.h"
 
 const char *tw_rdns_status_name(int s)
 {
@@ -218,4 +220,71 @@ out_ch:
 out_lib:
 	ares_library_cleanup();
 	return ret;
+}
+
+/* ---- through the store's cache ---------------------------------------------------------- */
+
+int tw_rdns_lookup_cached(const struct tw_addr *addrs, size_t n, struct tw_rdns_result *out,
+			  const struct tw_rdns_opts *o, struct tw_store *store, int64_t ttl_found,
+			  int64_t ttl_none, struct tw_errctx *ec)
+{
+	if (!store)
+		return tw_rdns_lookup(addrs, n, out, o, ec);
+	int64_t now = (int64_t)time(NULL);
+	size_t *miss = tw_calloc(n ? n : 1, sizeof(*miss));
+	struct tw_addr *ask = tw_calloc(n ? n : 1, sizeof(*ask));
+	struct tw_rdns_result *got = tw_calloc(n ? n : 1, sizeof(*got));
+	size_t m = 0;
+	int r = TW_OK;
+	if (!miss || !ask || !got) {
+		r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *rec = NULL;
+		int64_t f, e;
+		memset(&out[i], 0, sizeof(out[i]));
+		if (tw_store_cache_get(store, "rdns", &addrs[i], now, &rec, &f, &e) == TW_OK) {
+			/* "1 name" (confirmed), "0 name" or "-": checked like an answer. */
+			size_t l = strlen(rec);
+			if (l == 1 && rec[0] == '-') {
+				out[i].status = TW_RDNS_NONAME;
+				out[i].cached = true;
+			} else if (l > 2 && l - 2 < sizeof(out[i].name) && rec[1] == ' ' &&
+				   (rec[0] == '0' || rec[0] == '1')) {
+				out[i].status = TW_RDNS_OK;
+				out[i].confirmed = rec[0] == '1';
+				memcpy(out[i].name, rec + 2, l - 1);
+				out[i].cached = host_name_ok(out[i].name);
+			}
+			free(rec);
+			if (out[i].cached)
+				continue;
+		}
+		miss[m] = i;
+		ask[m++] = addrs[i];
+	}
+	if (m) {
+		r = tw_rdns_lookup(ask, m, got, o, ec);
+		if (r)
+			goto out;
+	}
+	for (size_t k = 0; k < m; k++) {
+		out[miss[k]] = got[k];
+		char rec[sizeof(got[k].name) + 2];
+		if (got[k].status == TW_RDNS_OK) {
+			snprintf(rec, sizeof(rec), "%c %s", got[k].confirmed ? '1' : '0',
+				 got[k].name);
+			tw_store_cache_put(store, "rdns", &ask[k], &ask[k], rec, true, now,
+					   now + (ttl_found ? ttl_found : 86400));
+		} else if (got[k].status == TW_RDNS_NONAME) {
+			tw_store_cache_put(store, "rdns", &ask[k], &ask[k], "-", false, now,
+					   now + (ttl_none ? ttl_none : 4 * 3600));
+		}
+	}
+out:
+	free(miss);
+	free(ask);
+	free(got);
+	return r;
 }

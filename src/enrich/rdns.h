@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/addr.h"
 #include "core/err.h"
@@ -23,6 +24,7 @@ const char *tw_rdns_status_name(int s);
 struct tw_rdns_result {
 	int status;
 	bool confirmed; /* the name's A/AAAA records hold the address */
+	bool cached;	/* from the store's cache */
 	char name[254];
 };
 
@@ -37,5 +39,13 @@ struct tw_rdns_opts {
  * set up (a bad server list…), with the reason in ec. */
 int tw_rdns_lookup(const struct tw_addr *addrs, size_t n, struct tw_rdns_result *out,
 		   const struct tw_rdns_opts *o, struct tw_errctx *ec);
+
+/* The same through the store's cache (store/store.h; NULL: none): only the addresses
+ * without a fresh stored answer are asked; names are kept ttl_found seconds, "no name"
+ * ttl_none (0: 1 day, 4 hours); timeouts and errors are not kept. */
+struct tw_store;
+int tw_rdns_lookup_cached(const struct tw_addr *addrs, size_t n, struct tw_rdns_result *out,
+			  const struct tw_rdns_opts *o, struct tw_store *store, int64_t ttl_found,
+			  int64_t ttl_none, struct tw_errctx *ec);
 
 #endif

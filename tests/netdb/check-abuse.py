@@ -250,7 +250,7 @@ for name in whois_answers:
     servers.append(s)
     mapping.append("%s=127.0.0.1:%d" % (name, s.server_address[1]))
 WHOIS_MAP = ",".join(mapping)
-ENV = dict(os.environ, TZ="UTC", XDG_DATA_HOME="/nonexistent", TRACEWALL_CONF="/nonexistent")
+ENV = dict(os.environ, TZ="UTC", XDG_DATA_HOME="/nonexistent", TRACEWALL_CONF="/nonexistent/tracewall.conf")
 
 
 def trace(*args, bootstrap=bsdir, timeout=2000):
@@ -458,6 +458,69 @@ try:
     p = subprocess.run([TW, "db", "update-bootstrap", "--from", base + "nothing/"], capture_output=True, env=env2)
     check("a missing bootstrap file: HTTP 404 named", p.returncode == 5 and b"HTTP 404" in p.stderr,
           p.stderr)
+
+    # The cache in the store: by the registry's range, found for days, nothing for hours,
+    # failures never; a store of a newer schema is left alone.
+    import sqlite3
+    store = os.path.join(tmp, "store", "tw.db")
+    os.makedirs(os.path.dirname(store))
+    def ctrace(*args):
+        return trace("--db", store, *args)
+    h0 = hits()
+    p, got = ctrace("5.6.7.7")
+    h1 = hits()
+    p, got2 = ctrace("5.6.7.7", "5.6.7.9")
+    o, o2 = got2.get("5.6.7.7", {}), got2.get("5.6.7.9", {})
+    check("a stored answer is used again: no query, the same address, a cache step",
+          h1 - h0 == 1 and hits() == h1 and o.get("emails") == ["abuse@isp.test"]
+          and "stored answer" in o["steps"][-1]["outcome"] and o2.get("emails") == ["abuse@isp.test"],
+          json.dumps([got, got2], indent=1) + p.stderr.decode())
+    p, got = ctrace("--no-cache", "5.6.7.7")
+    check("--no-cache asks again", hits() == h1 + 1, hits() - h1)
+    ctrace("5.6.7.100")  # the server is down: a failure, not an answer
+    db = sqlite3.connect(store)
+    rows = {bytes(lo)[1:5]: (pos, exp - fe) for lo, pos, fe, exp in
+            db.execute("SELECT lo, positive, fetched, expires FROM lookup_cache WHERE kind='abuse'")}
+    ver = db.execute("PRAGMA user_version").fetchone()[0]
+    db.close()
+    check("the store: schema 1; found kept 7 days for its range, a failure not kept",
+          ver == 1 and rows.get(bytes([5, 6, 7, 0])) == (1, 7 * 86400)
+          and bytes([5, 6, 7, 100]) not in rows and bytes([5, 6, 7, 96]) not in rows, rows)
+    if corpus:
+        ctrace("2001:43f8:7b0::")
+        db = sqlite3.connect(store)
+        neg = db.execute("SELECT positive, expires - fetched FROM lookup_cache WHERE kind='abuse' "
+                         "AND positive = 0").fetchall()
+        db.close()
+        check("no contact found: kept 4 hours", neg == [(0, 4 * 3600)], neg)
+    newer = os.path.join(tmp, "store", "newer.db")
+    db = sqlite3.connect(newer)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    before = open(newer, "rb").read()
+    p, got = trace("--db", newer, "5.6.7.7")
+    check("a store of a newer schema: refused with a warning, left unchanged, the look-up done",
+          b"newer than this tracewall" in p.stderr and open(newer, "rb").read() == before
+          and got.get("5.6.7.7", {}).get("emails") == ["abuse@isp.test"], p.stderr)
+    # [enrich] of the configuration asks for analyze what --abuse would.
+    conf = os.path.join(tmp, "tw.conf")
+    with open(conf, "w") as fh:
+        fh.write("[enrich]\nabuse = yes\nbootstrap = %s\nwhois-connect = %s\ntimeout = 2s\n"
+                 "[store]\ndb = %s\n" % (bsdir, "\n   ".join(mapping), store))
+    log2 = os.path.join(tmp, "k2.log")
+    with open(log2, "w") as fh:
+        for i in range(40):
+            fh.write("Aug  9 10:00:%02d gw kernel: DROP IN=eth0 OUT= SRC=5.6.7.7 DST=192.0.2.10 LEN=44 "
+                     "TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP SPT=4000 DPT=%d WINDOW=1024 RES=0x00 "
+                     "SYN URGP=0\n" % (i, 20 + i))
+    p = subprocess.run([TW, "analyze", "--json", "--year", "2004", "--config", conf, log2],
+                       capture_output=True, env=ENV)
+    got = {o["src"]: o for o in map(json.loads, p.stdout.decode().splitlines())}
+    check("[enrich] abuse = yes in the configuration: analyze looks up without --abuse (cached)",
+          got.get("5.6.7.7", {}).get("abuse", {}).get("emails") == ["abuse@isp.test"]
+          and "stored answer" in json.dumps(got["5.6.7.7"]["abuse"]["steps"]),
+          p.stdout.decode()[:800] + p.stderr.decode())
 
     # whois: loops, rate limits, silence.
     p, got = trace("203.0.113.9")

@@ -38,9 +38,10 @@ def free_port(kind=socket.SOCK_DGRAM):
     return p
 
 
-def trace(server, *addrs, timeout=1000):
+def trace(server, *addrs, timeout=1000, db=None):
+    extra = ["--db", db] if db else []
     p = subprocess.run([TW, "trace", "--json", "--rdns", "--dns-server", server, "--timeout",
-                        str(timeout)] + list(addrs), capture_output=True,
+                        str(timeout)] + extra + list(addrs), capture_output=True,
                        env=dict(os.environ, TZ="UTC", XDG_DATA_HOME="/nonexistent"))
     got = {}
     for line in p.stdout.decode().splitlines():
@@ -116,7 +117,7 @@ try:
     p = subprocess.run([TW, "analyze", "--json", "--year", "2004", "--rdns", "--dns-server", server,
                         log], capture_output=True,
                        env=dict(os.environ, XDG_DATA_HOME="/nonexistent",
-                                TRACEWALL_CONF="/nonexistent"))
+                                TRACEWALL_CONF="/nonexistent/tracewall.conf"))
     got = {o["src"]: o for o in map(json.loads, p.stdout.decode().splitlines())}
     check("analyze --json --rdns: rdns and rdns_confirmed per source, none without a PTR",
           got.get("198.51.100.7", {}).get("rdns") == "scanner.example"
@@ -125,9 +126,12 @@ try:
           and "rdns" not in got.get("198.51.100.9", {"rdns": 1}), p.stdout.decode() + p.stderr.decode())
     p = subprocess.run([TW, "analyze", "--json", "--year", "2004", log], capture_output=True,
                        env=dict(os.environ, XDG_DATA_HOME="/nonexistent",
-                                TRACEWALL_CONF="/nonexistent"))
+                                TRACEWALL_CONF="/nonexistent/tracewall.conf"))
     check("without --rdns no name is looked up or shown (privacy by default)", b'"rdns"' not in p.stdout,
           p.stdout)
+    # The store keeps names (and "no name") for the next run.
+    store = os.path.join(tmp, "tw.db")
+    trace(server, "198.51.100.7", "198.51.100.9", db=store)
 finally:
     proc.terminate()
     proc.wait()
@@ -141,6 +145,14 @@ rc, got, err = trace("127.0.0.1:%d" % sport, "198.51.100.7", "198.51.100.8", tim
 dt = time.time() - t0
 check("a silent server: timeouts, after about 2 tries x 200 ms (%.2f s)" % dt,
       all(o.get("rdns_status") == "timeout" for o in got.values()) and len(got) == 2 and dt < 5,
+      json.dumps(got) + err)
+t0 = time.time()
+rc, got, err = trace("127.0.0.1:%d" % sport, "198.51.100.7", "198.51.100.9", timeout=200, db=store)
+dt = time.time() - t0
+check("cached in the store: the name and the no-name answer, the server not asked (%.2f s)" % dt,
+      got.get("198.51.100.7", {}).get("rdns") == "scanner.example"
+      and got["198.51.100.7"].get("rdns_cached") is True
+      and got.get("198.51.100.9", {}).get("rdns_status") == "no-name" and dt < 0.3,
       json.dumps(got) + err)
 silent.close()
 rc, got, err = trace("not a server list", "198.51.100.7")

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The SQLite store: open, migrate, and the look-up cache (store.h). Addresses are keyed as
+ * 17 bytes — the family, then the 16 address bytes in network order — so that SQLite's
+ * memcmp order of BLOBs is address order and the two families never mix. */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/alloc.h"
+#include "core/paths.h"
+#include "store/store.h"
+
+struct tw_store {
+	sqlite3 *db;
+	sqlite3_stmt *get, *put;
+};
+
+/* Each migration takes the schema from version i to i + 1, in one transaction. */
+static const char *const migrations[] = {
+    /* 0 → 1: the look-up cache. */
+    "CREATE TABLE lookup_cache ("
+    " kind TEXT NOT NULL,"
+    " lo BLOB NOT NULL,"
+    " hi BLOB NOT NULL,"
+    " answer TEXT NOT NULL,"
+    " positive INTEGER NOT NULL,"
+    " fetched INTEGER NOT NULL,"
+    " expires INTEGER NOT NULL,"
+    " PRIMARY KEY (kind, lo, hi)) WITHOUT ROWID;",
+};
+
+int tw_store_default_path(char *out, size_t cap)
+{
+	return tw_data_path("tracewall.db", out, cap);
+}
+
+static int db_err(struct tw_store *st, struct tw_errctx *ec, const char *path, const char *what)
+{
+	return tw_err_set(ec, TW_E_DB, 0, "%.200s: %s: %.200s", path, what,
+			  st->db ? sqlite3_errmsg(st->db) : "cannot open");
+}
+
+static int migrate(struct tw_store *st, const char *path, struct tw_errctx *ec)
+{
+	sqlite3_stmt *s = NULL;
+	int version = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version < 0)
+		return db_err(st, ec, path, "not a tracewall store");
+	int known = (int)(sizeof(migrations) / sizeof(*migrations));
+	if (version > known)
+		return tw_err_set(ec, TW_E_DB, 0,
+				  "%.200s: schema %d is newer than this tracewall knows (%d): "
+				  "left unchanged",
+				  path, version, known);
+	for (int v = version; v < known; v++) {
+		char set[64];
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
+			return db_err(st, ec, path, "cannot begin the migration");
+		if (sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(st->db, set, NULL, NULL, NULL) != SQLITE_OK) {
+			int r = db_err(st, ec, path, "migration failed");
+			sqlite3_exec(st->db, "ROLLBACK;", NULL, NULL, NULL);
+			return r;
+		}
+		if (sqlite3_exec(st->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+			return db_err(st, ec, path, "cannot commit the migration");
+	}
+	return TW_OK;
+}
+
+int tw_store_open(struct tw_store **out, const char *path, struct tw_errctx *ec)
+{
+	struct tw_store *st = tw_calloc(1, sizeof(*st));
+	int r;
+	if (!st)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+	if (tw_mkdirs_for(path)) {
+		r = tw_err_set(ec, TW_E_DB, errno, "%.200s: cannot create its directory: %s", path,
+			       strerror(errno));
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+			    NULL) != SQLITE_OK) {
+		r = db_err(st, ec, path, "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	/* The schema first: a store of a newer tracewall is not touched at all (switching it
+	 * to WAL would already write to it). */
+	r = migrate(st, path, ec);
+	if (r)
+		goto fail;
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL,
+			 NULL, NULL) != SQLITE_OK) {
+		r = db_err(st, ec, path, "cannot switch to WAL");
+		goto fail;
+	}
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT answer, fetched, expires FROM lookup_cache"
+			       " WHERE kind = ?1 AND lo <= ?2 AND hi >= ?2 AND expires > ?3"
+			       " ORDER BY lo DESC, fetched DESC LIMIT 1",
+			       -1, &st->get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db,
+			       "INSERT OR REPLACE INTO lookup_cache"
+			       " (kind, lo, hi, answer, positive, fetched, expires)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			       -1, &st->put, NULL) != SQLITE_OK) {
+		r = db_err(st, ec, path, "cannot prepare");
+		goto fail;
+	}
+	*out = st;
+	return TW_OK;
+fail:
+	tw_store_close(st);
+	return r;
+}
+
+void tw_store_close(struct tw_store *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->get);
+	sqlite3_finalize(st->put);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+static void key(const struct tw_addr *a, unsigned char k[17])
+{
+	k[0] = a->family;
+	memcpy(k + 1, a->b, 16);
+}
+
+int tw_store_cache_get(struct tw_store *st, const char *kind, const struct tw_addr *a, int64_t now,
+		       char **answer, int64_t *fetched, int64_t *expires)
+{
+	unsigned char k[17];
+	int r = TW_E_NOTFOUND;
+	key(a, k);
+	sqlite3_reset(st->get);
+	sqlite3_bind_text(st->get, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st->get, 2, k, sizeof(k), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st->get, 3, now);
+	int s = sqlite3_step(st->get);
+	if (s == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st->get, 0);
+		int n = sqlite3_column_bytes(st->get, 0);
+		char *c = t ? tw_malloc((size_t)n + 1) : NULL;
+		if (!c) {
+			r = TW_E_NOMEM;
+		} else {
+			memcpy(c, t, (size_t)n);
+			c[n] = '\0';
+			*answer = c;
+			*fetched = sqlite3_column_int64(st->get, 1);
+			*expires = sqlite3_column_int64(st->get, 2);
+			r = TW_OK;
+		}
+	} else if (s != SQLITE_DONE) {
+		r = TW_E_DB;
+	}
+	sqlite3_reset(st->get);
+	return r;
+}
+
+int tw_store_cache_put(struct tw_store *st, const char *kind, const struct tw_addr *lo,
+		       const struct tw_addr *hi, const char *answer, bool positive, int64_t fetched,
+		       int64_t expires)
+{
+	unsigned char kl[17], kh[17];
+	key(lo, kl);
+	key(hi, kh);
+	sqlite3_reset(st->put);
+	sqlite3_bind_text(st->put, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st->put, 2, kl, sizeof(kl), SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st->put, 3, kh, sizeof(kh), SQLITE_TRANSIENT);
+	sqlite3_bind_text(st->put, 4, answer, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st->put, 5, positive);
+	sqlite3_bind_int64(st->put, 6, fetched);
+	sqlite3_bind_int64(st->put, 7, expires);
+	int s = sqlite3_step(st->put);
+	sqlite3_reset(st->put);
+	return s == SQLITE_DONE ? TW_OK : TW_E_DB;
+}
