@@ -155,6 +155,7 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"enrich", "dns-server", c->dns_server, sizeof(c->dns_server)},
 	    {"enrich", "bootstrap", c->bootstrap, sizeof(c->bootstrap)},
 	    {"enrich", "whois-connect", c->whois_connect, sizeof(c->whois_connect)},
+	    {"enrich", "abusix-zone", c->abusix_zone, sizeof(c->abusix_zone)},
 	    {"store", "db", c->db, sizeof(c->db)},
 	};
 	int r;
@@ -197,8 +198,11 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 		memcpy(strs[i].dst + have, v, l + 1);
 		return TW_OK;
 	}
-	if (!strcmp(sec, "enrich") && (!strcmp(name, "rdns") || !strcmp(name, "abuse"))) {
-		bool *b = name[0] == 'r' ? &c->rdns : &c->abuse;
+	if (!strcmp(sec, "enrich") &&
+	    (!strcmp(name, "rdns") || !strcmp(name, "abuse") || !strcmp(name, "abusix"))) {
+		bool *b = name[0] == 'r'	   ? &c->rdns
+			  : !strcmp(name, "abuse") ? &c->abuse
+						   : &c->abusix;
 		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
 			*b = true;
 		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))

@@ -36,8 +36,8 @@ struct tw_conf {
 	char netdb[1024];      /* the offline network index; "" = the default path */
 	/* [enrich]: network look-ups the user allows by default (else only when asked on the
 	 * command line), their servers and timeout, and how long answers are cached. */
-	bool rdns, abuse;
-	char dns_server[256], bootstrap[1024], whois_connect[1024];
+	bool rdns, abuse, abusix;
+	char dns_server[256], bootstrap[1024], whois_connect[1024], abusix_zone[256];
 	int64_t lookup_timeout;		 /* nanoseconds; 0 = each look-up's default */
 	int64_t cache_found, cache_none; /* nanoseconds; 0 = the defaults */
 	char db[1024];			 /* [store] db: the store; "" = the default path */

@@ -177,7 +177,8 @@ static void usage(FILE *f)
 		"                    party may see it); --dns-server HOST[:PORT],... to choose\n"
 		"  --abuse           the abuse contact of each reportable source shown (asks RDAP\n"
 		"                    and whois: the probing party may see it); --bootstrap DIR,\n"
-		"                    --whois-connect NAME=HOST:PORT,... as for `tracewall trace`\n"
+		"                    --whois-connect NAME=HOST:PORT,..., --abusix as for\n"
+		"                    `tracewall trace`\n"
 		"  --db PATH         the store that caches look-ups (default\n"
 		"                    $XDG_DATA_HOME/tracewall/tracewall.db); --no-cache: ask anew\n"
 		"  --explain ADDR    every rule, threshold and incident that decided about one\n"
@@ -1012,6 +1013,7 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_BOOTSTRAP,
 		O_WHOIS_CONNECT,
 		O_DB,
+		O_ABUSIX,
 		O_NO_CACHE
 	};
 	static const struct option lopts[] = {
@@ -1038,6 +1040,7 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"bootstrap", required_argument, NULL, O_BOOTSTRAP},
 	    {"whois-connect", required_argument, NULL, O_WHOIS_CONNECT},
 	    {"db", required_argument, NULL, O_DB},
+	    {"abusix", no_argument, NULL, O_ABUSIX},
 	    {"no-cache", no_argument, NULL, O_NO_CACHE},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -1137,6 +1140,7 @@ int tw_cmd_analyze(int argc, char **argv)
 		case O_BOOTSTRAP: o.lk.abuse_opts.bootstrap_dir = optarg; break;
 		case O_WHOIS_CONNECT: o.lk.abuse_opts.whois_connect = optarg; break;
 		case O_DB: o.lk.db = optarg; break;
+		case O_ABUSIX: o.lk.abuse_opts.abusix = true; break;
 		case O_NO_CACHE: o.lk.no_cache = true; break;
 		case O_NETDB:
 			if (strlen(optarg) >= sizeof(conf.netdb)) {

@@ -229,11 +229,12 @@ int tw_cmd_db(int argc, char **argv)
 
 static void trace_usage(FILE *f)
 {
-	fputs("usage: tracewall trace [--netdb PATH] [--json] [--rdns [--dns-server "
-	      "HOST[:PORT],...]]\n"
+	fputs("usage: tracewall trace [--netdb PATH] [--json] [--config FILE] [--timeout MS]\n"
+	      "                       [--rdns [--dns-server HOST[:PORT],...]]\n"
 	      "                       [--abuse [--bootstrap DIR] [--whois-connect "
 	      "NAME=HOST:PORT,...]\n"
-	      "                       [--no-rdap] [--no-whois]] [--timeout MS] ADDRESS...\n"
+	      "                                [--no-rdap] [--no-whois] [--abusix]]\n"
+	      "                       [--db PATH | --no-cache] ADDRESS...\n"
 	      "\n"
 	      "For each address: its network, AS and organisation, country and allocation\n"
 	      "status from the offline index (`tracewall db import`), whether it is a\n"
@@ -243,8 +244,10 @@ static void trace_usage(FILE *f)
 	      "and confirmed forward (its A/AAAA must lead back to the address).\n"
 	      "With --abuse, the abuse contact: RDAP at the registry the IANA bootstrap names\n"
 	      "(`tracewall db update-bootstrap`; --bootstrap DIR for other files), then whois\n"
-	      "on port 43 following referrals; every step is shown. --whois-connect sends the\n"
-	      "queries for a whois server name to another host and port.\n",
+	      "on port 43 following referrals, then with --abusix the Abusix DNS zone; every\n"
+	      "step is shown. --whois-connect sends the queries for a whois server name to\n"
+	      "another host and port. Answers are kept in the store (--db, default\n"
+	      "$XDG_DATA_HOME/tracewall/tracewall.db); --no-cache asks anew.\n",
 	      f);
 }
 
@@ -269,6 +272,7 @@ int tw_cmd_trace(int argc, char **argv)
 					      {"no-whois", no_argument, NULL, 'w'},
 					      {"db", required_argument, NULL, 'S'},
 					      {"no-cache", no_argument, NULL, 'N'},
+					      {"abusix", no_argument, NULL, 'X'},
 					      {"config", required_argument, NULL, 'C'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
@@ -301,6 +305,7 @@ int tw_cmd_trace(int argc, char **argv)
 		case 'w': lk.abuse_opts.whois = false; break;
 		case 'S': lk.db = optarg; break;
 		case 'N': lk.no_cache = true; break;
+		case 'X': lk.abuse_opts.abusix = true; break;
 		case 'C': break; /* read before the other options */
 		case 't': {
 			char *end;

@@ -44,6 +44,8 @@ void tw_cli_lookup_defaults(const struct tw_conf *c, struct tw_cli_lookup *l)
 	l->abuse_opts.rdap = l->abuse_opts.whois = true;
 	l->abuse_opts.bootstrap_dir = c->bootstrap[0] ? c->bootstrap : NULL;
 	l->abuse_opts.whois_connect = c->whois_connect[0] ? c->whois_connect : NULL;
+	l->abuse_opts.abusix = c->abusix;
+	l->abuse_opts.abusix_zone = c->abusix_zone[0] ? c->abusix_zone : NULL;
 	int ms = (int)(c->lookup_timeout / 1000000);
 	l->rdns_opts.timeout_ms = l->abuse_opts.timeout_ms = ms > 60000 ? 60000 : ms;
 	l->abuse_opts.ttl_found = c->cache_found / 1000000000;
@@ -57,6 +59,7 @@ void tw_cli_lookup_start(struct tw_cli_lookup *l)
 {
 	char path[4096];
 	struct tw_errctx ec;
+	l->abuse_opts.dns_servers = l->rdns_opts.servers; /* the Abusix zone's too */
 	if (l->no_cache || !(l->rdns || l->abuse))
 		return;
 	if (l->db)

@@ -573,6 +573,48 @@ static void try_whois(struct tw_abuse_ctx *c, const char *first, const char *as,
 	step(r, "whois", server, "more than %d referrals: stopped", WHOIS_HOPS);
 }
 
+/* ---- the Abusix zone ----------------------------------------------------------------- */
+
+static void try_abusix(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_abuse_result *r)
+{
+	const char *zone = c->o.abusix_zone ? c->o.abusix_zone : "abuse-contacts.abusix.zone";
+	char name[300], txt[512];
+	struct tw_rdns_opts dns = {.servers = c->o.dns_servers, .timeout_ms = c->o.timeout_ms};
+	struct tw_errctx ec = {0};
+	int status;
+	tw_dns_reverse_name(a, zone, zone, name, sizeof(name));
+	if (tw_dns_txt(name, &dns, txt, sizeof(txt), &status, &ec) != TW_OK) {
+		r->transient = true;
+		step(r, "abusix", name, "%s", ec.msg);
+		return;
+	}
+	if (status == TW_RDNS_NONAME) {
+		step(r, "abusix", name, "no entry");
+		return;
+	}
+	if (status != TW_RDNS_OK) {
+		r->transient = true;
+		step(r, "abusix", name, "%s", tw_rdns_status_name(status));
+		return;
+	}
+	struct tw_abuse_found f = {0};
+	for (const char *p = txt; *p;) {
+		size_t l = strcspn(p, ",");
+		tw_abuse_found_add(&f, p, l);
+		p += l + (p[l] == ',');
+	}
+	if (!f.n) {
+		step(r, "abusix", name, "no usable address%s%s", f.rejected[0] ? ": " : "",
+		     f.rejected);
+		return;
+	}
+	snprintf(f.how, sizeof(f.how), "TXT %.100s: %.120s", name, txt);
+	r->found = f;
+	r->via = TW_ABUSE_ABUSIX;
+	snprintf(r->source, sizeof(r->source), "dns %.190s", name);
+	step(r, "abusix", name, "found: %.180s", txt);
+}
+
 /* ---- the search -------------------------------------------------------------------- */
 
 /* "a - b" or "a/len" (LACNIC writes "200.57.128/19") → [lo, hi]. */
@@ -691,7 +733,9 @@ static bool from_record(const char *s, struct tw_abuse_result *r)
 			step(r, w, where, "%s", out);
 	}
 	json_int_t via = json_integer_value(json_object_get(o, "via"));
-	r->via = via == TW_ABUSE_RDAP || via == TW_ABUSE_WHOIS ? (int)via : TW_ABUSE_NONE;
+	r->via = via == TW_ABUSE_RDAP || via == TW_ABUSE_WHOIS || via == TW_ABUSE_ABUSIX
+		     ? (int)via
+		     : TW_ABUSE_NONE;
 	if (!r->found.n)
 		r->via = TW_ABUSE_NONE;
 	r->found.weak = json_is_true(json_object_get(o, "weak"));
@@ -788,6 +832,8 @@ void tw_abuse_lookup(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_
 		const char *first = port43[0] ? port43 : base ? whois_for(base) : NULL;
 		try_whois(c, first ? first : c->o.iana_whois, as, r);
 	}
+	if (c->o.abusix && !r->via && !r->rate_limited)
+		try_abusix(c, a, r);
 	if (!r->via && !r->rate_limited && !r->stop[0])
 		snprintf(r->stop, sizeof(r->stop),
 			 "no abuse contact found: report to DShield only, never a guess");

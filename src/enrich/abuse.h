@@ -11,6 +11,7 @@
 
 #include "core/addr.h"
 #include "core/err.h"
+#include "enrich/rdns.h"
 #include "store/store.h"
 
 #define TW_ABUSE_MAXMAIL 4
@@ -87,7 +88,7 @@ void tw_whois_query(const char *server, const char *addr, char *out, size_t cap)
 
 /* ---- the look-up (abuse.c) ------------------------------------------------------------ */
 
-enum tw_abuse_via { TW_ABUSE_NONE, TW_ABUSE_RDAP, TW_ABUSE_WHOIS };
+enum tw_abuse_via { TW_ABUSE_NONE, TW_ABUSE_RDAP, TW_ABUSE_WHOIS, TW_ABUSE_ABUSIX };
 
 /* One step of the search, for "how it was found". */
 #define TW_ABUSE_STEPS 8
@@ -117,6 +118,10 @@ struct tw_abuse_opts {
 	/* "name=addr:port,…": where to connect for a whois server name (tests, proxies). */
 	const char *whois_connect;
 	const char *iana_whois; /* first whois server when the registry is unknown */
+	/* Optionally last: the Abusix abuse-contact DNS zone (TXT), asked through these DNS
+	 * servers (NULL: the system's); zone NULL = abuse-contacts.abusix.zone. */
+	bool abusix;
+	const char *abusix_zone, *dns_servers;
 	/* The store's cache (store/store.h), or NULL; answers are kept ttl_found seconds
 	 * when a contact was found, ttl_none when not (0: 7 days, 4 hours). */
 	struct tw_store *store;

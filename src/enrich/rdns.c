@@ -113,12 +113,12 @@ static void on_ptr(void *arg, int status, int timeouts, unsigned char *abuf, int
 	start_next(r);
 }
 
-/* The PTR name of an address: d.c.b.a.in-addr.arpa, or the nibbles under ip6.arpa. */
-static void ptr_name(const struct tw_addr *a, char *out, size_t n)
+void tw_dns_reverse_name(const struct tw_addr *a, const char *v4zone, const char *v6zone, char *out,
+			 size_t n)
 {
 	size_t o = 0;
 	if (a->family == TW_AF_INET) {
-		snprintf(out, n, "%u.%u.%u.%u.in-addr.arpa", a->b[3], a->b[2], a->b[1], a->b[0]);
+		snprintf(out, n, "%u.%u.%u.%u.%s", a->b[3], a->b[2], a->b[1], a->b[0], v4zone);
 		return;
 	}
 	static const char hex[] = "0123456789abcdef";
@@ -128,7 +128,7 @@ static void ptr_name(const struct tw_addr *a, char *out, size_t n)
 		out[o++] = hex[a->b[i] >> 4];
 		out[o++] = '.';
 	}
-	snprintf(out + o, n - o, "ip6.arpa");
+	snprintf(out + o, n - o, "%s", v6zone);
 }
 
 static void start_next(struct run *r)
@@ -143,7 +143,7 @@ static void start_next(struct run *r)
 		r->jobs[i].run = r;
 		r->jobs[i].i = i;
 		char q[80];
-		ptr_name(a, q, sizeof(q));
+		tw_dns_reverse_name(a, "in-addr.arpa", "ip6.arpa", q, sizeof(q));
 		r->inflight++;
 		/* A query of its own (not ares_gethostbyaddr, which reports a timeout as "not
 		 * found"). */
@@ -151,74 +151,149 @@ static void start_next(struct run *r)
 	}
 }
 
-int tw_rdns_lookup(const struct tw_addr *addrs, size_t n, struct tw_rdns_result *out,
-		   const struct tw_rdns_opts *o, struct tw_errctx *ec)
+/* A channel for the options: DNS only (never /etc/hosts), the timeout and tries, the
+ * servers when given. The library is initialised with it (channel_close ends both). */
+static int channel_open(ares_channel *ch, const struct tw_rdns_opts *o, struct tw_errctx *ec)
 {
 	struct ares_options opt;
-	struct run r;
-	int ret = TW_OK, st;
-
-	memset(out, 0, n * sizeof(*out));
-	for (size_t i = 0; i < n; i++)
-		out[i].status = TW_RDNS_TIMEOUT; /* until answered */
-	if (!n)
-		return TW_OK;
-	st = ares_library_init(ARES_LIB_INIT_ALL);
+	int st = ares_library_init(ARES_LIB_INIT_ALL);
 	if (st != ARES_SUCCESS)
 		return tw_err_set(ec, TW_E_IO, 0, "c-ares: %s", ares_strerror(st));
 	memset(&opt, 0, sizeof(opt));
 	opt.timeout = o->timeout_ms > 0 ? o->timeout_ms : 2000;
 	opt.tries = o->tries > 0 ? o->tries : 2;
 	opt.lookups = (char *)"b"; /* DNS only: /etc/hosts says nothing about the Internet */
-	memset(&r, 0, sizeof(r));
-	st = ares_init_options(&r.ch, &opt, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS);
+	st = ares_init_options(ch, &opt, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS);
 	if (st != ARES_SUCCESS) {
-		ret = tw_err_set(ec, TW_E_IO, 0, "c-ares: %s", ares_strerror(st));
-		goto out_lib;
+		ares_library_cleanup();
+		return tw_err_set(ec, TW_E_IO, 0, "c-ares: %s", ares_strerror(st));
 	}
-	if (o->servers && (st = ares_set_servers_ports_csv(r.ch, o->servers)) != ARES_SUCCESS) {
-		ret = tw_err_set(ec, TW_E_INVALID, 0, "DNS server list '%.100s': %s", o->servers,
-				 ares_strerror(st));
-		goto out_ch;
+	if (o->servers && (st = ares_set_servers_ports_csv(*ch, o->servers)) != ARES_SUCCESS) {
+		ares_destroy(*ch);
+		ares_library_cleanup();
+		return tw_err_set(ec, TW_E_INVALID, 0, "DNS server list '%.100s': %s", o->servers,
+				  ares_strerror(st));
 	}
+	return TW_OK;
+}
+
+static void channel_close(ares_channel ch)
+{
+	ares_destroy(ch); /* unanswered queries end here (callbacks see ARES_EDESTRUCTION) */
+	ares_library_cleanup();
+}
+
+/* Runs the channel until 'more' says nothing is left (it may start further queries). */
+static int channel_run(ares_channel ch, bool (*more)(void *), void *arg, struct tw_errctx *ec)
+{
+	for (;;) {
+		fd_set rd, wr;
+		struct timeval tv, *tvp;
+		FD_ZERO(&rd);
+		FD_ZERO(&wr);
+		int nfds = ares_fds(ch, &rd, &wr);
+		if (nfds == 0) {
+			if (!more(arg))
+				return TW_OK;
+			continue;
+		}
+		tvp = ares_timeout(ch, NULL, &tv);
+		if (select(nfds, &rd, &wr, NULL, tvp) < 0 && errno != EINTR)
+			return tw_err_set(ec, TW_E_IO, errno, "select");
+		ares_process(ch, &rd, &wr);
+	}
+}
+
+static bool rdns_more(void *arg)
+{
+	struct run *r = arg;
+	start_next(r);
+	return r->inflight > 0 || r->next < r->n;
+}
+
+int tw_rdns_lookup(const struct tw_addr *addrs, size_t n, struct tw_rdns_result *out,
+		   const struct tw_rdns_opts *o, struct tw_errctx *ec)
+{
+	struct run r;
+	int ret;
+
+	memset(out, 0, n * sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		out[i].status = TW_RDNS_TIMEOUT; /* until answered */
+	if (!n)
+		return TW_OK;
+	memset(&r, 0, sizeof(r));
+	ret = channel_open(&r.ch, o, ec);
+	if (ret)
+		return ret;
 	r.jobs = tw_calloc(n, sizeof(*r.jobs));
 	if (!r.jobs) {
 		ret = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
-		goto out_ch;
+		goto out;
 	}
 	r.addrs = addrs;
 	r.out = out;
 	r.n = n;
 	r.max = o->inflight ? o->inflight : 256;
 	start_next(&r);
-	for (;;) {
-		fd_set rd, wr;
-		struct timeval tv, *tvp;
-		FD_ZERO(&rd);
-		FD_ZERO(&wr);
-		int nfds = ares_fds(r.ch, &rd, &wr);
-		if (nfds == 0) {
-			if (r.next >= r.n && r.inflight == 0)
-				break;
-			start_next(&r);
-			if (r.inflight == 0 && r.next >= r.n)
-				break;
-			continue;
-		}
-		tvp = ares_timeout(r.ch, NULL, &tv);
-		if (select(nfds, &rd, &wr, NULL, tvp) < 0 && errno != EINTR) {
-			ret = tw_err_set(ec, TW_E_IO, errno, "select");
-			break;
-		}
-		ares_process(r.ch, &rd, &wr);
-	}
-out_ch:
+	ret = channel_run(r.ch, rdns_more, &r, ec);
+out:
 	r.stopping = true;
-	ares_destroy(
-	    r.ch); /* unanswered queries end here (their callbacks see ARES_EDESTRUCTION) */
+	channel_close(r.ch);
 	free(r.jobs);
-out_lib:
-	ares_library_cleanup();
+	return ret;
+}
+
+/* ---- TXT (the Abusix abuse-contact zone) ------------------------------------------------ */
+
+struct txt {
+	bool done;
+	int status;
+	char *out;
+	size_t cap;
+};
+
+static void on_txt(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct txt *t = arg;
+	struct ares_txt_ext *txt = NULL;
+	(void)timeouts;
+	t->done = true;
+	if (status == ARES_SUCCESS)
+		status = ares_parse_txt_reply_ext(abuf, alen, &txt);
+	t->status = map_status(status);
+	size_t o = 0;
+	for (struct ares_txt_ext *p = txt; p && status == ARES_SUCCESS; p = p->next) {
+		/* Strings of one record are joined; records are separated by commas. */
+		if (p->record_start && o && o + 1 < t->cap)
+			t->out[o++] = ',';
+		for (size_t i = 0; i < p->length && o + 1 < t->cap; i++)
+			t->out[o++] = (char)p->txt[i];
+	}
+	t->out[o] = '\0';
+	if (txt)
+		ares_free_data(txt);
+}
+
+static bool txt_more(void *arg)
+{
+	return !((struct txt *)arg)->done;
+}
+
+int tw_dns_txt(const char *name, const struct tw_rdns_opts *o, char *out, size_t cap, int *status,
+	       struct tw_errctx *ec)
+{
+	ares_channel ch;
+	struct txt t = {false, TW_RDNS_TIMEOUT, out, cap};
+	out[0] = '\0';
+	int ret = channel_open(&ch, o, ec);
+	if (ret)
+		return ret;
+	ares_query(ch, name, 1 /* IN */, 16 /* TXT */, on_txt, &t);
+	ret = channel_run(ch, txt_more, &t, ec);
+	t.done = true;
+	channel_close(ch);
+	*status = t.status;
 	return ret;
 }
 

@@ -40,6 +40,17 @@ struct tw_rdns_opts {
 int tw_rdns_lookup(const struct tw_addr *addrs, size_t n, struct tw_rdns_result *out,
 		   const struct tw_rdns_opts *o, struct tw_errctx *ec);
 
+/* The reversed name of an address under a zone: d.c.b.a.V4ZONE, or the 32 nibbles of an
+ * IPv6 address, lowest first, under V6ZONE (in-addr.arpa / ip6.arpa for PTR). */
+void tw_dns_reverse_name(const struct tw_addr *a, const char *v4zone, const char *v6zone, char *out,
+			 size_t n);
+
+/* One TXT query (the Abusix abuse-contact zone): the strings of each record joined, the
+ * records separated by commas, cut at cap - 1 bytes. *status: TW_RDNS_OK, _NONAME
+ * (NXDOMAIN or no TXT), _TIMEOUT or _ERROR. TW_OK unless c-ares could not be set up. */
+int tw_dns_txt(const char *name, const struct tw_rdns_opts *o, char *out, size_t cap, int *status,
+	       struct tw_errctx *ec);
+
 /* The same through the store's cache (store/store.h; NULL: none): only the addresses
  * without a fresh stored answer are asked; names are kept ttl_found seconds, "no name"
  * ttl_none (0: 1 day, 4 hours); timeouts and errors are not kept. */

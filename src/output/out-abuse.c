@@ -7,7 +7,10 @@
 
 static const char *via_name(int via)
 {
-	return via == TW_ABUSE_RDAP ? "rdap" : via == TW_ABUSE_WHOIS ? "whois" : "none";
+	return via == TW_ABUSE_RDAP	? "rdap"
+	       : via == TW_ABUSE_WHOIS	? "whois"
+	       : via == TW_ABUSE_ABUSIX ? "abusix"
+					: "none";
 }
 
 static void jstr(struct tw_buf *b, const char *s)

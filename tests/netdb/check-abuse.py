@@ -522,6 +522,44 @@ try:
           and "stored answer" in json.dumps(got["5.6.7.7"]["abuse"]["steps"]),
           p.stdout.decode()[:800] + p.stderr.decode())
 
+    # The Abusix zone, last and only when asked: a real dnsmasq on loopback answers TXT.
+    dnsmasq = shutil.which("dnsmasq") or ("/usr/sbin/dnsmasq" if os.path.exists("/usr/sbin/dnsmasq") else None)
+    if dnsmasq:
+        dport = free_port()
+        dns = subprocess.Popen([dnsmasq, "--keep-in-foreground", "--port=%d" % dport,
+                                "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
+                                "--no-hosts", "--conf-file=/dev/null", "--pid-file=",
+                                "--local=/abuse-contacts.abusix.zone/",
+                                # one string with commas inside, as the zone answers (raw RDATA: dnsmasq's
+                                # --txt-record would split it at the commas)
+                                "--dns-rr=50.7.6.5.abuse-contacts.abusix.zone,16,%02x%s" % (
+                                    len(b"abuse@fict.test,noc@fict.test"),
+                                    b"abuse@fict.test,noc@fict.test".hex()),
+                                "--txt-record=51.7.6.5.abuse-contacts.abusix.zone,DATA REDACTED"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.3)
+            p, got = trace("--abusix", "--no-cache", "--dns-server", "127.0.0.1:%d" % dport,
+                           "5.6.7.50", "5.6.7.51", "5.6.7.52")
+            a, b, c = (got.get(x, {}) for x in ("5.6.7.50", "5.6.7.51", "5.6.7.52"))
+            check("Abusix TXT after RDAP and whois found nothing: both addresses, via abusix",
+                  a.get("emails") == ["abuse@fict.test", "noc@fict.test"] and a.get("via") == "abusix"
+                  and [st["what"] for st in a["steps"]] == ["rdap", "whois", "whois", "abusix"],
+                  json.dumps(a, indent=1) + p.stderr.decode())
+            check("Abusix: a placeholder is refused, no entry is said so",
+                  b.get("emails") == [] and "placeholder" in json.dumps(b["steps"])
+                  and c.get("emails") == [] and c["steps"][-1]["outcome"] == "no entry",
+                  json.dumps([b, c], indent=1))
+            p, got = trace("--no-cache", "--dns-server", "127.0.0.1:%d" % dport, "5.6.7.50")
+            check("without --abusix the zone is not asked",
+                  [st["what"] for st in got.get("5.6.7.50", {}).get("steps", [])] == ["rdap", "whois", "whois"],
+                  json.dumps(got))
+        finally:
+            dns.terminate()
+            dns.wait()
+    else:
+        skip("the Abusix zone against dnsmasq", "dnsmasq is not installed")
+
     # whois: loops, rate limits, silence.
     p, got = trace("203.0.113.9")
     o = got.get("203.0.113.9", {})
