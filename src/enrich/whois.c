@@ -75,8 +75,8 @@ const char *tw_abuse_email_refused(const char *s, size_t n)
 	}
 	if (!dot)
 		return "not an e-mail address";
-	if (!strncasecmp(s, "removed@", 8) || !strncasecmp(s, "noreply@", 8) ||
-	    !strncasecmp(s, "no-reply@", 9))
+	if ((n > 8 && (!strncasecmp(s, "removed@", 8) || !strncasecmp(s, "noreply@", 8))) ||
+	    (n > 9 && !strncasecmp(s, "no-reply@", 9)))
 		return "a placeholder";
 	/* The registries' own addresses stand for the registry, not for the network's
 	 * holder (a network of the registry itself is reached through its own ranges). */
@@ -327,8 +327,8 @@ int tw_whois_parse(const char *buf, size_t len, struct tw_whois_answer *out)
 		if (!m || f->n)
 			continue;
 		const char *is = NULL;
-		for (const char *s = m; s + 5 <= q + ll; s++)
-			if (!strncmp(s, "' is '", 6)) {
+		for (const char *s = m; s + 6 <= q + ll; s++)
+			if (!memcmp(s, "' is '", 6)) {
 				is = s + 6;
 				break;
 			}
