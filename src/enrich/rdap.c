@@ -136,7 +136,8 @@ int tw_bootstrap_add(struct tw_bootstrap *bs, const char *buf, size_t len, struc
 			bs->e[bs->n++] = be;
 		}
 	}
-	qsort(bs->e, bs->n, sizeof(*bs->e), bs_cmp);
+	if (bs->n) /* qsort wants a non-null base even for no elements */
+		qsort(bs->e, bs->n, sizeof(*bs->e), bs_cmp);
 out:
 	json_decref(root);
 	return r;
