@@ -341,11 +341,13 @@ static const char *whois_for(const char *base)
 	return NULL;
 }
 
-static bool try_rdap(struct tw_abuse_ctx *c, const char *base, const char *as,
-		     struct tw_abuse_result *r, char *port43, size_t pcap)
+/* One RDAP request. The address's own network (parent false) gives the range, name,
+ * country and whois server; its parent (the "up" link, asked once when the network names no
+ * abuse contact) only a contact. */
+static bool try_rdap(struct tw_abuse_ctx *c, const char *base, const char *url, bool parent,
+		     struct tw_abuse_result *r, char *port43, size_t pcap, char *up, size_t upcap)
 {
-	char url[600], final[600], err[200], server[200];
-	snprintf(url, sizeof(url), "%sip/%s", base, as);
+	char final[600], err[200], server[200];
 	url_server(url, server, sizeof(server));
 	if (backing_off(c, server)) {
 		step(r, "rdap", url, "not asked: %s said to slow down (backing off)", server);
@@ -384,11 +386,14 @@ static bool try_rdap(struct tw_abuse_ctx *c, const char *base, const char *as,
 	}
 	if (typed_registry(net.port43) && !typed) /* the answer says whose it is */
 		tw_rdap_parse(b.p, b.n, true, &net, &ec);
-	snprintf(port43, pcap, "%s", net.port43);
-	if (net.start[0] && net.end[0])
-		snprintf(r->range, sizeof(r->range), "%.46s - %.46s", net.start, net.end);
-	snprintf(r->netname, sizeof(r->netname), "%s", net.name);
-	memcpy(r->country, net.country, 3);
+	if (!parent) {
+		snprintf(port43, pcap, "%s", net.port43);
+		if (net.start[0] && net.end[0])
+			snprintf(r->range, sizeof(r->range), "%.46s - %.46s", net.start, net.end);
+		snprintf(r->netname, sizeof(r->netname), "%s", net.name);
+		memcpy(r->country, net.country, 3);
+		snprintf(up, upcap, "%s", net.up);
+	}
 	if (net.error_code) {
 		step(r, "rdap", final, "error object %d", net.error_code);
 		goto out;
@@ -397,7 +402,8 @@ static bool try_rdap(struct tw_abuse_ctx *c, const char *base, const char *as,
 		r->found = net.abuse;
 		r->via = TW_ABUSE_RDAP;
 		snprintf(r->source, sizeof(r->source), "%.199s", final);
-		step(r, "rdap", final, "found: %s", net.abuse.how);
+		step(r, "rdap", final, "found%s: %s", parent ? " in the parent network" : "",
+		     net.abuse.how);
 		found = true;
 	} else if (net.abuse_entities) {
 		step(r, "rdap", final, "an abuse entity without a usable e-mail%s%s",
@@ -823,10 +829,19 @@ void tw_abuse_lookup(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_
 		else
 			step(r, "rdap", "bootstrap", "no bootstrap: %s", c->bs_note);
 	}
-	if (base && try_rdap(c, base, as, r, port43, sizeof(port43))) {
-		remember(c, r);
-		to_store(c, a, r);
-		return;
+	char url[600], up[300] = "";
+	if (base) {
+		snprintf(url, sizeof(url), "%sip/%s", base, as);
+		bool found =
+		    try_rdap(c, base, url, false, r, port43, sizeof(port43), up, sizeof(up));
+		/* No contact in the network: its parent, once (abuse-reporting.md §2.2). */
+		if (!found && up[0] && !r->rate_limited && strcmp(up, url))
+			found = try_rdap(c, base, up, true, r, port43, sizeof(port43), up, 0);
+		if (found) {
+			remember(c, r);
+			to_store(c, a, r);
+			return;
+		}
 	}
 	if (c->o.whois) {
 		const char *first = port43[0] ? port43 : base ? whois_for(base) : NULL;

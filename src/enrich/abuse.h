@@ -60,6 +60,7 @@ void tw_bootstrap_fini(struct tw_bootstrap *bs);
 struct tw_rdap_net {
 	int error_code; /* an error object's errorCode, else 0 */
 	char handle[80], name[80], country[3], start[64], end[64], port43[80], parent[80];
+	char up[300];		 /* the link with rel "up" (the parent network), http(s) only */
 	unsigned abuse_entities; /* entities with role abuse, at any depth */
 	struct tw_abuse_found abuse;
 };

@@ -307,6 +307,17 @@ int tw_rdap_parse(const char *buf, size_t len, bool typed_only, struct tw_rdap_n
 	copy(out->name, sizeof(out->name), jstr(root, "name"));
 	copy(out->port43, sizeof(out->port43), jstr(root, "port43"));
 	copy(out->parent, sizeof(out->parent), jstr(root, "parentHandle"));
+	size_t li;
+	json_t *lk;
+	json_array_foreach(json_object_get(root, "links"), li, lk)
+	{
+		const char *rel = jstr(lk, "rel"), *href = jstr(lk, "href");
+		if (rel && href && !strcmp(rel, "up") && strlen(href) < sizeof(out->up) &&
+		    (!strncmp(href, "https://", 8) || !strncmp(href, "http://", 7))) {
+			copy(out->up, sizeof(out->up), href);
+			break;
+		}
+	}
 	const char *cc = jstr(root, "country");
 	if (cc && strlen(cc) == 2 && isalpha((unsigned char)cc[0]) &&
 	    isalpha((unsigned char)cc[1])) {

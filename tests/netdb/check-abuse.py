@@ -122,6 +122,14 @@ put(os.path.join(www, "test", "ip", "5.6.7.42"),
 # An error object.
 put(os.path.join(www, "test", "ip", "5.6.7.43"),
     b'{"errorCode":404,"title":"Not Found","description":["no such network"]}')
+# No abuse entity in the network, a link "up" to its parent, which has one.
+put(os.path.join(www, "test", "ip", "5.6.7.60"),
+    json.dumps({"objectClassName": "ip network", "handle": "CHILD", "startAddress": "5.6.7.56",
+                "endAddress": "5.6.7.63", "entities": [],
+                "links": [{"rel": "self", "href": "x"},
+                          {"rel": "up", "href": "http://127.0.0.1:%d/test/parent/5.6.7.0-63" % 0}]}).encode())
+put(os.path.join(www, "test", "parent", "5.6.7.0-63"),
+    net("PARENT", "5.6.7.0", "5.6.7.63", [ent("AB-P", ["abuse"], [("abuse@parent.test", "abuse")])]))
 with open(os.path.join(tmp, "www", "test", "ip", "5.6.7.41"), "rb") as fh:
     huge_size = len(fh.read())
 
@@ -151,6 +159,9 @@ for d in ("cb", "px", "fc", "uw", "sc"):
 ngx = subprocess.Popen([nginx, "-p", tmp, "-c", conf], stdout=subprocess.DEVNULL,
                        stderr=subprocess.PIPE)
 
+with open(os.path.join(www, "test", "ip", "5.6.7.60")) as fh:
+    child = fh.read().replace("127.0.0.1:0/", "127.0.0.1:%d/" % port)
+put(os.path.join(www, "test", "ip", "5.6.7.60"), child, "w")
 # A test-made bootstrap (RFC 9224 layout) pointing every registry at nginx.
 base = "http://127.0.0.1:%d/" % port
 v4 = {"version": "1.0", "publication": "2026-11-27T00:00:00Z", "services": [
@@ -415,6 +426,12 @@ try:
     check("terminal output: escape sequences from an answer are neutralised",
           b"\x1b" not in p2.stdout, p2.stdout)
 
+    p, got = trace("5.6.7.60")
+    o = got.get("5.6.7.60", {})
+    check("no abuse entity: the parent network (link rel up) asked once, and its contact used",
+          o.get("emails") == ["abuse@parent.test"] and o.get("range") == "5.6.7.56 - 5.6.7.63"
+          and "in the parent network" in o["steps"][-1]["outcome"] and len(o["steps"]) == 2,
+          json.dumps(o, indent=1))
     h0 = hits()
     p, got = trace("5.6.7.70", "5.6.7.71")
     o1, o2 = got.get("5.6.7.70", {}), got.get("5.6.7.71", {})
