@@ -133,8 +133,8 @@ static int parse_map(struct tw_abuse_ctx *c, const char *s, struct tw_errctx *ec
 		if (!*item || !*host || *end || p < 1 || p > 65535 || strlen(item) >= 128 ||
 		    strlen(host) >= 128)
 			goto bad;
-		snprintf(c->map[c->nmap].name, sizeof(c->map[0].name), "%s", item);
-		snprintf(c->map[c->nmap].host, sizeof(c->map[0].host), "%s", host);
+		snprintf(c->map[c->nmap].name, sizeof(c->map[0].name), "%.127s", item);
+		snprintf(c->map[c->nmap].host, sizeof(c->map[0].host), "%.127s", host);
 		snprintf(c->map[c->nmap].port, sizeof(c->map[0].port), "%ld", p);
 		c->nmap++;
 		s = e ? e + 1 : NULL;

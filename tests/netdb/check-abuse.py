@@ -360,6 +360,13 @@ try:
         p = subprocess.run([TW, "trace", "--abuse", "--bootstrap", bsdir, "--whois-connect", WHOIS_MAP,
                             "62.239.237.1"], capture_output=True, env=ENV)
         out = p.stdout.decode()
+        # Shown in the log (the closing notes quote it): three registries' answers as a
+        # user sees them.
+        p3 = subprocess.run([TW, "trace", "--abuse", "--no-cache", "--bootstrap", bsdir,
+                             "--whois-connect", WHOIS_MAP, "210.107.73.73", "196.11.240.215",
+                             "2001:4860:4860::8888"], capture_output=True, env=ENV)
+        for line in p3.stdout.decode().splitlines():
+            print("#   | " + line)
         check("trace text: the address, then each step (RDAP URL, whois server and line)",
               "abuse     protect@bt.com (whois)" in out and "1. rdap http://127.0.0.1" in out
               and "2. whois whois.ripe.net: found: % Abuse contact for" in out, out)
