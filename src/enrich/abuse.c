@@ -561,8 +561,7 @@ static void try_whois(struct tw_abuse_ctx *c, const char *first, const char *as,
 			r->found = w.abuse;
 			r->via = TW_ABUSE_WHOIS;
 			snprintf(r->source, sizeof(r->source), "whois %s", server);
-			step(r, "whois", server, "found: %s%s", w.abuse.how,
-			     w.abuse.weak ? " (free text: check before use)" : "");
+			step(r, "whois", server, "found: %s", w.abuse.how);
 			return;
 		}
 		if (follow) {
