@@ -258,6 +258,14 @@ static void json_str(struct tw_buf *b, const char *s)
 	tw_buf_addc(b, '"');
 }
 
+static bool is_own(const struct tw_conf *c, const struct tw_addr *a)
+{
+	for (unsigned i = 0; i < c->nown; i++)
+		if (tw_addr_in_prefix(a, &c->own[i].net, c->own[i].plen))
+			return true;
+	return false;
+}
+
 int tw_cmd_trace(int argc, char **argv)
 {
 	static const struct option lopts[] = {{"netdb", required_argument, NULL, 'd'},
@@ -389,8 +397,6 @@ int tw_cmd_trace(int argc, char **argv)
 	for (size_t i = 0; i < k; i++) {
 		struct tw_addr a = addrs[i];
 		struct tw_abuse_result ar;
-		if (abuse)
-			tw_abuse_lookup(actx, &a, &ar);
 		const struct tw_rdns_result *res = &rr[i];
 		char as[TW_ADDR_STRLEN], pfx[64];
 		tw_addr_format(&a, as);
@@ -398,6 +404,20 @@ int tw_cmd_trace(int argc, char **argv)
 		bool found = have && tw_netdb_lookup(&nd, &a, &ans);
 		if (!found)
 			memset(&ans, 0, sizeof(ans));
+		/* The stop rules before any query (abuse-reporting.md §2.1): special-purpose
+		 * space (in the search itself), unallocated space, the user's own networks. */
+		if (abuse && ans.has_cc &&
+		    (ans.status == TW_ND_STATUS_AVAILABLE || ans.status == TW_ND_STATUS_RESERVED)) {
+			memset(&ar, 0, sizeof(ar));
+			snprintf(ar.stop, sizeof(ar.stop),
+				 "unallocated space (a bogon, per the index): never reported");
+		} else if (abuse && is_own(&conf, &a)) {
+			memset(&ar, 0, sizeof(ar));
+			snprintf(ar.stop, sizeof(ar.stop),
+				 "one of your own networks: never reported");
+		} else if (abuse) {
+			tw_abuse_lookup(actx, &a, &ar);
+		}
 		const struct tw_special *sp = tw_special_lookup(&a);
 		if (json) {
 			tw_buf_adds(&out, "{\"addr\":");

@@ -584,6 +584,23 @@ try:
     else:
         skip("the Abusix zone against dnsmasq", "dnsmasq is not installed")
 
+    # Stop rules before any query: unallocated space (from the index), own networks.
+    idx = os.path.join(tmp, "nd.idx")
+    subprocess.run([TW, "db", "import", "--netdb", idx, os.path.join(HERE, "delegated.txt")],
+                   capture_output=True, env=ENV)
+    h0 = hits()
+    p, got = trace("--netdb", idx, "--no-cache", "5.6.7.7")
+    o = got.get("5.6.7.7", {})
+    check("unallocated space per the index (a bogon): no query, said why",
+          "bogon" in o.get("stop", "") and not o.get("steps") and hits() == h0, json.dumps(o))
+    own = os.path.join(tmp, "own.conf")
+    with open(own, "w") as fh:
+        fh.write("[analyze]\nown = 5.6.7.0/24\n")
+    p, got = trace("--config", own, "--no-cache", "5.6.7.7")
+    o = got.get("5.6.7.7", {})
+    check("one of the user's own networks: no query, said why",
+          "own networks" in o.get("stop", "") and not o.get("steps") and hits() == h0, json.dumps(o))
+
     # whois: loops, rate limits, silence.
     p, got = trace("203.0.113.9")
     o = got.get("203.0.113.9", {})
