@@ -221,6 +221,12 @@ static void dc_merge(struct tw_dcount *into, uint32_t *iv, const struct tw_dcoun
 		}
 }
 
+void tw_incident_merge_counts(struct tw_incident *into, const struct tw_incident *from)
+{
+	dc_merge(&into->dsts, into->dv, &from->dsts, from->dv);
+	dc_merge(&into->ports, into->pv, &from->ports, from->pv);
+}
+
 uint64_t tw_dcount_count(const struct tw_dcount *d, bool *estimated)
 {
 	*estimated = d->n > TW_DC_EXACT;
@@ -1233,7 +1239,7 @@ static bool spoofed(struct tw_srcsum *m, uint32_t same_payload, struct judge_tex
 	return false;
 }
 
-static int danger_of(unsigned weight, uint64_t ports, uint64_t dsts, uint64_t packets)
+int tw_danger_of(unsigned weight, uint64_t ports, uint64_t dsts, uint64_t packets)
 {
 	/* 1, plus the weight of the heaviest signature rule matched, plus volume. */
 	unsigned danger = 1 + weight;
@@ -1265,7 +1271,7 @@ int tw_incident_danger(const struct tw_srcagg *s, const struct tw_incident *in)
 {
 	struct tw_inc_counts c;
 	tw_incident_counts(s, in, &c);
-	return danger_of(in->weight, c.ports, c.dsts, in->packets);
+	return tw_danger_of(in->weight, c.ports, c.dsts, in->packets);
 }
 
 /* Danger, confidence and the reportable verdict (README "Classification"). */
@@ -1280,7 +1286,7 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 		t->why_scan = (signed char)m->nwhy;
 		add_why(m, t->scan);
 	}
-	m->danger = danger_of(s->max_weight, m->ports, m->dsts, s->packets);
+	m->danger = tw_danger_of(s->max_weight, m->ports, m->dsts, s->packets);
 	/* The source's class: the heaviest rule's class (its incidents know the weights),
 	 * Messenger spam first among equals — it is what this tool is for — then the most
 	 * packets; "other" only when nothing else. */

@@ -256,6 +256,12 @@ struct tw_srcsum {
 	const struct tw_abuse_result *abuse;
 };
 
+/* Adds the distinct destinations and ports of 'from' to 'into' (the store merges an
+ * incident continued by a later ingest this way). */
+void tw_incident_merge_counts(struct tw_incident *into, const struct tw_incident *from);
+/* Danger 1-5 from the heaviest rule weight and the counts (README "danger"). */
+int tw_danger_of(unsigned weight, uint64_t ports, uint64_t dsts, uint64_t packets);
+
 /* Builds the summaries, the sources worth a look first (notable), each part sorted by
  * packets (descending) then address; free with tw_agg_summary_free(); 'ntop' ports each
  * (at most 8). Returns an owned array of *n entries (free with free()), NULL on no memory. */

@@ -429,39 +429,6 @@ static size_t skip_repeat_notes(const struct tw_lines *lr, size_t off)
 	return off;
 }
 
-/* A part that starts mid-file must know the column header in force there (pfirewall.log,
- * Zeek): finds the block of '#' lines last before 'off' in a file that starts with one. */
-static struct tw_span header_before(const struct tw_lines *lr, size_t off)
-{
-	const char *m = lr->map;
-	struct tw_span none = {NULL, 0};
-
-	if (!lr->map_size || m[0] != '#')
-		return none;
-	size_t at = off;
-	for (;;) {
-		const char *h = at ? memrchr(m, '#', at) : NULL;
-		if (!h)
-			return none;
-		at = (size_t)(h - m);
-		if (at == 0 || m[at - 1] == '\n')
-			break;
-	}
-	/* Widen to the whole run of header lines around it. */
-	size_t start = at, end = tw_lines_align(lr, at + 1);
-	while (start > 0) {
-		size_t prev = start - 1;
-		while (prev > 0 && m[prev - 1] != '\n')
-			prev--;
-		if (m[prev] != '#')
-			break;
-		start = prev;
-	}
-	while (end < off && m[end] == '#')
-		end = tw_lines_align(lr, end + 1);
-	return (struct tw_span){m + start, end - start};
-}
-
 /* Records that span lines (Windows event exports) must not be cut between threads: such a
  * file is read whole by one. Told by its first bytes. */
 static bool multiline_records(const struct tw_lines *lr)
@@ -505,7 +472,7 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 		jobs[i].agg.max_sources = per < 1024 ? 1024 : per;
 		tw_lines_sub(lr, from, to, 0, &jobs[i].lines);
 		if (i > 0)
-			jobs[i].prime = header_before(lr, from);
+			jobs[i].prime = tw_reader_headers_before(lr, from);
 		from = to;
 	}
 	for (unsigned i = 0; i < n; i++) {

@@ -17,6 +17,9 @@ static const struct subcmd subcmds[] = {
     {"decode", tw_cmd_decode, "print the Messenger messages in packet captures"},
     {"trace", tw_cmd_trace, "network, AS, organisation and country of addresses (offline)"},
     {"db", tw_cmd_db, "build (import) or describe (info) the offline network index"},
+    {"ingest", tw_cmd_ingest, "add what is new in log files to the store (incremental)"},
+    {"incidents", tw_cmd_incidents, "the incidents in the store, with filters"},
+    {"sources", tw_cmd_sources, "the sources in the store, busiest first"},
     {NULL, NULL, NULL},
 };
 

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static uint64_t fail_at; /* 0: never fail */
@@ -43,4 +44,13 @@ void *tw_calloc(size_t n, size_t size)
 void *tw_realloc(void *p, size_t n)
 {
 	return injected() ? NULL : realloc(p, n);
+}
+
+char *tw_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *c = tw_malloc(n);
+	if (c)
+		memcpy(c, s, n);
+	return c;
 }

@@ -11,5 +11,7 @@
 void *tw_malloc(size_t n);
 void *tw_calloc(size_t n, size_t size);
 void *tw_realloc(void *p, size_t n);
+/* A copy of a NUL-terminated string. */
+char *tw_strdup(const char *s);
 
 #endif

@@ -225,3 +225,36 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 	r->events++;
 	return TW_OK;
 }
+
+/* A part that starts mid-file must know the column header in force there (pfirewall.log,
+ * Zeek): finds the block of '#' lines last before 'off' in a file that starts with one. */
+struct tw_span tw_reader_headers_before(const struct tw_lines *lr, size_t off)
+{
+	const char *m = lr->map;
+	struct tw_span none = {NULL, 0};
+
+	if (!lr->map_size || m[0] != '#')
+		return none;
+	size_t at = off;
+	for (;;) {
+		const char *h = at ? memrchr(m, '#', at) : NULL;
+		if (!h)
+			return none;
+		at = (size_t)(h - m);
+		if (at == 0 || m[at - 1] == '\n')
+			break;
+	}
+	/* Widen to the whole run of header lines around it. */
+	size_t start = at, end = tw_lines_align(lr, at + 1);
+	while (start > 0) {
+		size_t prev = start - 1;
+		while (prev > 0 && m[prev - 1] != '\n')
+			prev--;
+		if (m[prev] != '#')
+			break;
+		start = prev;
+	}
+	while (end < off && m[end] == '#')
+		end = tw_lines_align(lr, end + 1);
+	return (struct tw_span){m + start, end - start};
+}

@@ -132,6 +132,9 @@ void tw_reader_fini(struct tw_reader *r);
 /* Shows the reader header lines ('text', several lines) that precede its part of a file, so
  * that a thread starting mid-file knows the column layout. */
 void tw_reader_prime(struct tw_reader *r, const char *text, size_t len);
+/* The block of '#' header lines last before byte 'off' of a mapped file that starts with
+ * one (pfirewall.log, Zeek), for tw_reader_prime(); empty when there is none. */
+struct tw_span tw_reader_headers_before(const struct tw_lines *lr, size_t off);
 
 /* Shared by the netfilter and journald parsers: parses a kernel message ("[uptime] prefix
  * IN=… OUT=… SRC=…") into 'ev'. Returns as parse(). */

@@ -18,6 +18,11 @@ struct tw_store {
 	sqlite3_stmt *get, *put;
 };
 
+sqlite3 *tw_store_db(struct tw_store *st)
+{
+	return st->db;
+}
+
 /* Each migration takes the schema from version i to i + 1, in one transaction. */
 static const char *const migrations[] = {
     /* 0 → 1: the look-up cache. */
@@ -30,6 +35,47 @@ static const char *const migrations[] = {
     " fetched INTEGER NOT NULL,"
     " expires INTEGER NOT NULL,"
     " PRIMARY KEY (kind, lo, hi)) WITHOUT ROWID;",
+    /* 1 → 2: ingested files (known by the hash of their first bytes, uncompressed, with
+     * the committed offset) and the incidents with their evidence. */
+    "CREATE TABLE files ("
+    " id INTEGER PRIMARY KEY,"
+    " head_len INTEGER NOT NULL,"
+    " head INTEGER NOT NULL,"
+    " dev INTEGER, ino INTEGER,"
+    " path TEXT NOT NULL,"
+    " offset INTEGER NOT NULL,"
+    " lines INTEGER NOT NULL,"
+    " first_ingest INTEGER NOT NULL,"
+    " last_ingest INTEGER NOT NULL);"
+    "CREATE INDEX files_head ON files(head_len, head);"
+    "CREATE TABLE incidents ("
+    " id INTEGER PRIMARY KEY,"
+    " src BLOB NOT NULL,"
+    " class TEXT NOT NULL,"
+    " has_time INTEGER NOT NULL,"
+    " first INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " packets INTEGER NOT NULL,"
+    " dsts INTEGER NOT NULL,"
+    " ports INTEGER NOT NULL,"
+    " estimated INTEGER NOT NULL,"
+    " port_lo INTEGER, port_hi INTEGER,"
+    " weight INTEGER NOT NULL,"
+    " counts BLOB NOT NULL,"
+    " danger INTEGER NOT NULL,"
+    " confidence REAL NOT NULL,"
+    " reportable INTEGER NOT NULL,"
+    " why TEXT NOT NULL,"
+    " nev INTEGER NOT NULL);"
+    "CREATE INDEX incidents_src ON incidents(src, class, last);"
+    "CREATE INDEX incidents_time ON incidents(first);"
+    "CREATE TABLE evidence ("
+    " incident INTEGER NOT NULL REFERENCES incidents(id),"
+    " seq INTEGER NOT NULL,"
+    " file INTEGER NOT NULL REFERENCES files(id),"
+    " line INTEGER NOT NULL,"
+    " text TEXT NOT NULL,"
+    " PRIMARY KEY (incident, seq)) WITHOUT ROWID;",
 };
 
 int tw_store_default_path(char *out, size_t cap)

@@ -14,7 +14,7 @@
 #include "core/addr.h"
 #include "core/err.h"
 
-#define TW_STORE_SCHEMA 1
+#define TW_STORE_SCHEMA 2
 
 struct tw_store;
 
@@ -35,5 +35,9 @@ int tw_store_cache_get(struct tw_store *st, const char *kind, const struct tw_ad
 int tw_store_cache_put(struct tw_store *st, const char *kind, const struct tw_addr *lo,
 		       const struct tw_addr *hi, const char *answer, bool positive, int64_t fetched,
 		       int64_t expires);
+
+/* The SQLite handle, for the store's other modules (ingest.c, query.c). */
+struct sqlite3;
+struct sqlite3 *tw_store_db(struct tw_store *st);
 
 #endif

@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Incremental ingest (ingest.h). Per file: identify it by its first TW_INGEST_HEAD bytes
+ * (or all of them when shorter: a row made while the file was short is found again by
+ * hashing the same number of bytes), read from the committed offset to the end of the last
+ * complete line, classify and aggregate chunk_lines lines at a time, and write each chunk's
+ * incidents, evidence and the new offset in one transaction. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "classify/agg.h"
+#include "classify/classify.h"
+#include "classify/conf.h"
+#include "core/alloc.h"
+#include "core/lines.h"
+#include "store/ingest.h"
+
+/* FNV-1a, 63 bits (SQLite integers are signed). */
+static int64_t head_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ull;
+	}
+	return (int64_t)(h >> 1);
+}
+
+static int db_fail(struct tw_store *st, struct tw_errctx *ec, const char *path, const char *what)
+{
+	return tw_err_set(ec, TW_E_DB, 0, "%.200s: %s: %.200s", path, what,
+			  sqlite3_errmsg(tw_store_db(st)));
+}
+
+/* The file's first bytes (uncompressed): from the map, or the first lines of a stream. */
+static int read_head(const char *path, struct tw_lines *lr, char *head, size_t *n,
+		     struct tw_errctx *ec)
+{
+	*n = 0;
+	if (tw_lines_is_mapped(lr)) {
+		*n = lr->map_size < TW_INGEST_HEAD ? lr->map_size : TW_INGEST_HEAD;
+		memcpy(head, lr->map, *n);
+		return TW_OK;
+	}
+	struct tw_lines h;
+	struct tw_line l;
+	int r = tw_lines_open(&h, path, 0, ec);
+	if (r)
+		return r;
+	while (*n < TW_INGEST_HEAD && (r = tw_lines_next(&h, &l, ec)) == TW_OK) {
+		for (size_t i = 0; i <= l.len && *n < TW_INGEST_HEAD; i++)
+			head[(*n)++] = i < l.len ? l.p[i] : '\n';
+	}
+	tw_lines_close(&h);
+	return r < 0 ? r : TW_OK;
+}
+
+struct file_row {
+	int64_t id; /* 0: not known yet */
+	uint64_t offset, lines;
+};
+
+/* Finds the row of a file whose first bytes match: for each head length the store knows,
+ * the hash of that many bytes; the same device and inode preferred, then the row that got
+ * furthest. */
+static int find_file(struct tw_store *st, const char *path, const char *head, size_t hn,
+		     const struct stat *sb, struct file_row *row, struct tw_errctx *ec)
+{
+	sqlite3 *db = tw_store_db(st);
+	sqlite3_stmt *lens = NULL, *q = NULL;
+	int r = TW_OK;
+	memset(row, 0, sizeof(*row));
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT head_len FROM files WHERE head_len <= ?1", -1,
+			       &lens, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "SELECT id, offset, lines, (dev = ?3 AND ino = ?4) FROM files"
+			       " WHERE head_len = ?1 AND head = ?2"
+			       " ORDER BY (dev = ?3 AND ino = ?4) DESC, offset DESC LIMIT 1",
+			       -1, &q, NULL) != SQLITE_OK) {
+		r = db_fail(st, ec, path, "cannot prepare");
+		goto out;
+	}
+	sqlite3_bind_int64(lens, 1, (sqlite3_int64)hn);
+	bool best_same = false;
+	while (sqlite3_step(lens) == SQLITE_ROW) {
+		int64_t len = sqlite3_column_int64(lens, 0);
+		if (len <= 0 || (size_t)len > hn)
+			continue;
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, len);
+		sqlite3_bind_int64(q, 2, head_hash(head, (size_t)len));
+		sqlite3_bind_int64(q, 3, (sqlite3_int64)sb->st_dev);
+		sqlite3_bind_int64(q, 4, (sqlite3_int64)sb->st_ino);
+		if (sqlite3_step(q) != SQLITE_ROW)
+			continue;
+		bool same = sqlite3_column_int(q, 3) == 1;
+		uint64_t off = (uint64_t)sqlite3_column_int64(q, 1);
+		if (!row->id || (same && !best_same) || (same == best_same && off > row->offset)) {
+			row->id = sqlite3_column_int64(q, 0);
+			row->offset = off;
+			row->lines = (uint64_t)sqlite3_column_int64(q, 2);
+			best_same = same;
+		}
+	}
+out:
+	sqlite3_finalize(lens);
+	sqlite3_finalize(q);
+	return r;
+}
+
+/* ---- writing a chunk ------------------------------------------------------------------ */
+
+struct writer {
+	struct tw_store *st;
+	const char *path;
+	sqlite3_stmt *find, *ins, *upd, *ev;
+	int64_t gap;
+	uint32_t evmax;
+};
+
+#define COUNTS_LEN (1 + 2 * (1 + TW_DC_REG / 2) + 2 * TW_DC_EXACT * 4)
+
+static void counts_put(const struct tw_incident *in, unsigned char *b)
+{
+	size_t o = 0;
+	b[o++] = 1; /* version */
+	b[o++] = in->dsts.n;
+	memcpy(b + o, in->dsts.reg, TW_DC_REG / 2);
+	o += TW_DC_REG / 2;
+	b[o++] = in->ports.n;
+	memcpy(b + o, in->ports.reg, TW_DC_REG / 2);
+	o += TW_DC_REG / 2;
+	for (unsigned i = 0; i < TW_DC_EXACT; i++, o += 4)
+		for (unsigned k = 0; k < 4; k++)
+			b[o + k] = (unsigned char)(in->dv[i] >> (8 * k));
+	for (unsigned i = 0; i < TW_DC_EXACT; i++, o += 4)
+		for (unsigned k = 0; k < 4; k++)
+			b[o + k] = (unsigned char)(in->pv[i] >> (8 * k));
+}
+
+/* A stored blob back into the count fields; false when it is not one of ours. */
+static bool counts_get(const unsigned char *b, int n, struct tw_incident *in)
+{
+	size_t o = 0;
+	if (!b || n != COUNTS_LEN || b[0] != 1 || b[1] > TW_DC_EXACT + 1 ||
+	    b[2 + TW_DC_REG / 2] > TW_DC_EXACT + 1)
+		return false;
+	o = 1;
+	in->dsts.n = b[o++];
+	memcpy(in->dsts.reg, b + o, TW_DC_REG / 2);
+	o += TW_DC_REG / 2;
+	in->ports.n = b[o++];
+	memcpy(in->ports.reg, b + o, TW_DC_REG / 2);
+	o += TW_DC_REG / 2;
+	for (unsigned i = 0; i < TW_DC_EXACT; i++, o += 4)
+		in->dv[i] = (uint32_t)b[o] | (uint32_t)b[o + 1] << 8 | (uint32_t)b[o + 2] << 16 |
+			    (uint32_t)b[o + 3] << 24;
+	for (unsigned i = 0; i < TW_DC_EXACT; i++, o += 4)
+		in->pv[i] = (uint32_t)b[o] | (uint32_t)b[o + 1] << 8 | (uint32_t)b[o + 2] << 16 |
+			    (uint32_t)b[o + 3] << 24;
+	return true;
+}
+
+static void key_of(const struct tw_addr *a, unsigned char k[17])
+{
+	k[0] = a->family;
+	memcpy(k + 1, a->b, 16);
+}
+
+static int write_incident(struct writer *w, const struct tw_srcsum *m, const struct tw_incident *in,
+			  int64_t file_id, struct tw_ingest_result *res)
+{
+	unsigned char key[17], blob[COUNTS_LEN];
+	const char *cls = tw_class_name(in->cls);
+	const char *why = m->reportable ? "reportable" : m->why_not >= 0 ? m->why[m->why_not] : "";
+	key_of(&m->s->addr, key);
+	struct tw_incident acc;
+	memset(&acc, 0, sizeof(acc));
+	acc.dsts = in->dsts;
+	acc.ports = in->ports;
+	memcpy(acc.dv, in->dv, sizeof(acc.dv));
+	memcpy(acc.pv, in->pv, sizeof(acc.pv));
+	int64_t first = in->first, last = in->last, id = 0;
+	uint64_t packets = in->packets;
+	unsigned weight = in->weight, nev = 0;
+	int port_lo = in->has_ports ? in->port_lo : -1, port_hi = in->has_ports ? in->port_hi : -1;
+	double conf = m->confidence;
+	bool rep = m->reportable;
+
+	sqlite3_reset(w->find);
+	sqlite3_bind_blob(w->find, 1, key, sizeof(key), SQLITE_TRANSIENT);
+	sqlite3_bind_text(w->find, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_int(w->find, 3, in->has_time);
+	int s = sqlite3_step(w->find);
+	if (s == SQLITE_ROW) {
+		int64_t rf = sqlite3_column_int64(w->find, 1),
+			rl = sqlite3_column_int64(w->find, 2);
+		bool near = !in->has_time || (in->first <= rl + w->gap && in->last + w->gap >= rf);
+		struct tw_incident old;
+		memset(&old, 0, sizeof(old));
+		if (near && counts_get(sqlite3_column_blob(w->find, 5),
+				       sqlite3_column_bytes(w->find, 5), &old)) {
+			id = sqlite3_column_int64(w->find, 0);
+			first = rf < first ? rf : first;
+			last = rl > last ? rl : last;
+			packets += (uint64_t)sqlite3_column_int64(w->find, 3);
+			unsigned ow = (unsigned)sqlite3_column_int(w->find, 4);
+			weight = ow > weight ? ow : weight;
+			/* Stored first (earlier input), then this chunk's values. */
+			tw_incident_merge_counts(&old, &acc);
+			acc.dsts = old.dsts;
+			acc.ports = old.ports;
+			memcpy(acc.dv, old.dv, sizeof(acc.dv));
+			memcpy(acc.pv, old.pv, sizeof(acc.pv));
+			int olo = sqlite3_column_type(w->find, 6) == SQLITE_NULL
+				      ? -1
+				      : sqlite3_column_int(w->find, 6);
+			int ohi = sqlite3_column_type(w->find, 7) == SQLITE_NULL
+				      ? -1
+				      : sqlite3_column_int(w->find, 7);
+			if (olo >= 0 && (port_lo < 0 || olo < port_lo))
+				port_lo = olo;
+			if (ohi > port_hi)
+				port_hi = ohi;
+			double oc = sqlite3_column_double(w->find, 8);
+			conf = oc > conf ? oc : conf;
+			rep = rep || sqlite3_column_int(w->find, 9);
+			nev = (unsigned)sqlite3_column_int(w->find, 10);
+		}
+	} else if (s != SQLITE_DONE) {
+		return TW_E_DB;
+	}
+	sqlite3_reset(w->find);
+	bool de, pe;
+	uint64_t dsts = tw_dcount_count(&acc.dsts, &de), ports = tw_dcount_count(&acc.ports, &pe);
+	int danger = tw_danger_of(weight, ports, dsts, packets);
+	counts_put(&acc, blob);
+	unsigned addev = 0;
+	for (unsigned i = 0; i < in->ntext && nev + addev < w->evmax; i++)
+		addev++;
+	sqlite3_stmt *q = id ? w->upd : w->ins;
+	sqlite3_reset(q);
+	sqlite3_bind_blob(q, 1, key, sizeof(key), SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, cls, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, in->has_time);
+	sqlite3_bind_int64(q, 4, first);
+	sqlite3_bind_int64(q, 5, last);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)packets);
+	sqlite3_bind_int64(q, 7, (sqlite3_int64)dsts);
+	sqlite3_bind_int64(q, 8, (sqlite3_int64)ports);
+	sqlite3_bind_int(q, 9, de || pe);
+	if (port_lo >= 0) {
+		sqlite3_bind_int(q, 10, port_lo);
+		sqlite3_bind_int(q, 11, port_hi);
+	} else {
+		sqlite3_bind_null(q, 10);
+		sqlite3_bind_null(q, 11);
+	}
+	sqlite3_bind_int(q, 12, (int)weight);
+	sqlite3_bind_blob(q, 13, blob, sizeof(blob), SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 14, danger);
+	sqlite3_bind_double(q, 15, conf);
+	sqlite3_bind_int(q, 16, rep);
+	sqlite3_bind_text(q, 17, rep ? "reportable" : why, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 18, (int)(nev + addev));
+	if (id)
+		sqlite3_bind_int64(q, 19, id);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return TW_E_DB;
+	sqlite3_reset(q);
+	if (!id) {
+		id = sqlite3_last_insert_rowid(tw_store_db(w->st));
+		res->incidents_new++;
+	} else {
+		res->incidents_merged++;
+	}
+	/* Evidence: the lines of this chunk while the incident has room. */
+	const char *line = in->evtext, *end = in->evtext + in->evlen;
+	for (unsigned i = 0; i < addev && line && line < end; i++) {
+		const char *e = memchr(line, '\n', (size_t)(end - line));
+		size_t n = e ? (size_t)(e - line) : (size_t)(end - line);
+		sqlite3_reset(w->ev);
+		sqlite3_bind_int64(w->ev, 1, id);
+		sqlite3_bind_int(w->ev, 2, (int)(nev + i));
+		sqlite3_bind_int64(w->ev, 3, file_id);
+		sqlite3_bind_int64(w->ev, 4, (sqlite3_int64)TW_EVREF_LINE(in->ev[i]));
+		sqlite3_bind_text(w->ev, 5, line, (int)n, SQLITE_TRANSIENT);
+		if (sqlite3_step(w->ev) != SQLITE_DONE)
+			return TW_E_DB;
+		sqlite3_reset(w->ev);
+		line = e ? e + 1 : NULL;
+	}
+	return TW_OK;
+}
+
+/* One transaction: the file's row (created at its first chunk), every incident of the
+ * chunk, the new offset. */
+static int commit_chunk(struct writer *w, struct file_row *row, const char *head, size_t hn,
+			const struct stat *sb, struct tw_agg *agg, uint64_t offset, uint64_t lines,
+			struct tw_ingest_result *res, struct tw_errctx *ec)
+{
+	sqlite3 *db = tw_store_db(w->st);
+	int r = TW_OK;
+	size_t n = 0;
+	struct tw_srcsum *sums = NULL;
+	int64_t now = (int64_t)time(NULL);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(w->st, ec, w->path, "cannot begin");
+	if (!row->id) {
+		sqlite3_stmt *q = NULL;
+		if (sqlite3_prepare_v2(
+			db,
+			"INSERT INTO files (head_len, head, dev, ino, path, offset, "
+			"lines, first_ingest, last_ingest) VALUES (?1,?2,?3,?4,?5,0,0,"
+			"?6,?6)",
+			-1, &q, NULL) != SQLITE_OK) {
+			r = db_fail(w->st, ec, w->path, "cannot prepare");
+			goto fail;
+		}
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)hn);
+		sqlite3_bind_int64(q, 2, head_hash(head, hn));
+		sqlite3_bind_int64(q, 3, (sqlite3_int64)sb->st_dev);
+		sqlite3_bind_int64(q, 4, (sqlite3_int64)sb->st_ino);
+		sqlite3_bind_text(q, 5, w->path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, 6, now);
+		int s = sqlite3_step(q);
+		sqlite3_finalize(q);
+		if (s != SQLITE_DONE) {
+			r = db_fail(w->st, ec, w->path, "cannot record the file");
+			goto fail;
+		}
+		row->id = sqlite3_last_insert_rowid(db);
+	}
+	sums = tw_agg_summarise(agg, 0, &n);
+	if (!sums && agg->nsrcs) {
+		r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < n && !r; i++)
+		for (unsigned k = 0; k < sums[i].s->ninc && !r; k++)
+			if (write_incident(w, &sums[i], &sums[i].s->inc[k], row->id, res))
+				r = db_fail(w->st, ec, w->path, "cannot write an incident");
+	if (r)
+		goto fail;
+	sqlite3_stmt *u = NULL;
+	if (sqlite3_prepare_v2(
+		db,
+		"UPDATE files SET offset = ?1, lines = ?2, last_ingest = ?3, path = ?4,"
+		" dev = ?5, ino = ?6, head_len = ?7, head = ?8 WHERE id = ?9",
+		-1, &u, NULL) != SQLITE_OK) {
+		r = db_fail(w->st, ec, w->path, "cannot prepare");
+		goto fail;
+	}
+	sqlite3_bind_int64(u, 1, (sqlite3_int64)offset);
+	sqlite3_bind_int64(u, 2, (sqlite3_int64)lines);
+	sqlite3_bind_int64(u, 3, now);
+	sqlite3_bind_text(u, 4, w->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(u, 5, (sqlite3_int64)sb->st_dev);
+	sqlite3_bind_int64(u, 6, (sqlite3_int64)sb->st_ino);
+	sqlite3_bind_int64(u, 7, (sqlite3_int64)hn);
+	sqlite3_bind_int64(u, 8, head_hash(head, hn));
+	sqlite3_bind_int64(u, 9, row->id);
+	int s = sqlite3_step(u);
+	sqlite3_finalize(u);
+	if (s != SQLITE_DONE) {
+		r = db_fail(w->st, ec, w->path, "cannot record the offset");
+		goto fail;
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		r = db_fail(w->st, ec, w->path, "cannot commit");
+		goto fail;
+	}
+	tw_agg_summary_free(sums);
+	row->offset = offset;
+	row->lines = lines;
+	res->chunks++;
+	return TW_OK;
+fail:
+	tw_agg_summary_free(sums);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
+static int writer_open(struct writer *w, struct tw_store *st, const char *path,
+		       struct tw_errctx *ec)
+{
+	sqlite3 *db = tw_store_db(st);
+	const struct tw_conf *c = tw_conf_active();
+	memset(w, 0, sizeof(*w));
+	w->st = st;
+	w->path = path;
+	w->gap = c->gap;
+	w->evmax = c->evidence;
+	static const char cols[] = "src, class, has_time, first, last, packets, dsts, ports, "
+				   "estimated, port_lo, port_hi, weight, counts, danger, "
+				   "confidence, reportable, why, nev";
+	char ins[400], upd[400];
+	snprintf(ins, sizeof(ins),
+		 "INSERT INTO incidents (%s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
+		 "?13,?14,?15,?16,?17,?18)",
+		 cols);
+	snprintf(upd, sizeof(upd),
+		 "UPDATE incidents SET (%s) = (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
+		 "?15,?16,?17,?18) WHERE id = ?19",
+		 cols);
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id, first, last, packets, weight, counts, port_lo, port_hi,"
+			       " confidence, reportable, nev FROM incidents"
+			       " WHERE src = ?1 AND class = ?2 AND has_time = ?3"
+			       " ORDER BY last DESC LIMIT 1",
+			       -1, &w->find, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, ins, -1, &w->ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, upd, -1, &w->upd, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO evidence (incident, seq, file, line, text)"
+			       " VALUES (?1, ?2, ?3, ?4, ?5)",
+			       -1, &w->ev, NULL) != SQLITE_OK)
+		return db_fail(st, ec, path, "cannot prepare");
+	return TW_OK;
+}
+
+static void writer_close(struct writer *w)
+{
+	sqlite3_finalize(w->find);
+	sqlite3_finalize(w->ins);
+	sqlite3_finalize(w->upd);
+	sqlite3_finalize(w->ev);
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
+		    struct tw_ingest_result *res, struct tw_errctx *ec)
+{
+	struct tw_lines lr, sub, *in = &lr;
+	struct tw_reader rd;
+	struct tw_agg agg;
+	struct writer w;
+	struct stat sb;
+	struct file_row row;
+	char head[TW_INGEST_HEAD];
+	size_t hn = 0;
+	int r;
+	bool have_sub = false, have_reader = false;
+	uint64_t chunk = o->chunk_lines ? o->chunk_lines : 1000000;
+
+	memset(res, 0, sizeof(*res));
+	if (!strcmp(path, "-"))
+		return tw_err_set(ec, TW_E_UNSUPPORTED, 0,
+				  "-: ingest reads files (their identity and offset are kept), not "
+				  "standard input; use `tracewall analyze -`");
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return tw_err_set(ec, TW_E_IO, 0, "%.200s: not a regular file", path);
+	r = tw_lines_open(&lr, path, 0, ec);
+	if (r)
+		return r;
+	tw_agg_init(&agg);
+	r = writer_open(&w, st, path, ec);
+	if (r)
+		goto out;
+	r = read_head(path, &lr, head, &hn, ec);
+	if (r)
+		goto out;
+	if (hn == 0)
+		goto out; /* empty: nothing to know it by yet */
+	r = find_file(st, path, head, hn, &sb, &row, ec);
+	if (r)
+		goto out;
+	res->known = row.id != 0;
+	struct tw_span prime = {NULL, 0};
+	uint64_t end = 0;
+	if (tw_lines_is_mapped(&lr)) {
+		/* Up to the last newline: a line still being written waits. */
+		const char *nl = lr.map_size ? memrchr(lr.map, '\n', lr.map_size) : NULL;
+		end = nl ? (uint64_t)(nl - lr.map) + 1 : 0;
+		if (row.offset > end) { /* shorter than what was read: another file now */
+			res->restarted = true;
+			row.id = 0;
+			row.offset = row.lines = 0;
+		}
+		res->from = row.offset;
+		if (row.offset >= end) {
+			res->to = row.offset;
+			goto out;
+		}
+		prime = tw_reader_headers_before(&lr, (size_t)row.offset);
+		tw_lines_sub(&lr, (size_t)row.offset, (size_t)end, row.lines, &sub);
+		have_sub = true;
+		in = &sub;
+	} else {
+		/* A stream (gzip): skip what was committed, keeping the header lines seen. */
+		struct tw_line l;
+		static _Thread_local char hdr[4096];
+		size_t hl = 0;
+		bool in_hdr = false;
+		while (lr.offset < row.offset) {
+			r = tw_lines_next(&lr, &l, ec);
+			if (r == TW_EOF) {
+				res->restarted = true;
+				break;
+			}
+			if (r)
+				goto out;
+			if (l.len && l.p[0] == '#') {
+				if (!in_hdr)
+					hl = 0;
+				in_hdr = true;
+				if (hl + l.len + 1 < sizeof(hdr)) {
+					memcpy(hdr + hl, l.p, l.len);
+					hdr[hl + l.len] = '\n';
+					hl += l.len + 1;
+				}
+			} else {
+				in_hdr = false;
+			}
+		}
+		if (res->restarted) {
+			tw_lines_close(&lr);
+			r = tw_lines_open(&lr, path, 0, ec);
+			if (r) {
+				writer_close(&w);
+				tw_agg_fini(&agg);
+				return r;
+			}
+			row.id = 0;
+			row.offset = row.lines = 0;
+		} else if (hl) {
+			prime = (struct tw_span){hdr, hl};
+		}
+		res->from = row.offset;
+	}
+	tw_reader_init(&rd, in, o->format, 0, o->year);
+	have_reader = true;
+	if (prime.len)
+		tw_reader_prime(&rd, prime.p, prime.len);
+	uint64_t chunk_start = rd.lines_read;
+	for (;;) {
+		struct tw_event ev;
+		struct tw_verdict v;
+		r = tw_reader_next(&rd, &ev, ec);
+		if (r == TW_EOF) {
+			r = TW_OK;
+			break;
+		}
+		if (r < 0)
+			goto out;
+		if (r == TW_OK) {
+			tw_classify(&ev, &v);
+			if (tw_agg_add_raw(&agg, &ev, &v, rd.raw.p, rd.raw.len, false)) {
+				r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: out of memory", path);
+				goto out;
+			}
+			res->events++;
+		}
+		r = TW_OK;
+		/* A chunk ends at a line boundary with nothing pending in the reader. */
+		if (rd.lines_read - chunk_start >= chunk && !rd.have_glued && !rd.owed) {
+			r = commit_chunk(&w, &row, head, hn, &sb, &agg, in->offset,
+					 row.lines + (rd.lines_read - chunk_start), res, ec);
+			if (r)
+				goto out;
+			tw_agg_fini(&agg);
+			tw_agg_init(&agg);
+			chunk_start = rd.lines_read;
+		}
+	}
+	if (rd.lines_read > chunk_start || !row.id)
+		r = commit_chunk(&w, &row, head, hn, &sb, &agg, in->offset,
+				 row.lines + (rd.lines_read - chunk_start), res, ec);
+	res->to = row.offset;
+	res->lines = rd.lines_read;
+	for (int i = 0; i < TW_SKIP_NREASONS; i++)
+		res->skipped[i] = rd.skipped[i];
+out:
+	if (have_reader)
+		tw_reader_fini(&rd);
+	if (have_sub)
+		tw_lines_close(&sub);
+	tw_lines_close(&lr);
+	writer_close(&w);
+	tw_agg_fini(&agg);
+	return r;
+}
