@@ -73,6 +73,11 @@ run "tracewall analyze" "$RUNS" "$TW" analyze "$F1"
 run "tracewall analyze --threads 1" "$RUNS" "$TW" analyze --threads 1 "$F1"
 run "tracewall analyze --json" "$RUNS" "$TW" analyze --json "$F1"
 run "wc -l" "$RUNS" wc -l "$F1"
+# The store (issue 7): ingest into a new store, then again with nothing new.
+SDB=$(mktemp -u /tmp/tw-bench-store-XXXXXX.db)
+run "tracewall ingest (new store)" "$RUNS" sh -c 'rm -f "$1" "$1-wal" "$1-shm"; exec "$2" ingest --db "$1" "$3"' sh "$SDB" "$TW" "$F1"
+run "tracewall ingest (unchanged)" "$RUNS" "$TW" ingest --db "$SDB" "$F1"
+rm -f "$SDB" "$SDB-wal" "$SDB-shm"
 if command -v fwlogwatch >/dev/null && [ "$SLOW" -gt 0 ]; then
 	run "fwlogwatch -P n" "$SLOW" fwlogwatch -P n "$F1"
 fi
@@ -91,6 +96,7 @@ for k in "${row_names[@]}"; do
 done
 echo
 awk -v t="$base" -v wc="${W["wc -l"]}" 'BEGIN { printf "tracewall / wc -l: %.1fx the wall time of wc -l (target: at most 10x)\n", t / (wc > 0 ? wc : 0.005) }'
+awk -v t="$base" -v i="${W["tracewall ingest (new store)"]}" -v u="${W["tracewall ingest (unchanged)"]}" 'BEGIN { printf "ingest into a new store: %.1fx the time of analyze (target: at most 2x); again, unchanged: %.0f ms (target: under 50 ms)\n", i / t, u * 1000 }'
 [ -n "${W["fwlogwatch -P n"]:-}" ] && awk -v t="$base" -v f="${W["fwlogwatch -P n"]}" 'BEGIN { printf "fwlogwatch / tracewall: tracewall is %.0fx faster (target: at least 100x)\n", f / t }'
 [ -n "${W["psad -A"]:-}" ] && awk -v t="$base" -v f="${W["psad -A"]}" 'BEGIN { printf "psad / tracewall: tracewall is %.0fx faster\n", f / t }'
 
