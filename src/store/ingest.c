@@ -4,6 +4,7 @@
  * hashing the same number of bytes), read from the committed offset to the end of the last
  * complete line, classify and aggregate chunk_lines lines at a time, and write each chunk's
  * incidents, evidence and the new offset in one transaction. */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -430,6 +431,82 @@ static void writer_close(struct writer *w)
 	sqlite3_finalize(w->ev);
 }
 
+/* ---- the writer thread: chunk N is written while chunk N+1 is read ------------------ */
+
+struct pipe {
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	struct writer *w;
+	struct file_row *row;
+	const char *head;
+	size_t hn;
+	const struct stat *sb;
+	struct tw_ingest_result *res;
+	struct tw_errctx ec;
+	/* The slot: one chunk handed over. */
+	bool full, done;
+	int err;
+	struct tw_agg agg;
+	uint64_t offset, lines;
+};
+
+static void *writer_main(void *arg)
+{
+	struct pipe *p = arg;
+	pthread_mutex_lock(&p->m);
+	for (;;) {
+		while (!p->full && !p->done)
+			pthread_cond_wait(&p->c, &p->m);
+		if (!p->full)
+			break;
+		pthread_mutex_unlock(&p->m);
+		int r = p->err ? p->err
+			       : commit_chunk(p->w, p->row, p->head, p->hn, p->sb, &p->agg,
+					      p->offset, p->lines, p->res, &p->ec);
+		tw_agg_fini(&p->agg);
+		pthread_mutex_lock(&p->m);
+		if (r && !p->err)
+			p->err = r;
+		p->full = false;
+		pthread_cond_broadcast(&p->c);
+	}
+	pthread_mutex_unlock(&p->m);
+	return NULL;
+}
+
+/* Hands a chunk to the writer (waiting while it still writes the previous one); 'agg' is
+ * taken and left empty. The writer's first error, or TW_OK. */
+static int pipe_put(struct pipe *p, struct tw_agg *agg, uint64_t offset, uint64_t lines)
+{
+	pthread_mutex_lock(&p->m);
+	while (p->full && !p->err)
+		pthread_cond_wait(&p->c, &p->m);
+	int err = p->err;
+	if (!err) {
+		p->agg = *agg;
+		p->offset = offset;
+		p->lines = lines;
+		p->full = true;
+		pthread_cond_broadcast(&p->c);
+	}
+	pthread_mutex_unlock(&p->m);
+	if (err)
+		tw_agg_fini(agg);
+	tw_agg_init(agg);
+	return err;
+}
+
+/* Waits for the last chunk to be written and ends the thread. */
+static int pipe_end(struct pipe *p, pthread_t th)
+{
+	pthread_mutex_lock(&p->m);
+	p->done = true;
+	pthread_cond_broadcast(&p->c);
+	pthread_mutex_unlock(&p->m);
+	pthread_join(th, NULL);
+	return p->err;
+}
+
 /* ---- reading ---------------------------------------------------------------------------- */
 
 int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
@@ -445,6 +522,7 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 	size_t hn = 0;
 	int r;
 	bool have_sub = false, have_reader = false;
+	/* Each chunk is written while the next is read. */
 	uint64_t chunk = o->chunk_lines ? o->chunk_lines : 1000000;
 
 	memset(res, 0, sizeof(*res));
@@ -536,7 +614,16 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 	have_reader = true;
 	if (prime.len)
 		tw_reader_prime(&rd, prime.p, prime.len);
-	uint64_t chunk_start = rd.lines_read;
+	uint64_t chunk_start = rd.lines_read, base_lines = row.lines;
+	bool handed = false, was_known = row.id != 0; /* row.* belongs to the writer from here */
+	struct pipe pp = {.w = &w, .row = &row, .head = head, .hn = hn, .sb = &sb, .res = res};
+	pthread_t th;
+	pthread_mutex_init(&pp.m, NULL);
+	pthread_cond_init(&pp.c, NULL);
+	if (pthread_create(&th, NULL, writer_main, &pp)) {
+		r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: cannot start a thread", path);
+		goto out_pipe_init;
+	}
 	for (;;) {
 		struct tw_event ev;
 		struct tw_verdict v;
@@ -546,30 +633,37 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 			break;
 		}
 		if (r < 0)
-			goto out;
+			break;
 		if (r == TW_OK) {
 			tw_classify(&ev, &v);
 			if (tw_agg_add_raw(&agg, &ev, &v, rd.raw.p, rd.raw.len, false)) {
 				r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: out of memory", path);
-				goto out;
+				break;
 			}
 			res->events++;
 		}
 		r = TW_OK;
 		/* A chunk ends at a line boundary with nothing pending in the reader. */
 		if (rd.lines_read - chunk_start >= chunk && !rd.have_glued && !rd.owed) {
-			r = commit_chunk(&w, &row, head, hn, &sb, &agg, in->offset,
-					 row.lines + (rd.lines_read - chunk_start), res, ec);
-			if (r)
-				goto out;
-			tw_agg_fini(&agg);
-			tw_agg_init(&agg);
+			if (pipe_put(&pp, &agg, in->offset, base_lines + rd.lines_read))
+				break;
+			handed = true;
 			chunk_start = rd.lines_read;
 		}
 	}
-	if (rd.lines_read > chunk_start || !row.id)
-		r = commit_chunk(&w, &row, head, hn, &sb, &agg, in->offset,
-				 row.lines + (rd.lines_read - chunk_start), res, ec);
+	/* The last chunk (or the file's first record when it had nothing). */
+	if (!r && (rd.lines_read > chunk_start || (!was_known && !handed)))
+		pipe_put(&pp, &agg, in->offset, base_lines + rd.lines_read);
+	int werr = pipe_end(&pp, th);
+	if (!r && werr) {
+		r = werr;
+		*ec = pp.ec;
+	}
+out_pipe_init:
+	pthread_mutex_destroy(&pp.m);
+	pthread_cond_destroy(&pp.c);
+	if (r)
+		goto out;
 	res->to = row.offset;
 	res->lines = rd.lines_read;
 	for (int i = 0; i < TW_SKIP_NREASONS; i++)

@@ -134,7 +134,8 @@ int tw_store_open(struct tw_store **out, const char *path, struct tw_errctx *ec)
 		goto fail;
 	}
 	if (sqlite3_open_v2(path, &st->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW |
+				SQLITE_OPEN_NOMUTEX, /* one thread at a time per connection */
 			    NULL) != SQLITE_OK) {
 		r = db_err(st, ec, path, "cannot open");
 		goto fail;
