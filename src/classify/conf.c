@@ -157,6 +157,9 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"enrich", "whois-connect", c->whois_connect, sizeof(c->whois_connect)},
 	    {"enrich", "abusix-zone", c->abusix_zone, sizeof(c->abusix_zone)},
 	    {"store", "db", c->db, sizeof(c->db)},
+	    {"report", "from", c->report_from, sizeof(c->report_from)},
+	    {"report", "org", c->report_org, sizeof(c->report_org)},
+	    {"report", "domain", c->report_domain, sizeof(c->report_domain)},
 	};
 	int r;
 
@@ -198,9 +201,12 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 		memcpy(strs[i].dst + have, v, l + 1);
 		return TW_OK;
 	}
-	if (!strcmp(sec, "enrich") &&
-	    (!strcmp(name, "rdns") || !strcmp(name, "abuse") || !strcmp(name, "abusix"))) {
-		bool *b = name[0] == 'r'	   ? &c->rdns
+	if ((!strcmp(sec, "enrich") &&
+	     (!strcmp(name, "rdns") || !strcmp(name, "abuse") || !strcmp(name, "abusix"))) ||
+	    (!strcmp(sec, "report") && !strcmp(name, "redact"))) {
+		bool keep = false;
+		bool *b = !strcmp(sec, "report")   ? &keep
+			  : name[0] == 'r'	   ? &c->rdns
 			  : !strcmp(name, "abuse") ? &c->abuse
 						   : &c->abusix;
 		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
@@ -208,7 +214,10 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
 			*b = false;
 		else
-			return tw_err_set(ec, TW_E_INVALID, 0, "[enrich] %s: want yes or no", name);
+			return tw_err_set(ec, TW_E_INVALID, 0, "[%s] %s: want yes or no", sec,
+					  name);
+		if (b == &keep)
+			c->report_keep_own = !keep;
 		return TW_OK;
 	}
 	if (!strcmp(sec, "analyze") && !strcmp(name, "min-confidence")) {

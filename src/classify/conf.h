@@ -41,6 +41,10 @@ struct tw_conf {
 	int64_t lookup_timeout;		 /* nanoseconds; 0 = each look-up's default */
 	int64_t cache_found, cache_none; /* nanoseconds; 0 = the defaults */
 	char db[1024];			 /* [store] db: the store; "" = the default path */
+	/* [report]: who reports (reply address, organisation, domain) and whether the
+	 * reporter's own addresses and host names are kept (redacted by default). */
+	char report_from[256], report_org[201], report_domain[254];
+	bool report_keep_own;
 	struct {
 		struct tw_addr net;
 		unsigned plen;

@@ -20,6 +20,7 @@ static const struct subcmd subcmds[] = {
     {"ingest", tw_cmd_ingest, "add what is new in log files to the store (incremental)"},
     {"incidents", tw_cmd_incidents, "the incidents in the store, with filters"},
     {"sources", tw_cmd_sources, "the sources in the store, busiest first"},
+    {"report", tw_cmd_report, "abuse reports per mailbox from the store: draft, list, approve"},
     {NULL, NULL, NULL},
 };
 

@@ -819,6 +819,11 @@ void tw_abuse_lookup(struct tw_abuse_ctx *c, const struct tw_addr *a, struct tw_
 		remember(c, r);
 		return;
 	}
+	if (c->o.cache_only) {
+		snprintf(r->stop, sizeof(r->stop),
+			 "not looked up yet (--lookup asks RDAP and whois)");
+		return;
+	}
 	const char *base = c->o.rdap ? tw_bootstrap_find(&c->bs, a) : NULL;
 	char port43[80] = "";
 	if (c->o.rdap && !base) {

@@ -127,6 +127,7 @@ struct tw_abuse_opts {
 	 * when a contact was found, ttl_none when not (0: 7 days, 4 hours). */
 	struct tw_store *store;
 	int64_t ttl_found, ttl_none;
+	bool cache_only; /* only what the store knows: no query at all */
 };
 
 /* Where `tracewall db update-bootstrap` keeps the IANA files:

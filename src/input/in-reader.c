@@ -2,6 +2,7 @@
 /* From lines to events: per-line format detection, skip accounting, syslog repeat notes. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/alloc.h"
 #include "input/input.h"
@@ -257,4 +258,24 @@ struct tw_span tw_reader_headers_before(const struct tw_lines *lr, size_t off)
 	while (end < off && m[end] == '#')
 		end = tw_lines_align(lr, end + 1);
 	return (struct tw_span){m + start, end - start};
+}
+
+int tw_input_parse_line(const char *line, size_t len, int year, struct tw_event *ev,
+			struct tw_arena *arena)
+{
+	struct tw_parse_ctx ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.arena = arena;
+	tw_yearctx_init(&ctx.year, year,
+			(int64_t)time(NULL)); /* year-less stamps need a reference */
+	for (size_t i = 0; tw_input_formats[i]; i++) {
+		const struct tw_input_format *f = tw_input_formats[i];
+		if (f->sniff && !f->sniff(line, len, &ctx))
+			continue;
+		memset(ev, 0, sizeof(*ev));
+		ctx.detail = NULL;
+		if (f->parse(line, len, ev, &ctx) == TW_OK)
+			return TW_OK;
+	}
+	return TW_E_NOTFOUND;
 }

@@ -135,6 +135,11 @@ void tw_reader_prime(struct tw_reader *r, const char *text, size_t len);
 /* The block of '#' header lines last before byte 'off' of a mapped file that starts with
  * one (pfirewall.log, Zeek), for tw_reader_prime(); empty when there is none. */
 struct tw_span tw_reader_headers_before(const struct tw_lines *lr, size_t off);
+/* One line on its own (a stored evidence line read again): the first format that parses
+ * it, without any file's state (a header-driven format's line may not parse). Spans point
+ * into 'line' or 'arena'. TW_OK or TW_E_NOTFOUND. */
+int tw_input_parse_line(const char *line, size_t len, int year, struct tw_event *ev,
+			struct tw_arena *arena);
 
 /* Shared by the netfilter and journald parsers: parses a kernel message ("[uptime] prefix
  * IN=… OUT=… SRC=…") into 'ev'. Returns as parse(). */

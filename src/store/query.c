@@ -16,7 +16,9 @@ static const char where[] = " WHERE (?1 IS NULL OR (has_time AND last >= ?1))"
 			    " AND (?2 IS NULL OR (has_time AND first < ?2))"
 			    " AND (?3 IS NULL OR class = ?3)"
 			    " AND (?4 IS NULL OR src = ?4)"
-			    " AND (?5 = 0 OR reportable)";
+			    " AND (?5 = 0 OR reportable)"
+			    " AND (?7 IS NULL OR id IN (SELECT incident FROM report_items"
+			    " WHERE report = ?7))";
 
 static void bind_filter(sqlite3_stmt *q, const struct tw_store_filter *f, unsigned char key[17])
 {
@@ -33,6 +35,8 @@ static void bind_filter(sqlite3_stmt *q, const struct tw_store_filter *f, unsign
 	}
 	sqlite3_bind_int(q, 5, f->reportable);
 	sqlite3_bind_int64(q, 6, f->limit > 0 ? f->limit : -1);
+	if (f->report)
+		sqlite3_bind_int64(q, 7, f->report);
 }
 
 static void addr_of(const void *blob, int n, struct tw_addr *a)

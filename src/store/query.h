@@ -16,6 +16,7 @@ struct tw_store_filter {
 	struct tw_addr src;
 	bool reportable; /* only reportable ones */
 	long limit;	 /* 0: all */
+	int64_t report;	 /* only the incidents of this report; 0: any */
 };
 
 struct tw_store_incident {

@@ -76,6 +76,19 @@ static const char *const migrations[] = {
     " line INTEGER NOT NULL,"
     " text TEXT NOT NULL,"
     " PRIMARY KEY (incident, seq)) WITHOUT ROWID;",
+    /* 2 → 3: abuse reports, one per mailbox and batch, and what each covers (an incident
+     * is in at most one report: nothing is reported twice). */
+    "CREATE TABLE reports ("
+    " id INTEGER PRIMARY KEY,"
+    " mailbox TEXT NOT NULL,"
+    " contact_how TEXT NOT NULL,"
+    " created INTEGER NOT NULL,"
+    " state TEXT NOT NULL CHECK (state IN"
+    "  ('draft','approved','sent','failed','bounced')),"
+    " state_changed INTEGER NOT NULL);"
+    "CREATE TABLE report_items ("
+    " report INTEGER NOT NULL REFERENCES reports(id),"
+    " incident INTEGER NOT NULL UNIQUE REFERENCES incidents(id));",
 };
 
 int tw_store_default_path(char *out, size_t cap)

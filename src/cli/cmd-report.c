@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `tracewall report`: drafts per abuse mailbox from the incidents in the store that were
+ * never reported, printed for review (text or X-ARF v4); `--list`, `--show ID`,
+ * `--approve ID…`. Contacts come from the store's cache of look-ups; `--lookup` asks RDAP
+ * and whois for the sources it does not know. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/lookup.h"
+#include "core/alloc.h"
+#include "core/esc.h"
+#include "core/time.h"
+#include "output/out-report.h"
+#include "store/report.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: tracewall report [--db PATH] [--config FILE] [--format text|xarf]\n"
+	      "                        [--include-unconfirmed] [--no-redact]\n"
+	      "                        [--lookup [--bootstrap DIR] [--whois-connect MAP]]\n"
+	      "       tracewall report --list | --show ID | --approve ID...\n"
+	      "\n"
+	      "Drafts one report per abuse mailbox from the incidents in the store that were\n"
+	      "never reported (tracewall ingest adds them), one section per source, and prints\n"
+	      "every draft for review. Only reportable incidents (confident, not special-purpose,\n"
+	      "own, unallocated or backscatter) unless --include-unconfirmed (then the text\n"
+	      "says how little the evidence proves). The contact is the store's answer of an\n"
+	      "earlier `trace --abuse` or `analyze --abuse`; --lookup asks for the others.\n"
+	      "An incident is in at most one report: nothing is reported twice. The reporter is\n"
+	      "[report] from, org and domain of the configuration; your own addresses, host\n"
+	      "names and MACs are redacted from the log lines unless --no-redact.\n",
+	      f);
+}
+
+struct collect {
+	struct tw_report_item *items;
+	size_t n, cap;
+	int err;
+};
+
+static char *dup_or_empty(const char *s)
+{
+	return tw_strdup(s ? s : "");
+}
+
+static int collect_incident(void *ctx, const struct tw_store_incident *in,
+			    const struct tw_store_evidence *ev, unsigned nev)
+{
+	struct collect *c = ctx;
+	if (c->n == c->cap) {
+		size_t nc = c->cap ? 2 * c->cap : 16;
+		struct tw_report_item *ni = tw_realloc(c->items, nc * sizeof(*ni));
+		if (!ni) {
+			c->err = TW_E_NOMEM;
+			return 1;
+		}
+		c->items = ni;
+		c->cap = nc;
+	}
+	struct tw_report_item *it = &c->items[c->n++];
+	memset(it, 0, sizeof(*it));
+	it->in = *in;
+	it->in.cls = dup_or_empty(in->cls);
+	it->in.why = dup_or_empty(in->why);
+	for (unsigned i = 0; i < nev && i < 8; i++) {
+		it->ev[i].file = dup_or_empty(ev[i].file);
+		it->ev[i].text = dup_or_empty(ev[i].text);
+		it->ev[i].line = ev[i].line;
+		it->nev++;
+	}
+	return 0;
+}
+
+static void collect_free(struct collect *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free((char *)c->items[i].in.cls);
+		free((char *)c->items[i].in.why);
+		for (unsigned k = 0; k < c->items[i].nev; k++) {
+			free((char *)c->items[i].ev[k].file);
+			free((char *)c->items[i].ev[k].text);
+		}
+	}
+	free(c->items);
+	memset(c, 0, sizeof(*c));
+}
+
+static int cmp_item(const void *x, const void *y)
+{
+	const struct tw_report_item *a = x, *b = y;
+	int c = tw_addr_cmp(&a->in.src, &b->in.src);
+	if (c)
+		return c;
+	return a->in.first < b->in.first ? -1 : a->in.first > b->in.first;
+}
+
+struct show {
+	struct tw_store *st;
+	const struct tw_reporter *who;
+	bool xarf, list;
+	int64_t only;
+	unsigned shown;
+	int err;
+	struct tw_errctx ec;
+};
+
+static int show_report(void *ctx, const struct tw_store_report *r)
+{
+	struct show *s = ctx;
+	if (s->only && r->id != s->only)
+		return 0;
+	s->shown++;
+	if (s->list) {
+		char t[TW_TIME_STRLEN];
+		tw_time_format(r->created * 1000000000ll, false, t);
+		printf("%6lld  %-9s %s  %3llu sources %4llu incidents  ", (long long)r->id,
+		       r->state, t, (unsigned long long)r->sources,
+		       (unsigned long long)r->incidents);
+		tw_cli_puts_safe(stdout, r->mailbox);
+		putchar('\n');
+		return 0;
+	}
+	struct collect c = {0};
+	struct tw_store_filter f = {.report = r->id};
+	if (tw_store_incidents(s->st, &f, collect_incident, &c, &s->ec) || c.err) {
+		s->err = c.err ? c.err : TW_E_DB;
+		collect_free(&c);
+		return 1;
+	}
+	qsort(c.items, c.n, sizeof(*c.items), cmp_item);
+	struct tw_report_view v = {r->id,   r->mailbox, r->contact_how, r->state, s->who,
+				   c.items, c.n};
+	struct tw_buf b;
+	tw_buf_init(&b);
+	if (s->xarf) {
+		tw_out_report_xarf(&b, &v);
+	} else {
+		tw_buf_printf(&b, "----- report %lld (%s) -----\n", (long long)r->id, r->state);
+		tw_out_report_text(&b, &v);
+		tw_buf_addc(&b, '\n');
+	}
+	tw_buf_flush(&b, stdout);
+	tw_buf_fini(&b);
+	collect_free(&c);
+	return 0;
+}
+
+/* Drafting: the unreported sources, their contacts, one report per mailbox. */
+struct pending {
+	struct tw_addr *a;
+	size_t n, cap;
+};
+
+static int add_src(void *ctx, const struct tw_addr *a)
+{
+	struct pending *p = ctx;
+	if (p->n == p->cap) {
+		size_t nc = p->cap ? 2 * p->cap : 32;
+		struct tw_addr *na = tw_realloc(p->a, nc * sizeof(*na));
+		if (!na)
+			return 1;
+		p->a = na;
+		p->cap = nc;
+	}
+	p->a[p->n++] = *a;
+	return 0;
+}
+
+static int draft(struct tw_store *st, struct tw_cli_lookup *lk, bool unconfirmed)
+{
+	struct pending p = {0};
+	struct tw_errctx ec;
+	int rc = TW_EXIT_OK;
+	memset(&ec, 0, sizeof(ec));
+	if (tw_store_unreported_sources(st, unconfirmed, add_src, &p, &ec)) {
+		fputs("tracewall: ", stderr);
+		tw_cli_puts_safe(stderr, ec.msg);
+		fputc('\n', stderr);
+		free(p.a);
+		return TW_EXIT_STORE;
+	}
+	if (!p.n) {
+		free(p.a);
+		return TW_EXIT_OK;
+	}
+	struct tw_abuse_ctx *ctx = NULL;
+	lk->abuse_opts.store = st;
+	if (tw_abuse_open(&ctx, &lk->abuse_opts, &ec) != TW_OK) {
+		fputs("tracewall: ", stderr);
+		tw_cli_puts_safe(stderr, ec.msg);
+		fputc('\n', stderr);
+		free(p.a);
+		return TW_EXIT_USAGE;
+	}
+	struct tw_abuse_result *res = tw_calloc(p.n, sizeof(*res));
+	bool *done = tw_calloc(p.n, sizeof(*done));
+	if (!res || !done) {
+		fputs("tracewall: out of memory\n", stderr);
+		rc = TW_EXIT_INPUT;
+		goto out;
+	}
+	for (size_t i = 0; i < p.n; i++)
+		tw_abuse_lookup(ctx, &p.a[i], &res[i]);
+	/* One report per mailbox: the sources whose first address is the same. */
+	unsigned nocontact = 0;
+	for (size_t i = 0; i < p.n; i++) {
+		if (done[i])
+			continue;
+		if (!res[i].found.n) {
+			char a[TW_ADDR_STRLEN];
+			tw_addr_format(&p.a[i], a);
+			if (!nocontact++)
+				fputs("not drafted, no abuse contact:\n", stderr);
+			fprintf(stderr, "  %s: ", a);
+			tw_cli_puts_safe(stderr, res[i].stop[0] ? res[i].stop : "none found");
+			fputc('\n', stderr);
+			continue;
+		}
+		struct tw_addr *group = tw_calloc(p.n, sizeof(*group));
+		size_t ng = 0;
+		if (!group) {
+			rc = TW_EXIT_INPUT;
+			break;
+		}
+		for (size_t k = i; k < p.n; k++)
+			if (!done[k] && res[k].found.n &&
+			    !strcasecmp(res[k].found.email[0], res[i].found.email[0])) {
+				group[ng++] = p.a[k];
+				done[k] = true;
+			}
+		char how[300];
+		snprintf(how, sizeof(how), "%.60s %.200s%s",
+			 res[i].via == TW_ABUSE_RDAP	? "RDAP"
+			 : res[i].via == TW_ABUSE_WHOIS ? "whois"
+							: "Abusix",
+			 res[i].source, res[i].found.weak ? ", from a remark" : "");
+		int64_t id;
+		if (tw_store_report_create(st, res[i].found.email[0], how, group, ng, unconfirmed,
+					   &id, &ec)) {
+			fputs("tracewall: ", stderr);
+			tw_cli_puts_safe(stderr, ec.msg);
+			fputc('\n', stderr);
+			rc = TW_EXIT_STORE;
+		}
+		free(group);
+		if (rc)
+			break;
+	}
+out:
+	free(res);
+	free(done);
+	free(p.a);
+	tw_abuse_close(ctx);
+	return rc;
+}
+
+int tw_cmd_report(int argc, char **argv)
+{
+	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
+					      {"config", required_argument, NULL, 'C'},
+					      {"format", required_argument, NULL, 'f'},
+					      {"include-unconfirmed", no_argument, NULL, 'u'},
+					      {"no-redact", no_argument, NULL, 'R'},
+					      {"lookup", no_argument, NULL, 'L'},
+					      {"bootstrap", required_argument, NULL, 'B'},
+					      {"whois-connect", required_argument, NULL, 'W'},
+					      {"list", no_argument, NULL, 'l'},
+					      {"show", required_argument, NULL, 's'},
+					      {"approve", no_argument, NULL, 'a'},
+					      {"help", no_argument, NULL, 'h'},
+					      {NULL, 0, NULL, 0}};
+	static struct tw_conf conf;
+	struct tw_cli_lookup lk;
+	bool unconfirmed = false, lookup = false, list = false, approve = false, xarf = false;
+	int64_t only = 0;
+	int c;
+
+	if (tw_cli_load_config(argc, argv, &conf))
+		return TW_EXIT_USAGE;
+	tw_cli_lookup_defaults(&conf, &lk);
+	struct tw_reporter who = {conf.report_from, conf.report_org, conf.report_domain,
+				  !conf.report_keep_own};
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': lk.db = optarg; break;
+		case 'C': break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "xarf")) {
+				fputs("tracewall: report: --format text or xarf\n", stderr);
+				return TW_EXIT_USAGE;
+			}
+			xarf = !strcmp(optarg, "xarf");
+			break;
+		case 'u': unconfirmed = true; break;
+		case 'R': who.redact = false; break;
+		case 'L': lookup = true; break;
+		case 'B': lk.abuse_opts.bootstrap_dir = optarg; break;
+		case 'W': lk.abuse_opts.whois_connect = optarg; break;
+		case 'l': list = true; break;
+		case 's': only = atoll(optarg); break;
+		case 'a': approve = true; break;
+		case 'h': usage(stdout); return TW_EXIT_OK;
+		default: usage(stderr); return TW_EXIT_USAGE;
+		}
+	}
+	if ((!approve && optind < argc) || (approve && optind >= argc)) {
+		usage(stderr);
+		return TW_EXIT_USAGE;
+	}
+	char path[4096];
+	struct tw_store *st = NULL;
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	if (lk.db)
+		snprintf(path, sizeof(path), "%s", lk.db);
+	else if (tw_store_default_path(path, sizeof(path)) != TW_OK) {
+		fputs("tracewall: no store path: set --db, XDG_DATA_HOME or HOME\n", stderr);
+		return TW_EXIT_USAGE;
+	}
+	if (tw_store_open(&st, path, &ec) != TW_OK) {
+		fputs("tracewall: ", stderr);
+		tw_cli_puts_safe(stderr, ec.msg);
+		fputc('\n', stderr);
+		return TW_EXIT_STORE;
+	}
+	int rc = TW_EXIT_OK;
+	if (approve) {
+		for (int i = optind; i < argc; i++) {
+			memset(&ec, 0, sizeof(ec));
+			if (tw_store_report_set_state(st, atoll(argv[i]), "draft", "approved",
+						      &ec)) {
+				fputs("tracewall: ", stderr);
+				tw_cli_puts_safe(stderr, ec.msg);
+				fputc('\n', stderr);
+				rc = TW_EXIT_USAGE;
+			} else {
+				printf("report %s approved\n", argv[i]);
+			}
+		}
+		tw_store_close(st);
+		return rc;
+	}
+	if (!list && !only) {
+		lk.abuse_opts.cache_only = !lookup;
+		rc = draft(st, &lk, unconfirmed);
+	}
+	struct show s = {.st = st, .who = &who, .xarf = xarf, .list = list, .only = only};
+	if (!rc && tw_store_reports(st, list || only ? NULL : "draft", show_report, &s, &ec)) {
+		fputs("tracewall: ", stderr);
+		tw_cli_puts_safe(stderr, ec.msg);
+		fputc('\n', stderr);
+		rc = TW_EXIT_STORE;
+	}
+	if (!rc && s.err) {
+		fputs("tracewall: ", stderr);
+		tw_cli_puts_safe(stderr, s.ec.msg[0] ? s.ec.msg : "out of memory");
+		fputc('\n', stderr);
+		rc = TW_EXIT_STORE;
+	}
+	if (!rc && !s.shown && !xarf)
+		printf(only   ? "no report %lld\n"
+		       : list ? "no reports\n"
+			      : "no drafts: nothing new to report\n",
+		       (long long)only);
+	tw_store_close(st);
+	return rc;
+}
