@@ -30,6 +30,8 @@ void tw_conf_defaults(struct tw_conf *c)
 	c->max_sources = 65536;
 	c->evidence = 3;
 	c->spoof_sources = 5;
+	c->report_max_per_day = 20;
+	c->report_cooldown = 7 * 86400 * NS_PER_S;
 }
 
 static struct tw_conf active_conf;
@@ -144,6 +146,8 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"enrich", "timeout", NULL, 0, 0, &c->lookup_timeout},
 	    {"enrich", "cache-found", NULL, 0, 0, &c->cache_found},
 	    {"enrich", "cache-none", NULL, 0, 0, &c->cache_none},
+	    {"report", "max-per-day", &c->report_max_per_day, 1, 100000, NULL},
+	    {"report", "cooldown", NULL, 0, 0, &c->report_cooldown},
 	};
 	struct {
 		const char *sec, *name;
@@ -160,6 +164,9 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"report", "from", c->report_from, sizeof(c->report_from)},
 	    {"report", "org", c->report_org, sizeof(c->report_org)},
 	    {"report", "domain", c->report_domain, sizeof(c->report_domain)},
+	    {"smtp", "url", c->smtp_url, sizeof(c->smtp_url)},
+	    {"smtp", "user", c->smtp_user, sizeof(c->smtp_user)},
+	    {"smtp", "password", c->smtp_password, sizeof(c->smtp_password)},
 	};
 	int r;
 
@@ -203,12 +210,15 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	}
 	if ((!strcmp(sec, "enrich") &&
 	     (!strcmp(name, "rdns") || !strcmp(name, "abuse") || !strcmp(name, "abusix"))) ||
-	    (!strcmp(sec, "report") && !strcmp(name, "redact"))) {
-		bool keep = false;
-		bool *b = !strcmp(sec, "report")   ? &keep
-			  : name[0] == 'r'	   ? &c->rdns
-			  : !strcmp(name, "abuse") ? &c->abuse
-						   : &c->abusix;
+	    (!strcmp(sec, "report") && (!strcmp(name, "redact") || !strcmp(name, "attach-xarf"))) ||
+	    (!strcmp(sec, "smtp") && !strcmp(name, "starttls"))) {
+		bool keep = false, attach = false;
+		bool *b = !strcmp(sec, "smtp")		 ? &c->smtp_starttls
+			  : !strcmp(name, "attach-xarf") ? &attach
+			  : !strcmp(sec, "report")	 ? &keep
+			  : name[0] == 'r'		 ? &c->rdns
+			  : !strcmp(name, "abuse")	 ? &c->abuse
+							 : &c->abusix;
 		if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
 			*b = true;
 		else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
@@ -218,6 +228,8 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 					  name);
 		if (b == &keep)
 			c->report_keep_own = !keep;
+		if (b == &attach)
+			c->report_no_xarf = !attach;
 		return TW_OK;
 	}
 	if (!strcmp(sec, "analyze") && !strcmp(name, "min-confidence")) {

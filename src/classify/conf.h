@@ -44,7 +44,12 @@ struct tw_conf {
 	/* [report]: who reports (reply address, organisation, domain) and whether the
 	 * reporter's own addresses and host names are kept (redacted by default). */
 	char report_from[256], report_org[201], report_domain[254];
-	bool report_keep_own;
+	bool report_keep_own, report_no_xarf;
+	uint32_t report_max_per_day; /* reports sent per 24 hours at most */
+	int64_t report_cooldown;     /* ns: a source reported is not reported again before */
+	/* [smtp]: the relay that sends the reports. */
+	char smtp_url[256], smtp_user[128], smtp_password[128];
+	bool smtp_starttls;
 	struct {
 		struct tw_addr net;
 		unsigned plen;

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/lookup.h"
 #include "core/alloc.h"
 #include "core/esc.h"
 #include "core/time.h"
+#include "output/mail.h"
 #include "output/out-report.h"
 #include "store/report.h"
 
@@ -21,7 +23,7 @@ static void usage(FILE *f)
 	fputs("usage: tracewall report [--db PATH] [--config FILE] [--format text|xarf]\n"
 	      "                        [--include-unconfirmed] [--no-redact]\n"
 	      "                        [--lookup [--bootstrap DIR] [--whois-connect MAP]]\n"
-	      "       tracewall report --list | --show ID | --approve ID...\n"
+	      "       tracewall report --list | --show ID | --approve ID... | --send\n"
 	      "\n"
 	      "Drafts one report per abuse mailbox from the incidents in the store that were\n"
 	      "never reported (tracewall ingest adds them), one section per source, and prints\n"
@@ -31,7 +33,10 @@ static void usage(FILE *f)
 	      "earlier `trace --abuse` or `analyze --abuse`; --lookup asks for the others.\n"
 	      "An incident is in at most one report: nothing is reported twice. The reporter is\n"
 	      "[report] from, org and domain of the configuration; your own addresses, host\n"
-	      "names and MACs are redacted from the log lines unless --no-redact.\n",
+	      "names and MACs are redacted from the log lines unless --no-redact.\n"
+	      "--send mails the approved reports through the relay of [smtp] url (user,\n"
+	      "password, starttls), with the X-ARF objects attached, at most [report]\n"
+	      "max-per-day a day; a source is not reported again within [report] cooldown.\n",
 	      f);
 }
 
@@ -101,6 +106,10 @@ struct show {
 	struct tw_store *st;
 	const struct tw_reporter *who;
 	bool xarf, list;
+	/* --send: approved reports go to the relay, at most 'budget' of them. */
+	bool send, attach;
+	const struct tw_smtp_opts *smtp;
+	uint64_t budget, sent, failed;
 	int64_t only;
 	unsigned shown;
 	int err;
@@ -135,7 +144,37 @@ static int show_report(void *ctx, const struct tw_store_report *r)
 				   c.items, c.n};
 	struct tw_buf b;
 	tw_buf_init(&b);
-	if (s->xarf) {
+	if (s->send) {
+		if (!s->budget) {
+			printf("report %lld: not sent: the daily limit ([report] max-per-day) is "
+			       "reached\n",
+			       (long long)r->id);
+		} else {
+			struct tw_errctx ec;
+			memset(&ec, 0, sizeof(ec));
+			tw_mail_build(&b, &v, s->attach, r->created);
+			const char *from =
+			    s->who->from && *s->who->from ? s->who->from : "tracewall@localhost";
+			int sr =
+			    tw_smtp_send(s->smtp, from, r->mailbox, b.p ? b.p : "", b.len, &ec);
+			tw_store_report_set_state(s->st, r->id, "approved", sr ? "failed" : "sent",
+						  &s->ec);
+			printf("report %lld to ", (long long)r->id);
+			tw_cli_puts_safe(stdout, r->mailbox);
+			if (sr) {
+				fputs(": failed: ", stdout);
+				tw_cli_puts_safe(stdout, ec.msg);
+				putchar('\n');
+				s->failed++;
+			} else {
+				printf(": sent (%llu incidents)\n",
+				       (unsigned long long)r->incidents);
+				s->sent++;
+				s->budget--;
+			}
+		}
+		tw_buf_reset(&b); /* the message is not for the terminal */
+	} else if (s->xarf) {
 		tw_out_report_xarf(&b, &v);
 	} else {
 		tw_buf_printf(&b, "----- report %lld (%s) -----\n", (long long)r->id, r->state);
@@ -169,13 +208,14 @@ static int add_src(void *ctx, const struct tw_addr *a)
 	return 0;
 }
 
-static int draft(struct tw_store *st, struct tw_cli_lookup *lk, bool unconfirmed)
+static int draft(struct tw_store *st, struct tw_cli_lookup *lk, bool unconfirmed,
+		 int64_t cooldown_s)
 {
 	struct pending p = {0};
 	struct tw_errctx ec;
 	int rc = TW_EXIT_OK;
 	memset(&ec, 0, sizeof(ec));
-	if (tw_store_unreported_sources(st, unconfirmed, add_src, &p, &ec)) {
+	if (tw_store_unreported_sources(st, unconfirmed, cooldown_s, add_src, &p, &ec)) {
 		fputs("tracewall: ", stderr);
 		tw_cli_puts_safe(stderr, ec.msg);
 		fputc('\n', stderr);
@@ -270,11 +310,13 @@ int tw_cmd_report(int argc, char **argv)
 					      {"list", no_argument, NULL, 'l'},
 					      {"show", required_argument, NULL, 's'},
 					      {"approve", no_argument, NULL, 'a'},
+					      {"send", no_argument, NULL, 'S'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	static struct tw_conf conf;
 	struct tw_cli_lookup lk;
-	bool unconfirmed = false, lookup = false, list = false, approve = false, xarf = false;
+	bool unconfirmed = false, lookup = false, list = false, approve = false, xarf = false,
+	     send = false;
 	int64_t only = 0;
 	int c;
 
@@ -303,6 +345,7 @@ int tw_cmd_report(int argc, char **argv)
 		case 'l': list = true; break;
 		case 's': only = atoll(optarg); break;
 		case 'a': approve = true; break;
+		case 'S': send = true; break;
 		case 'h': usage(stdout); return TW_EXIT_OK;
 		default: usage(stderr); return TW_EXIT_USAGE;
 		}
@@ -344,11 +387,38 @@ int tw_cmd_report(int argc, char **argv)
 		tw_store_close(st);
 		return rc;
 	}
+	struct tw_smtp_opts smtp = {conf.smtp_url, conf.smtp_user, conf.smtp_password,
+				    conf.smtp_starttls, 0};
+	struct show s = {.st = st,
+			 .who = &who,
+			 .xarf = xarf,
+			 .list = list,
+			 .only = only,
+			 .send = send,
+			 .attach = !conf.report_no_xarf,
+			 .smtp = &smtp};
+	if (send) {
+		uint64_t n = 0;
+		if (!conf.smtp_url[0]) {
+			fputs("tracewall: report --send: no relay: set [smtp] url in the "
+			      "configuration\n",
+			      stderr);
+			tw_store_close(st);
+			return TW_EXIT_USAGE;
+		}
+		tw_store_reports_sent_since(st, (int64_t)time(NULL) - 86400, &n, &ec);
+		s.budget = n >= conf.report_max_per_day ? 0 : conf.report_max_per_day - n;
+		if (tw_store_reports(st, "approved", show_report, &s, &ec))
+			rc = TW_EXIT_STORE;
+		if (!s.sent && !s.failed && !rc)
+			printf("nothing to send: approve drafts first (--approve ID)\n");
+		tw_store_close(st);
+		return rc ? rc : s.failed ? TW_EXIT_NETWORK : TW_EXIT_OK;
+	}
 	if (!list && !only) {
 		lk.abuse_opts.cache_only = !lookup;
-		rc = draft(st, &lk, unconfirmed);
+		rc = draft(st, &lk, unconfirmed, conf.report_cooldown / 1000000000);
 	}
-	struct show s = {.st = st, .who = &who, .xarf = xarf, .list = list, .only = only};
 	if (!rc && tw_store_reports(st, list || only ? NULL : "draft", show_report, &s, &ec)) {
 		fputs("tracewall: ", stderr);
 		tw_cli_puts_safe(stderr, ec.msg);

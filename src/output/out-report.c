@@ -137,9 +137,8 @@ static bool udp_only(const struct tw_report_item *it, const struct probe *p)
 
 /* ---- text ------------------------------------------------------------------------------ */
 
-void tw_out_report_text(struct tw_buf *b, const struct tw_report_view *v)
+void tw_out_report_subject(const struct tw_report_view *v, char *subj, size_t cap)
 {
-	const struct tw_reporter *w = v->who;
 	int64_t first = INT64_MAX, last = INT64_MIN;
 	size_t nsrc = 0;
 	for (size_t i = 0; i < v->n; i++) {
@@ -151,21 +150,35 @@ void tw_out_report_text(struct tw_buf *b, const struct tw_report_view *v)
 		if (!i || !tw_addr_eq(&in->src, &v->items[i - 1].in.src))
 			nsrc++;
 	}
-	char d1[11] = "?", d2[11] = "?", subj[200], ref[32];
+	char d1[11] = "?", d2[11] = "?";
 	if (first != INT64_MAX) {
 		day(d1, first);
 		day(d2, last);
 	}
-	snprintf(subj, sizeof(subj),
-		 "Unsolicited probes from %zu host%s in your network (%s%s%s, UTC)", nsrc,
-		 nsrc == 1 ? "" : "s", d1, strcmp(d1, d2) ? " to " : "", strcmp(d1, d2) ? d2 : "");
+	snprintf(subj, cap, "Unsolicited probes from %zu host%s in your network (%s%s%s, UTC)",
+		 nsrc, nsrc == 1 ? "" : "s", d1, strcmp(d1, d2) ? " to " : "",
+		 strcmp(d1, d2) ? d2 : "");
+}
+
+void tw_out_report_text(struct tw_buf *b, const struct tw_report_view *v)
+{
+	const struct tw_reporter *w = v->who;
+	char subj[200], ref[32];
+	tw_out_report_subject(v, subj, sizeof(subj));
 	snprintf(ref, sizeof(ref), "%lld", (long long)v->id);
 	header(b, "To", v->mailbox);
 	header(b, "From", w->from && *w->from ? w->from : "(set [report] from in tracewall.conf)");
 	header(b, "Subject", subj);
 	header(b, "Auto-Submitted", "auto-generated");
 	header(b, "X-Tracewall-Report", ref);
-	tw_buf_adds(b, "\nHello,\n\nthe firewall of ");
+	tw_buf_addc(b, '\n');
+	tw_out_report_body(b, v);
+}
+
+void tw_out_report_body(struct tw_buf *b, const struct tw_report_view *v)
+{
+	const struct tw_reporter *w = v->who;
+	tw_buf_adds(b, "Hello,\n\nthe firewall of ");
 	const char *org = w->org && *w->org ? w->org : "our network";
 	tw_esc_term(b, org, strlen(org) < 200 ? strlen(org) : 200);
 	tw_buf_adds(b, " recorded the unsolicited packets below from addresses\n"

@@ -7,6 +7,7 @@
 #define TW_OUTPUT_OUT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/esc.h"
@@ -33,8 +34,12 @@ struct tw_report_view {
 	size_t n;
 };
 
-/* The mail: headers (To, From, Subject, Auto-Submitted, X-Tracewall-Report) and body. */
+/* The mail for review: headers (To, From, Subject, Auto-Submitted, X-Tracewall-Report), a
+ * blank line, the body. */
 void tw_out_report_text(struct tw_buf *b, const struct tw_report_view *v);
+/* The body alone (lines end in '\n'), and the subject line. */
+void tw_out_report_body(struct tw_buf *b, const struct tw_report_view *v);
+void tw_out_report_subject(const struct tw_report_view *v, char *subj, size_t cap);
 /* One X-ARF v4 object per incident (JSON Lines): category connection, type port_scan,
  * a stable report_id per incident. An incident whose evidence gives no source port (which
  * X-ARF requires for an IP source) is written without it and says so in 'description'. */

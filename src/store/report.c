@@ -25,16 +25,20 @@ static void key_of(const struct tw_addr *a, unsigned char k[17])
 	memcpy(k + 1, a->b, 16);
 }
 
-int tw_store_unreported_sources(struct tw_store *st, bool include_unconfirmed, tw_report_src_cb cb,
-				void *ctx, struct tw_errctx *ec)
+int tw_store_unreported_sources(struct tw_store *st, bool include_unconfirmed, int64_t cooldown_s,
+				tw_report_src_cb cb, void *ctx, struct tw_errctx *ec)
 {
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(tw_store_db(st),
 			       "SELECT src FROM incidents WHERE" CANDIDATE
+			       " AND src NOT IN (SELECT n.src FROM report_items i JOIN reports r"
+			       " ON r.id = i.report JOIN incidents n ON n.id = i.incident"
+			       " WHERE r.state = 'sent' AND r.state_changed > ?2)"
 			       " GROUP BY src ORDER BY MIN(first), src",
 			       -1, &q, NULL) != SQLITE_OK)
 		return fail(st, ec, "cannot query");
 	sqlite3_bind_int(q, 1, include_unconfirmed);
+	sqlite3_bind_int64(q, 2, (int64_t)time(NULL) - cooldown_s);
 	int s, r = TW_OK;
 	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
 		struct tw_addr a;
@@ -176,5 +180,22 @@ int tw_store_report_set_state(struct tw_store *st, int64_t id, const char *from,
 		return tw_err_set(ec, from ? TW_E_INVALID : TW_E_NOTFOUND, 0, "report %lld: %s",
 				  (long long)id,
 				  from ? "not in the state asked for" : "no such report");
+	return TW_OK;
+}
+
+int tw_store_reports_sent_since(struct tw_store *st, int64_t since, uint64_t *n,
+				struct tw_errctx *ec)
+{
+	sqlite3_stmt *q = NULL;
+	*n = 0;
+	if (sqlite3_prepare_v2(tw_store_db(st),
+			       "SELECT COUNT(*) FROM reports WHERE state = 'sent' AND"
+			       " state_changed > ?1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return fail(st, ec, "cannot query");
+	sqlite3_bind_int64(q, 1, since);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*n = (uint64_t)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
 	return TW_OK;
 }

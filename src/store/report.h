@@ -13,10 +13,14 @@
 
 /* The sources of the incidents not yet in any report that may be reported: reportable
  * ones, or with include_unconfirmed any with a confidence above 0 (never special-purpose,
- * backscatter, own or unallocated sources). */
+ * backscatter, own or unallocated sources); a source in a report sent less than
+ * cooldown_s seconds ago waits. */
 typedef int (*tw_report_src_cb)(void *ctx, const struct tw_addr *src);
-int tw_store_unreported_sources(struct tw_store *st, bool include_unconfirmed, tw_report_src_cb cb,
-				void *ctx, struct tw_errctx *ec);
+int tw_store_unreported_sources(struct tw_store *st, bool include_unconfirmed, int64_t cooldown_s,
+				tw_report_src_cb cb, void *ctx, struct tw_errctx *ec);
+/* How many reports were sent after 'since' (unix seconds). */
+int tw_store_reports_sent_since(struct tw_store *st, int64_t since, uint64_t *n,
+				struct tw_errctx *ec);
 
 /* One draft for 'mailbox' holding every such incident of the n sources (one transaction).
  * *id = 0 when none was left. */

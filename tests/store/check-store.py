@@ -253,6 +253,76 @@ try:
     check("--approve: draft to approved once; approving again is refused",
           p.returncode == 0 and p2.returncode == 2 and b"approved" in p3.stdout, p2.stderr + p3.stdout)
 
+    # Sending: a real SMTP server (aiosmtpd from Debian) on loopback receives the mail.
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        Controller = None
+    if Controller:
+        import email
+        import email.policy
+        import socket
+        got_mail = []
+
+        class Keep:
+            async def handle_DATA(self, server, session, envelope):
+                got_mail.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+                return "250 OK"
+        sk = socket.socket()
+        sk.bind(("127.0.0.1", 0))
+        sport = sk.getsockname()[1]
+        sk.close()
+        ctl = Controller(Keep(), hostname="127.0.0.1", port=sport)
+        ctl.start()
+        try:
+            with open(conf, "a") as fh:
+                fh.write("[smtp]\nurl = smtp://127.0.0.1:%d\n" % sport)
+            # Report 1 was approved above.
+            p = subprocess.run(rep + ["--send"], capture_output=True, env=ENV)
+            ok = len(got_mail) == 1
+            msg = email.message_from_bytes(got_mail[0][2], policy=email.policy.default) if ok else None
+            body = msg.get_body(preferencelist=("plain",)).get_content() if ok else ""
+            atts = [json.loads(a.get_content() if isinstance(a.get_content(), str)
+                               else a.get_content().decode()) for a in msg.iter_attachments()] if ok else []
+            check("--send: one mail to the abuse mailbox from the reporter, through the relay",
+                  ok and got_mail[0][0] == "reports@home.test" and got_mail[0][1] == ["abuse@isp.test"]
+                  and b"sent" in p.stdout, (p.stdout, p.stderr, got_mail[:1]))
+            check("the mail: Subject, Date, Message-ID, Auto-Submitted, X-Tracewall-Report; the "
+                  "body's sections; X-ARF attachments",
+                  ok and msg["Auto-Submitted"] == "auto-generated" and msg["Message-ID"].startswith(
+                      "<tracewall.report.1.") and msg["Date"] and msg["X-Tracewall-Report"] == "1"
+                  and "== Source 5.6.7.7 ==" in body and "[reporter-address]" in body
+                  and len(atts) == 2 and all(a["source_identifier"] == "5.6.7.7" for a in atts),
+                  (msg and str(msg)[:1500]))
+            lst = subprocess.run(rep + ["--list"], capture_output=True, env=ENV).stdout.decode()
+            p = subprocess.run(rep + ["--send"], capture_output=True, env=ENV)
+            check("sent: the state says so, and nothing is sent twice",
+                  " sent " in lst and len(got_mail) == 1 and b"nothing to send" in p.stdout, lst)
+            # Cool-down: new probes from the same source wait.
+            with open(rlog, "a") as fh:
+                for i in range(30):
+                    fh.write("Aug 10 10:00:%02d homepc kernel: DROP IN=eth0 OUT= SRC=5.6.7.7 "
+                             "DST=192.0.2.10 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP "
+                             "SPT=4002 DPT=%d WINDOW=1024 RES=0x00 SYN URGP=0\n" % (i, 100 + i))
+            ingest(rdb, rlog)
+            p = subprocess.run(rep, capture_output=True, env=ENV)
+            check("a source reported within the cool-down is not drafted again",
+                  b"----- report 2" not in p.stdout, p.stdout)
+        finally:
+            ctl.stop()
+        # A relay that is down: failed, exit 5.
+        c = sqlite3.connect(rdb)
+        c.execute("UPDATE reports SET state = 'approved' WHERE id = 1")
+        c.commit()
+        c.close()
+        p = subprocess.run(rep + ["--send"], capture_output=True, env=ENV)
+        lst = subprocess.run(rep + ["--list"], capture_output=True, env=ENV).stdout.decode()
+        check("a relay that is down: the report marked failed, exit 5",
+              p.returncode == 5 and " failed " in lst and b"failed" in p.stdout, p.stdout + p.stderr)
+    else:
+        print("ok %d - sending over SMTP # SKIP python3-aiosmtpd is not installed" % (n + 1))
+        globals()["n"] += 1
+
     # SIGKILL at random moments: nothing lost, nothing twice.
     big = os.path.join(tmp, "big.log")
     with open(big, "w") as fh:

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Reports as mail, and SMTP (mail.h). */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "output/mail.h"
+
+static void crlf_lines(struct tw_buf *out, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\r')
+			continue;
+		if (p[i] == '\n')
+			tw_buf_adds(out, "\r\n");
+		else
+			tw_buf_addc(out, p[i]);
+	}
+}
+
+static void hdr(struct tw_buf *b, const char *name, const char *v)
+{
+	tw_buf_adds(b, name);
+	tw_buf_adds(b, ": ");
+	for (size_t i = 0; v[i] && i < 900; i++) {
+		unsigned char c = (unsigned char)v[i];
+		tw_buf_addc(b, c >= 0x20 && c < 0x7f ? (char)c : '?'); /* never CR or LF */
+	}
+	tw_buf_adds(b, "\r\n");
+}
+
+static void base64_lines(struct tw_buf *b, const unsigned char *p, size_t n)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned col = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		tw_buf_addc(b, tab[v >> 18 & 63]);
+		tw_buf_addc(b, tab[v >> 12 & 63]);
+		tw_buf_addc(b, i + 1 < n ? tab[v >> 6 & 63] : '=');
+		tw_buf_addc(b, i + 2 < n ? tab[v & 63] : '=');
+		if ((col += 4) == 76) {
+			tw_buf_adds(b, "\r\n");
+			col = 0;
+		}
+	}
+	if (col)
+		tw_buf_adds(b, "\r\n");
+}
+
+/* RFC 2045 quoted-printable: '=' and bytes outside printable ASCII as =XX, soft breaks
+ * before 76 columns, line ends as CRLF. */
+static void quoted_printable(struct tw_buf *b, const char *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned col = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c == '\n') {
+			tw_buf_adds(b, "\r\n");
+			col = 0;
+			continue;
+		}
+		bool lit = c >= 0x20 && c < 0x7f && c != '=' &&
+			   !(c == ' ' && (i + 1 == n || p[i + 1] == '\n'));
+		if (col + (lit ? 1 : 3) > 75) {
+			tw_buf_adds(b, "=\r\n");
+			col = 0;
+		}
+		if (lit) {
+			tw_buf_addc(b, (char)c);
+			col++;
+		} else {
+			tw_buf_addc(b, '=');
+			tw_buf_addc(b, hex[c >> 4]);
+			tw_buf_addc(b, hex[c & 15]);
+			col += 3;
+		}
+	}
+}
+
+void tw_mail_build(struct tw_buf *msg, const struct tw_report_view *v, bool xarf, int64_t created)
+{
+	const struct tw_reporter *w = v->who;
+	const char *dom = w->domain && *w->domain ? w->domain : "localhost";
+	char subj[200], date[64], mid[300], ref[32], boundary[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	tw_out_report_subject(v, subj, sizeof(subj));
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime_r(&now, &tm));
+	snprintf(mid, sizeof(mid), "<tracewall.report.%lld.%lld@%.200s>", (long long)v->id,
+		 (long long)created, dom);
+	snprintf(ref, sizeof(ref), "%lld", (long long)v->id);
+	snprintf(boundary, sizeof(boundary), "tracewall-%lld-%lld", (long long)v->id,
+		 (long long)created);
+	hdr(msg, "From", w->from && *w->from ? w->from : "tracewall@localhost");
+	hdr(msg, "To", v->mailbox);
+	hdr(msg, "Subject", subj);
+	hdr(msg, "Date", date);
+	hdr(msg, "Message-ID", mid);
+	hdr(msg, "Auto-Submitted", "auto-generated");
+	hdr(msg, "X-Tracewall-Report", ref);
+	hdr(msg, "MIME-Version", "1.0");
+	if (xarf) {
+		char ct[120];
+		snprintf(ct, sizeof(ct), "multipart/mixed; boundary=\"%s\"", boundary);
+		hdr(msg, "Content-Type", ct);
+		tw_buf_printf(msg, "\r\nThis is a MIME message.\r\n--%s\r\n", boundary);
+	}
+	hdr(msg, "Content-Type", "text/plain; charset=utf-8");
+	struct tw_buf body;
+	tw_buf_init(&body);
+	tw_out_report_body(&body, v);
+	/* SMTP lines stop at 998 bytes: 8bit while every line fits, else quoted-printable
+	 * (the log lines stay whole for the reader either way). */
+	bool fits = true;
+	for (size_t i = 0, run = 0; i < body.len; i++) {
+		run = body.p[i] == '\n' ? 0 : run + 1;
+		if (run > 900)
+			fits = false;
+	}
+	hdr(msg, "Content-Transfer-Encoding", fits ? "8bit" : "quoted-printable");
+	tw_buf_adds(msg, "\r\n");
+	if (fits)
+		crlf_lines(msg, body.p ? body.p : "", body.len);
+	else
+		quoted_printable(msg, body.p ? body.p : "", body.len);
+	tw_buf_fini(&body);
+	if (!xarf)
+		return;
+	/* One X-ARF object per incident, each an attachment. */
+	struct tw_buf j;
+	tw_buf_init(&j);
+	tw_out_report_xarf(&j, v);
+	const char *p = j.p ? j.p : "", *end = p + j.len;
+	unsigned k = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		tw_buf_printf(msg, "\r\n--%s\r\n", boundary);
+		hdr(msg, "Content-Type", "application/json; charset=utf-8");
+		char cd[80];
+		snprintf(cd, sizeof(cd), "attachment; filename=\"xarf-%u.json\"", ++k);
+		hdr(msg, "Content-Disposition", cd);
+		hdr(msg, "Content-Transfer-Encoding", "base64");
+		tw_buf_adds(msg, "\r\n");
+		base64_lines(msg, (const unsigned char *)p, n); /* 76 characters a line */
+		p = nl ? nl + 1 : end;
+	}
+	tw_buf_fini(&j);
+	tw_buf_printf(msg, "\r\n--%s--\r\n", boundary);
+}
+
+struct upload {
+	const char *p;
+	size_t left;
+};
+
+static size_t on_read(char *buf, size_t size, size_t nitems, void *ud)
+{
+	struct upload *u = ud;
+	size_t n = size * nitems;
+	if (n > u->left)
+		n = u->left;
+	memcpy(buf, u->p, n);
+	u->p += n;
+	u->left -= n;
+	return n;
+}
+
+int tw_smtp_send(const struct tw_smtp_opts *o, const char *from, const char *to, const char *msg,
+		 size_t len, struct tw_errctx *ec)
+{
+	int r = TW_OK;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return tw_err_set(ec, TW_E_IO, 0, "libcurl could not start");
+	CURL *h = curl_easy_init();
+	struct curl_slist *rcpt = NULL;
+	char from_b[300], to_b[300];
+	if (!h) {
+		curl_global_cleanup();
+		return tw_err_set(ec, TW_E_NOMEM, 0, "libcurl could not start");
+	}
+	snprintf(from_b, sizeof(from_b), "<%.290s>", from);
+	snprintf(to_b, sizeof(to_b), "<%.290s>", to);
+	rcpt = curl_slist_append(NULL, to_b);
+	struct upload u = {msg, len};
+	curl_easy_setopt(h, CURLOPT_URL, o->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from_b);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+	curl_easy_setopt(h, CURLOPT_READDATA, &u);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(o->timeout_ms ? o->timeout_ms : 30000));
+	if (o->starttls)
+		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (o->user && *o->user) {
+		curl_easy_setopt(h, CURLOPT_USERNAME, o->user);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, o->pass ? o->pass : "");
+	}
+	CURLcode cr = curl_easy_perform(h);
+	if (cr != CURLE_OK) {
+		long code = 0;
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+		r = tw_err_set(ec, TW_E_IO, 0, "%.100s: %s (SMTP %ld)", o->url,
+			       curl_easy_strerror(cr), code);
+	}
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(h);
+	curl_global_cleanup();
+	return r;
+}
