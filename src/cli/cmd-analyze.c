@@ -38,6 +38,7 @@
 
 struct opts {
 	bool json, events, verbose, has_since, has_until;
+	bool dshield; /* --dshield: events as DShield records (implies --events) */
 	int64_t since, until;
 	long top; /* sources shown; -1 = default */
 	unsigned top_ports;
@@ -155,6 +156,8 @@ static void usage(FILE *f)
 		"FILE), any mix.\n\n"
 		"  --json            one JSON object per source (JSON Lines)\n"
 		"  --events          one JSON object per event instead of the summary\n"
+		"  --dshield         the events as a DShield submission (FORMAT DSHIELD, user 0,\n"
+		"                    UTC; every source: DShield wants them all)\n"
 		"  --top N           show the N busiest sources (text default 20; 0 = all)\n"
 		"  --top-ports N     ports listed per source (default 5, at most 8)\n"
 		"  --since TIME      ignore events before TIME (RFC 3339 or YYYY-MM-DD[ "
@@ -277,7 +280,8 @@ static int take(struct job *j, struct tw_event *ev, struct tw_buf *ev_out,
 		explain_note(ev, &v, dst ? 2 : tw_lines_is_mapped(&j->lines) ? 0 : 1);
 	if (ev_out) {
 		j->st.events++;
-		tw_out_json.write_event(ev_out, ev, &v, j->name);
+		(j->o->dshield ? &tw_out_dshield : &tw_out_json)
+		    ->write_event(ev_out, ev, &v, j->name);
 		if (ev_out->len > 65536 && tw_buf_flush(ev_out, stdout))
 			return TW_E_IO;
 		return 0;
@@ -809,6 +813,8 @@ static int analyze(struct opts *o, char **files, int nfiles)
 			total += (uint64_t)sb.st_size;
 	}
 	tw_progress_start(&prog, total);
+	if (o->dshield)
+		tw_buf_adds(&out, "Subject: FORMAT DSHIELD USERID 0 TZ +00:00 tracewall 0.1\n\n");
 	/* Events streaming to the same terminal would be torn by the redraws. */
 	if (o->events && isatty(STDOUT_FILENO))
 		prog.on = false;
@@ -981,7 +987,8 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_WHOIS_CONNECT,
 		O_DB,
 		O_ABUSIX,
-		O_NO_CACHE
+		O_NO_CACHE,
+		O_DSHIELD
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -1009,6 +1016,7 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"db", required_argument, NULL, O_DB},
 	    {"abusix", no_argument, NULL, O_ABUSIX},
 	    {"no-cache", no_argument, NULL, O_NO_CACHE},
+	    {"dshield", no_argument, NULL, O_DSHIELD},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -1028,6 +1036,7 @@ int tw_cmd_analyze(int argc, char **argv)
 		switch (c) {
 		case O_JSON: o.json = true; break;
 		case O_EVENTS: o.events = true; break;
+		case O_DSHIELD: o.events = o.dshield = true; break;
 		case O_TOP:
 			if (parse_num(optarg, 0, 100000000, &v))
 				goto bad_num;

@@ -7,6 +7,7 @@
 const struct tw_output *const tw_outputs[] = {
     &tw_out_text,
     &tw_out_json,
+    &tw_out_dshield,
     NULL,
 };
 

@@ -38,7 +38,7 @@ struct tw_output {
 			    const char *file);
 };
 
-extern const struct tw_output tw_out_text, tw_out_json;
+extern const struct tw_output tw_out_text, tw_out_json, tw_out_dshield;
 
 /* The DESIGN.md "msg" object: {"from","to","text"} in UTF-8 (the sender's code page
  * converted), then "path". */
