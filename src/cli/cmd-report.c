@@ -20,7 +20,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: tracewall report [--db PATH] [--config FILE] [--format text|xarf]\n"
+	fputs("usage: tracewall report [--db PATH] [--config FILE] [--format text|xarf|abuseipdb]\n"
 	      "                        [--include-unconfirmed] [--no-redact]\n"
 	      "                        [--lookup [--bootstrap DIR] [--whois-connect MAP]]\n"
 	      "       tracewall report --list | --show ID | --approve ID... | --send\n"
@@ -34,6 +34,8 @@ static void usage(FILE *f)
 	      "An incident is in at most one report: nothing is reported twice. The reporter is\n"
 	      "[report] from, org and domain of the configuration; your own addresses, host\n"
 	      "names and MACs are redacted from the log lines unless --no-redact.\n"
+	      "--format abuseipdb writes AbuseIPDB's bulk CSV of what its policy allows\n"
+	      "(completed TCP sessions, at most 60 days old); the rest is refused on stderr.\n"
 	      "--send mails the approved reports through the relay of [smtp] url (user,\n"
 	      "password, starttls), with the X-ARF objects attached, at most [report]\n"
 	      "max-per-day a day; a source is not reported again within [report] cooldown.\n",
@@ -297,6 +299,66 @@ out:
 	return rc;
 }
 
+/* AbuseIPDB bulk CSV (abuse-reporting.md §4.2): only what its policy allows — a completed
+ * TCP handshake (confidence 0.9), at most 60 days old; every other incident is refused
+ * with the reason on stderr. */
+struct abuseipdb {
+	struct tw_buf out;
+	int64_t oldest; /* ns */
+	unsigned rows, refused;
+};
+
+static void csv_field(struct tw_buf *b, const char *s)
+{
+	tw_buf_addc(b, '"');
+	/* No formula injection: a field may not start with = + - @ (or a tab, CR). */
+	if (strchr("=+-@\t\r", s[0]) && s[0])
+		tw_buf_addc(b, '\'');
+	for (size_t i = 0; s[i] && i < 1000; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"')
+			tw_buf_addc(b, '"');
+		tw_buf_addc(b, c < 0x20 || c == 0x7f ? ' ' : (char)c);
+	}
+	tw_buf_addc(b, '"');
+}
+
+static int abuseipdb_row(void *ctx, const struct tw_store_incident *in,
+			 const struct tw_store_evidence *ev, unsigned nev)
+{
+	struct abuseipdb *a = ctx;
+	char addr[TW_ADDR_STRLEN];
+	(void)ev;
+	(void)nev;
+	tw_addr_format(&in->src, addr);
+	const char *why = NULL;
+	if (!in->reportable)
+		why = "not reportable";
+	else if (in->confidence < 0.85)
+		why = "no completed TCP handshake (AbuseIPDB accepts no blocked SYNs, no UDP)";
+	else if (!in->has_time || in->last < a->oldest)
+		why = "older than 60 days";
+	if (why) {
+		fprintf(stderr, "abuseipdb: %s %s: refused: %s\n", addr, in->cls, why);
+		a->refused++;
+		return 0;
+	}
+	char t[TW_TIME_STRLEN], f[TW_TIME_STRLEN], comment[600];
+	tw_time_format(in->last, false, t);
+	tw_time_format(in->first, false, f);
+	snprintf(comment, sizeof(comment),
+		 "%s: %llu packets to %llu ports (%u-%u), %s to %s UTC, completed TCP sessions; "
+		 "firewall log (tracewall)",
+		 in->cls, (unsigned long long)in->packets, (unsigned long long)in->ports,
+		 in->port_lo, in->port_hi, f, t);
+	tw_buf_printf(&a->out, "%s,%s,%s,", addr, strncmp(in->cls, "worm:", 5) ? "14" : "\"14,15\"",
+		      t);
+	csv_field(&a->out, comment);
+	tw_buf_addc(&a->out, '\n');
+	a->rows++;
+	return 0;
+}
+
 int tw_cmd_report(int argc, char **argv)
 {
 	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
@@ -316,7 +378,7 @@ int tw_cmd_report(int argc, char **argv)
 	static struct tw_conf conf;
 	struct tw_cli_lookup lk;
 	bool unconfirmed = false, lookup = false, list = false, approve = false, xarf = false,
-	     send = false;
+	     send = false, abuseipdb = false;
 	int64_t only = 0;
 	int c;
 
@@ -331,11 +393,14 @@ int tw_cmd_report(int argc, char **argv)
 		case 'd': lk.db = optarg; break;
 		case 'C': break;
 		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "xarf")) {
-				fputs("tracewall: report: --format text or xarf\n", stderr);
+			if (strcmp(optarg, "text") && strcmp(optarg, "xarf") &&
+			    strcmp(optarg, "abuseipdb")) {
+				fputs("tracewall: report: --format text, xarf or abuseipdb\n",
+				      stderr);
 				return TW_EXIT_USAGE;
 			}
 			xarf = !strcmp(optarg, "xarf");
+			abuseipdb = !strcmp(optarg, "abuseipdb");
 			break;
 		case 'u': unconfirmed = true; break;
 		case 'R': who.redact = false; break;
@@ -384,6 +449,20 @@ int tw_cmd_report(int argc, char **argv)
 				printf("report %s approved\n", argv[i]);
 			}
 		}
+		tw_store_close(st);
+		return rc;
+	}
+	if (abuseipdb) {
+		struct abuseipdb a = {.oldest = ((int64_t)time(NULL) - 60 * 86400) * 1000000000ll};
+		struct tw_store_filter f = {.reportable = false};
+		tw_buf_init(&a.out);
+		tw_buf_adds(&a.out, "IP,Categories,ReportDate,Comment\n");
+		if (tw_store_incidents(st, &f, abuseipdb_row, &a, &ec))
+			rc = TW_EXIT_STORE;
+		tw_buf_flush(&a.out, stdout);
+		tw_buf_fini(&a.out);
+		fprintf(stderr, "abuseipdb: %u rows, %u incidents refused by its policy\n", a.rows,
+			a.refused);
 		tw_store_close(st);
 		return rc;
 	}

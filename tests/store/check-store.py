@@ -253,6 +253,24 @@ try:
     check("--approve: draft to approved once; approving again is refused",
           p.returncode == 0 and p2.returncode == 2 and b"approved" in p3.stdout, p2.stderr + p3.stdout)
 
+    # AbuseIPDB: only completed TCP sessions of the last 60 days; the rest refused.
+    acc = os.path.join(tmp, "acc.log")
+    today = time.strftime("%b %e", time.gmtime())
+    with open(acc, "w") as fh:
+        for i in range(4):
+            fh.write("%s 08:0%d:00 homepc kernel: ACCEPT IN=eth0 OUT= SRC=5.6.10.10 DST=192.0.2.10 "
+                     "LEN=52 TOS=0x00 PREC=0x00 TTL=52 ID=1 DF PROTO=TCP SPT=4000 DPT=%d WINDOW=1024 "
+                     "RES=0x00 ACK URGP=0\n" % (today, i, 21 + i))
+    subprocess.run([TW, "ingest", "--db", rdb, "--year", time.strftime("%Y", time.gmtime()), acc],
+                   capture_output=True, env=ENV)
+    p = subprocess.run(rep + ["--format", "abuseipdb"], capture_output=True, env=ENV)
+    rows = p.stdout.decode().splitlines()
+    check("--format abuseipdb: the header, a row for the completed session only, the SYN scan "
+          "and the UDP source refused with the reason",
+          rows[0] == "IP,Categories,ReportDate,Comment" and len(rows) == 2
+          and rows[1].startswith("5.6.10.10,14,") and b"no completed TCP handshake" in p.stderr
+          and b"5.6.7.7" in p.stderr, (rows, p.stderr))
+
     # Sending: a real SMTP server (aiosmtpd from Debian) on loopback receives the mail.
     try:
         from aiosmtpd.controller import Controller
