@@ -419,30 +419,6 @@ static void add_stats(struct tw_run_stats *a, const struct tw_run_stats *b)
 	}
 }
 
-/* A part must not start with a syslog repeat note: it belongs to the line before it. */
-static size_t skip_repeat_notes(const struct tw_lines *lr, size_t off)
-{
-	while (off < lr->map_size) {
-		size_t end = tw_lines_align(lr, off + 1);
-		size_t len = end - off;
-		const char *p = lr->map + off;
-		if (!(len < 200 && memmem(p, len, "message repeated ", 17)))
-			break;
-		off = end;
-	}
-	return off;
-}
-
-/* Records that span lines (Windows event exports) must not be cut between threads: such a
- * file is read whole by one. Told by its first bytes. */
-static bool multiline_records(const struct tw_lines *lr)
-{
-	size_t n = lr->map_size < 512 ? lr->map_size : 512;
-	return memmem(lr->map, n, "<Event", 6) ||
-	       memmem(lr->map, n, "Microsoft-Windows-Security-Auditing", 35) ||
-	       memmem(lr->map, n, "Date and Time", 13);
-}
-
 /* Splits a mapped file into parts and runs them in threads; merges into 'agg'. */
 static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, const char *name,
 		     struct tw_agg *agg, struct tw_run_stats *st, struct tw_progress *prog,
@@ -462,7 +438,7 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 		size_t to =
 		    i + 1 == n
 			? lr->map_size
-			: skip_repeat_notes(lr, tw_lines_align(lr, lr->map_size / n * (i + 1)));
+			: tw_reader_part_start(lr, lr->map_size / n * (i + 1));
 		if (to < from)
 			to = from;
 		jobs[i].o = o;
@@ -860,7 +836,7 @@ static int analyze(struct opts *o, char **files, int nfiles)
 		set_sigbus_name(files[i]);
 		if (!o->events && !o->verbose && !o->explain && o->threads > 1 &&
 		    tw_lines_is_mapped(&j.lines) && j.lines.map_size >= SPLIT_MIN_BYTES &&
-		    !multiline_records(&j.lines)) {
+		    !tw_reader_multiline(&j.lines)) {
 			err = run_split(o, &j.lines, (uint32_t)i, files[i], &agg, &st, &prog, base,
 					&truncated);
 		} else {

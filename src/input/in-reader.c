@@ -279,3 +279,26 @@ int tw_input_parse_line(const char *line, size_t len, int year, struct tw_event 
 	}
 	return TW_E_NOTFOUND;
 }
+
+size_t tw_reader_part_start(const struct tw_lines *lr, size_t off)
+{
+	/* A part must not start with a syslog repeat note: it belongs to the line before. */
+	off = tw_lines_align(lr, off);
+	while (off < lr->map_size) {
+		size_t end = tw_lines_align(lr, off + 1);
+		size_t len = end - off;
+		const char *p = lr->map + off;
+		if (!(len < 200 && memmem(p, len, "message repeated ", 17)))
+			break;
+		off = end;
+	}
+	return off;
+}
+
+bool tw_reader_multiline(const struct tw_lines *lr)
+{
+	size_t n = lr->map_size < 512 ? lr->map_size : 512;
+	return memmem(lr->map, n, "<Event", 6) ||
+	       memmem(lr->map, n, "Microsoft-Windows-Security-Auditing", 35) ||
+	       memmem(lr->map, n, "Date and Time", 13);
+}

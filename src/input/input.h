@@ -135,6 +135,12 @@ void tw_reader_prime(struct tw_reader *r, const char *text, size_t len);
 /* The block of '#' header lines last before byte 'off' of a mapped file that starts with
  * one (pfirewall.log, Zeek), for tw_reader_prime(); empty when there is none. */
 struct tw_span tw_reader_headers_before(const struct tw_lines *lr, size_t off);
+/* Where a part of a mapped file read by a thread of its own may start at or after 'off':
+ * a line start that is not a syslog repeat note (that belongs to the line before). */
+size_t tw_reader_part_start(const struct tw_lines *lr, size_t off);
+/* True for a mapped file of records that span lines (Windows event exports, told by its
+ * first bytes): it must be read whole, by one reader. */
+bool tw_reader_multiline(const struct tw_lines *lr);
 /* One line on its own (a stored evidence line read again): the first format that parses
  * it, without any file's state (a header-driven format's line may not parse). Spans point
  * into 'line' or 'arena'. TW_OK or TW_E_NOTFOUND. */
