@@ -435,10 +435,8 @@ static int run_split(const struct opts *o, struct tw_lines *lr, uint32_t fi, con
 		return TW_E_NOMEM;
 	size_t from = 0;
 	for (unsigned i = 0; i < n; i++) {
-		size_t to =
-		    i + 1 == n
-			? lr->map_size
-			: tw_reader_part_start(lr, lr->map_size / n * (i + 1));
+		size_t to = i + 1 == n ? lr->map_size
+				       : tw_reader_part_start(lr, lr->map_size / n * (i + 1));
 		if (to < from)
 			to = from;
 		jobs[i].o = o;

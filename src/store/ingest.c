@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "classify/agg.h"
 #include "classify/classify.h"
@@ -509,6 +510,145 @@ static int pipe_end(struct pipe *p, pthread_t th)
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
+/* ---- a mapped file: chunks by bytes, each read by several threads --------------------- */
+
+#define PARTS_MAX 8
+
+struct part {
+	struct tw_lines sub;
+	struct tw_span prime;
+	const struct tw_ingest_opts *o;
+	struct tw_agg agg;
+	uint64_t lines, events, skipped[TW_SKIP_NREASONS];
+	int err;
+	struct tw_errctx ec;
+};
+
+static void *part_run(void *arg)
+{
+	struct part *p = arg;
+	struct tw_reader rd;
+	tw_reader_init(&rd, &p->sub, p->o->format, 0, p->o->year);
+	if (p->prime.len)
+		tw_reader_prime(&rd, p->prime.p, p->prime.len);
+	for (;;) {
+		struct tw_event ev;
+		struct tw_verdict v;
+		int r = tw_reader_next(&rd, &ev, &p->ec);
+		if (r == TW_EOF)
+			break;
+		if (r < 0) {
+			p->err = r;
+			break;
+		}
+		if (r != TW_OK)
+			continue;
+		tw_classify(&ev, &v);
+		if (tw_agg_add_raw(&p->agg, &ev, &v, rd.raw.p, rd.raw.len, false)) {
+			p->err = tw_err_set(&p->ec, TW_E_NOMEM, 0, "out of memory");
+			break;
+		}
+		p->events++;
+	}
+	p->lines = rd.lines_read;
+	memcpy(p->skipped, rd.skipped, sizeof(p->skipped));
+	tw_reader_fini(&rd);
+	return NULL;
+}
+
+/* Reads [from, end) of the mapping chunk by chunk (chunk_bytes, at line starts that are no
+ * repeat notes; a file of multi-line records in one chunk), each chunk split among the CPUs,
+ * the parts' aggregates joined in order (their line numbers shifted to the file's) and
+ * handed to the writer with the chunk's end as the new offset. */
+static int run_mapped(struct tw_lines *lr, const struct tw_ingest_opts *o, uint64_t from,
+		      uint64_t end, uint64_t lines, struct pipe *pp, struct tw_ingest_result *res,
+		      bool *handed, struct tw_errctx *ec)
+{
+	uint64_t cb = o->chunk_bytes   ? o->chunk_bytes
+		      : o->chunk_lines ? o->chunk_lines * 200
+				       : 256ull << 20;
+	bool whole = tw_reader_multiline(lr);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned maxp = ncpu < 1 ? 1 : ncpu > PARTS_MAX ? PARTS_MAX : (unsigned)ncpu;
+	struct part *parts = tw_calloc(PARTS_MAX, sizeof(*parts));
+	struct tw_agg agg;
+	int r = TW_OK;
+	if (!parts)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+	tw_agg_init(&agg);
+	while (from < end && !r) {
+		uint64_t cend =
+		    whole || end - from <= cb ? end : tw_reader_part_start(lr, (size_t)(from + cb));
+		if (cend <= from || cend > end)
+			cend = end;
+		/* Parts of at least 4 MiB, at most one per CPU. */
+		uint64_t len = cend - from;
+		unsigned n = whole ? 1 : (unsigned)(len / (4u << 20));
+		n = n < 1 ? 1 : n > maxp ? maxp : n;
+		uint64_t pf = from;
+		for (unsigned k = 0; k < n; k++) {
+			uint64_t pt =
+			    k + 1 == n
+				? cend
+				: tw_reader_part_start(lr, (size_t)(from + len / n * (k + 1)));
+			if (pt < pf || pt > cend)
+				pt = k + 1 == n ? cend : pf;
+			struct part *p = &parts[k];
+			memset(p, 0, sizeof(*p));
+			p->o = o;
+			tw_agg_init(&p->agg);
+			uint32_t per = tw_conf_active()->max_sources / n;
+			p->agg.max_sources = per < 1024 ? 1024 : per;
+			tw_lines_sub(lr, (size_t)pf, (size_t)pt, 0, &p->sub);
+			p->prime = tw_reader_headers_before(lr, (size_t)pf);
+			pf = pt;
+		}
+		pthread_t tids[PARTS_MAX];
+		unsigned started = 1;
+		for (unsigned k = 1; k < n; k++) {
+			if (pthread_create(&tids[k], NULL, part_run, &parts[k]))
+				break;
+			started++;
+		}
+		part_run(&parts[0]);
+		for (unsigned k = started; k < n; k++)
+			part_run(&parts[k]); /* a thread that could not start: here */
+		for (unsigned k = 1; k < started; k++)
+			pthread_join(tids[k], NULL);
+		uint64_t chunk_lines = 0;
+		for (unsigned k = 0; k < n; k++) {
+			struct part *p = &parts[k];
+			if (!r && p->err) {
+				r = p->err;
+				*ec = p->ec;
+			}
+			tw_agg_shift_lines(&p->agg, 0, lines + chunk_lines);
+			chunk_lines += p->lines;
+			res->events += p->events;
+			for (int i = 0; i < TW_SKIP_NREASONS; i++)
+				res->skipped[i] += p->skipped[i];
+			if (!r && tw_agg_take(&agg, &p->agg))
+				r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+			tw_agg_fini(&p->agg);
+			tw_lines_close(&p->sub);
+		}
+		if (r)
+			break;
+		lines += chunk_lines;
+		res->lines += chunk_lines;
+		if (pipe_put(pp, &agg, cend, lines)) {
+			r = pp->err;
+			*ec = pp->ec;
+			break;
+		}
+		*handed = true;
+		from = cend;
+	}
+	tw_agg_fini(&agg);
+	free(parts);
+	return r;
+}
+
 int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
 		    struct tw_ingest_result *res, struct tw_errctx *ec)
 {
@@ -564,10 +704,6 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 			res->to = row.offset;
 			goto out;
 		}
-		prime = tw_reader_headers_before(&lr, (size_t)row.offset);
-		tw_lines_sub(&lr, (size_t)row.offset, (size_t)end, row.lines, &sub);
-		have_sub = true;
-		in = &sub;
 	} else {
 		/* A stream (gzip): skip what was committed, keeping the header lines seen. */
 		struct tw_line l;
@@ -610,11 +746,7 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 		}
 		res->from = row.offset;
 	}
-	tw_reader_init(&rd, in, o->format, 0, o->year);
-	have_reader = true;
-	if (prime.len)
-		tw_reader_prime(&rd, prime.p, prime.len);
-	uint64_t chunk_start = rd.lines_read, base_lines = row.lines;
+	uint64_t base_lines = row.lines, from_offset = row.offset;
 	bool handed = false, was_known = row.id != 0; /* row.* belongs to the writer from here */
 	struct pipe pp = {.w = &w, .row = &row, .head = head, .hn = hn, .sb = &sb, .res = res};
 	pthread_t th;
@@ -624,36 +756,53 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 		r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: cannot start a thread", path);
 		goto out_pipe_init;
 	}
-	for (;;) {
-		struct tw_event ev;
-		struct tw_verdict v;
-		r = tw_reader_next(&rd, &ev, ec);
-		if (r == TW_EOF) {
-			r = TW_OK;
-			break;
-		}
-		if (r < 0)
-			break;
-		if (r == TW_OK) {
-			tw_classify(&ev, &v);
-			if (tw_agg_add_raw(&agg, &ev, &v, rd.raw.p, rd.raw.len, false)) {
-				r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: out of memory", path);
+	if (tw_lines_is_mapped(&lr)) {
+		r = run_mapped(&lr, o, from_offset, end, base_lines, &pp, res, &handed, ec);
+	} else {
+		tw_reader_init(&rd, in, o->format, 0, o->year);
+		have_reader = true;
+		if (prime.len)
+			tw_reader_prime(&rd, prime.p, prime.len);
+		uint64_t chunk_start = rd.lines_read;
+		for (;;) {
+			struct tw_event ev;
+			struct tw_verdict v;
+			r = tw_reader_next(&rd, &ev, ec);
+			if (r == TW_EOF) {
+				r = TW_OK;
 				break;
 			}
-			res->events++;
-		}
-		r = TW_OK;
-		/* A chunk ends at a line boundary with nothing pending in the reader. */
-		if (rd.lines_read - chunk_start >= chunk && !rd.have_glued && !rd.owed) {
-			if (pipe_put(&pp, &agg, in->offset, base_lines + rd.lines_read))
+			if (r < 0)
 				break;
-			handed = true;
-			chunk_start = rd.lines_read;
+			if (r == TW_OK) {
+				tw_classify(&ev, &v);
+				if (tw_agg_add_raw(&agg, &ev, &v, rd.raw.p, rd.raw.len, false)) {
+					r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: out of memory",
+						       path);
+					break;
+				}
+				res->events++;
+			}
+			r = TW_OK;
+			/* A chunk ends at a line boundary with nothing pending in the reader. */
+			if (rd.lines_read - chunk_start >= chunk && !rd.have_glued && !rd.owed) {
+				if (pipe_put(&pp, &agg, in->offset, base_lines + rd.lines_read))
+					break;
+				handed = true;
+				chunk_start = rd.lines_read;
+			}
 		}
+		if (!r && rd.lines_read > chunk_start) {
+			pipe_put(&pp, &agg, in->offset, base_lines + rd.lines_read);
+			handed = true;
+		}
+		res->lines = rd.lines_read;
+		for (int i = 0; i < TW_SKIP_NREASONS; i++)
+			res->skipped[i] = rd.skipped[i];
 	}
-	/* The last chunk (or the file's first record when it had nothing). */
-	if (!r && (rd.lines_read > chunk_start || (!was_known && !handed)))
-		pipe_put(&pp, &agg, in->offset, base_lines + rd.lines_read);
+	/* The file's first record even when it had nothing to say yet. */
+	if (!r && !was_known && !handed)
+		pipe_put(&pp, &agg, from_offset, base_lines);
 	int werr = pipe_end(&pp, th);
 	if (!r && werr) {
 		r = werr;
@@ -665,9 +814,6 @@ out_pipe_init:
 	if (r)
 		goto out;
 	res->to = row.offset;
-	res->lines = rd.lines_read;
-	for (int i = 0; i < TW_SKIP_NREASONS; i++)
-		res->skipped[i] = rd.skipped[i];
 out:
 	if (have_reader)
 		tw_reader_fini(&rd);

@@ -19,7 +19,9 @@
 struct tw_ingest_opts {
 	const struct tw_input_format *format; /* NULL: detected per line */
 	int year;			      /* year-less stamps; 0: from the file's mtime */
-	uint64_t chunk_lines;		      /* lines per transaction; 0 = 1,000,000 */
+	uint64_t chunk_lines;		      /* lines per transaction (streams); 0 = 1,000,000 */
+	uint64_t chunk_bytes; /* bytes per transaction (plain files); 0: chunk_lines x 200, or
+				 256 MiB */
 };
 
 struct tw_ingest_result {

@@ -350,6 +350,11 @@ try:
     ingest(ref, big, chunk=5000)
     full = time.time() - t0
     want = incidents(ref)
+    par = os.path.join(tmp, "big-par.db")
+    ingest(par, big)
+    check("the 48 MB file in one chunk read by a thread per CPU: the same incidents and evidence "
+          "as 5000-line chunks read by one", incidents(par) == want,
+          (len(incidents(par)[0]), len(want[0])))
     db = os.path.join(tmp, "crash.db")
     rnd = random.Random(7)
     kills = 0
