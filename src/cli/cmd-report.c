@@ -72,6 +72,7 @@ static int collect_incident(void *ctx, const struct tw_store_incident *in,
 	it->in = *in;
 	it->in.cls = dup_or_empty(in->cls);
 	it->in.why = dup_or_empty(in->why);
+	it->in.scan = dup_or_empty(in->scan);
 	for (unsigned i = 0; i < nev && i < 8; i++) {
 		it->ev[i].file = dup_or_empty(ev[i].file);
 		it->ev[i].text = dup_or_empty(ev[i].text);
@@ -86,6 +87,7 @@ static void collect_free(struct collect *c)
 	for (size_t i = 0; i < c->n; i++) {
 		free((char *)c->items[i].in.cls);
 		free((char *)c->items[i].in.why);
+		free((char *)c->items[i].in.scan);
 		for (unsigned k = 0; k < c->items[i].nev; k++) {
 			free((char *)c->items[i].ev[k].file);
 			free((char *)c->items[i].ev[k].text);

@@ -238,6 +238,10 @@ static int print_incident(void *ctx, const struct tw_store_incident *in,
 		tw_buf_printf(b, ",\"danger\":%d,\"confidence\":%.1f,\"reportable\":%s,\"why\":",
 			      in->danger, in->confidence, in->reportable ? "true" : "false");
 		jstr(b, in->why);
+		if (in->scan[0]) {
+			tw_buf_adds(b, ",\"scan\":");
+			jstr(b, in->scan);
+		}
 		tw_buf_adds(b, ",\"evidence\":[");
 		for (unsigned i = 0; i < nev; i++) {
 			tw_buf_adds(b, i ? ",{\"file\":" : "{\"file\":");

@@ -214,6 +214,10 @@ void tw_out_report_body(struct tw_buf *b, const struct tw_report_view *v)
 			tw_buf_printf(b, " (%u-%u)", in->port_lo, in->port_hi);
 		if (p.has_ports)
 			tw_buf_printf(b, "; source port %u", p.sport);
+		if (in->scan && in->scan[0]) {
+			tw_buf_adds(b, ".\nPart of: ");
+			tw_esc_term(b, in->scan, strlen(in->scan) < 160 ? strlen(in->scan) : 160);
+		}
 		tw_buf_printf(b, ".\nConfidence %.1f", in->confidence);
 		if (in->why[0]) {
 			tw_buf_adds(b, " (");
@@ -368,11 +372,12 @@ void tw_out_report_xarf(struct tw_buf *b, const struct tw_report_view *v)
 		tw_buf_adds(b, "\",\"tool:tracewall\"]");
 		char desc[600];
 		snprintf(desc, sizeof(desc),
-			 "%s: %llu packets to %llu destinations and %llu ports%s%s%s", in->cls,
-			 (unsigned long long)in->packets, (unsigned long long)in->dsts,
+			 "%s: %llu packets to %llu destinations and %llu ports%s%.160s%s%s",
+			 in->cls, (unsigned long long)in->packets, (unsigned long long)in->dsts,
 			 (unsigned long long)in->ports,
+			 in->scan && in->scan[0] ? "; part of: " : "", in->scan ? in->scan : "",
 			 udp_only(it, &p) ? "; UDP: the source address can be forged" : "",
-			 p.has_ports ? "" : "; the log gives no source port", in->why[0] ? "" : "");
+			 p.has_ports ? "" : "; the log gives no source port");
 		tw_buf_adds(b, ",\"description\":");
 		jstr(b, desc);
 		if (it->nev) {

@@ -270,6 +270,11 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 	sqlite3_bind_int(q, 18, (int)(nev + addev));
 	if (id)
 		sqlite3_bind_int64(q, 19, id);
+	/* The source's port scan or sweep (analyze's verdict) that this incident is part of. */
+	if (m->scan_kind && m->scan_why)
+		sqlite3_bind_text(q, 20, m->scan_why, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, 20);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		return TW_E_DB;
 	sqlite3_reset(q);
@@ -398,15 +403,16 @@ static int writer_open(struct writer *w, struct tw_store *st, const char *path,
 	w->evmax = c->evidence;
 	static const char cols[] = "src, class, has_time, first, last, packets, dsts, ports, "
 				   "estimated, port_lo, port_hi, weight, counts, danger, "
-				   "confidence, reportable, why, nev";
+				   "confidence, reportable, why, nev, scan";
 	char ins[400], upd[400];
 	snprintf(ins, sizeof(ins),
 		 "INSERT INTO incidents (%s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
-		 "?13,?14,?15,?16,?17,?18)",
+		 "?13,?14,?15,?16,?17,?18,?20)",
 		 cols);
+	/* The scan verdict stays when a later chunk has none of its own. */
 	snprintf(upd, sizeof(upd),
 		 "UPDATE incidents SET (%s) = (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
-		 "?15,?16,?17,?18) WHERE id = ?19",
+		 "?15,?16,?17,?18,COALESCE(?20, scan)) WHERE id = ?19",
 		 cols);
 	if (sqlite3_prepare_v2(db,
 			       "SELECT id, first, last, packets, weight, counts, port_lo, port_hi,"

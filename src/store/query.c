@@ -59,7 +59,7 @@ int tw_store_incidents(struct tw_store *st, const struct tw_store_filter *f,
 	int r = TW_OK;
 	snprintf(sql, sizeof(sql),
 		 "SELECT id, src, class, has_time, first, last, packets, dsts, ports, estimated,"
-		 " port_lo, port_hi, danger, confidence, reportable, why FROM incidents%s"
+		 " port_lo, port_hi, danger, confidence, reportable, why, scan FROM incidents%s"
 		 " ORDER BY has_time DESC, first, src LIMIT ?6",
 		 where);
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK ||
@@ -94,6 +94,9 @@ int tw_store_incidents(struct tw_store *st, const struct tw_store_filter *f,
 		in.confidence = sqlite3_column_double(q, 13);
 		in.reportable = sqlite3_column_int(q, 14);
 		in.why = (const char *)sqlite3_column_text(q, 15);
+		in.scan = (const char *)sqlite3_column_text(q, 16);
+		if (!in.scan)
+			in.scan = "";
 		if (!in.cls)
 			in.cls = "?";
 		if (!in.why)

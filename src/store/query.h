@@ -31,6 +31,7 @@ struct tw_store_incident {
 	double confidence;
 	bool reportable;
 	const char *why;
+	const char *scan; /* the port scan or sweep it is part of, or "" */
 };
 
 struct tw_store_evidence {

@@ -89,6 +89,8 @@ static const char *const migrations[] = {
     "CREATE TABLE report_items ("
     " report INTEGER NOT NULL REFERENCES reports(id),"
     " incident INTEGER NOT NULL UNIQUE REFERENCES incidents(id));",
+    /* 3 → 4: the port scan or sweep an incident is part of (the source's verdict). */
+    "ALTER TABLE incidents ADD COLUMN scan TEXT;",
 };
 
 int tw_store_default_path(char *out, size_t cap)

@@ -210,7 +210,8 @@ try:
           and "From: reports@home.test" in out and "Auto-Submitted: auto-generated" in out
           and "== Source 5.6.7.7 ==" in out and "DST=[reporter-address]" in out
           and "[reporter-host] kernel" in out and "MAC=[redacted]" in out
-          and "192.0.2.10" not in out and "homepc" not in out, out + p.stderr.decode())
+          and "192.0.2.10" not in out and "homepc" not in out
+          and "Part of: SYN scan of 40 ports (20-59) on 1 host" in out, out + p.stderr.decode())
     check("a forged (UDP-only) source is not drafted; a contact that is no address (CR/LF) is "
           "refused, never a header",
           "5.6.9.9" not in out and "Bcc" not in out and b"5.6.8.8" in p.stderr, p.stderr)
