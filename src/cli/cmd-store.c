@@ -37,14 +37,15 @@ static int open_store(const char *db, struct tw_store **st)
 static void ingest_usage(FILE *f)
 {
 	fputs("usage: tracewall ingest [--db PATH] [--config FILE] [--format NAME] [--year YYYY]\n"
-	      "                        FILE...\n"
+	      "                        [--keep-events] FILE...\n"
 	      "\n"
 	      "Adds what is new in each log file to the store (default\n"
 	      "$XDG_DATA_HOME/tracewall/tracewall.db): its incidents with their evidence lines.\n"
 	      "A file is known by its first bytes, so a rotated file (renamed, copied and\n"
 	      "truncated, or compressed) continues where it was left; running it again adds\n"
 	      "nothing twice, and a crash loses nothing. Then `tracewall incidents` and\n"
-	      "`tracewall sources` read the store.\n",
+	      "`tracewall sources` read the store. --keep-events stores every event as well\n"
+	      "(time, addresses, protocol, ports, class; table events).\n",
 	      f);
 }
 
@@ -55,6 +56,7 @@ int tw_cmd_ingest(int argc, char **argv)
 					      {"year", required_argument, NULL, 'y'},
 					      {"config", required_argument, NULL, 'C'},
 					      {"chunk-lines", required_argument, NULL, 'c'},
+					      {"keep-events", no_argument, NULL, 'k'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	static struct tw_conf conf;
@@ -80,6 +82,7 @@ int tw_cmd_ingest(int argc, char **argv)
 		case 'y': io.year = atoi(optarg); break;
 		case 'C': break;
 		case 'c': io.chunk_lines = strtoull(optarg, NULL, 10); break;
+		case 'k': io.keep_events = true; break;
 		case 'h': ingest_usage(stdout); return TW_EXIT_OK;
 		default: ingest_usage(stderr); return TW_EXIT_USAGE;
 		}

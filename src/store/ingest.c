@@ -113,12 +113,78 @@ out:
 	return r;
 }
 
+/* ---- events kept with --keep-events ---------------------------------------------------- */
+
+struct kept_ev {
+	int64_t ts;
+	uint64_t line;
+	struct tw_addr src, dst;
+	uint16_t sport, dport;
+	uint8_t proto, has_ts, has_ports;
+	int16_t cls;
+};
+
+struct kept {
+	struct kept_ev *v;
+	size_t n, cap;
+};
+
+static int kept_add(struct kept *k, const struct tw_event *ev, int cls, uint64_t line_shift)
+{
+	if (k->n == k->cap) {
+		size_t nc = k->cap ? 2 * k->cap : 1024;
+		struct kept_ev *nv = tw_realloc(k->v, nc * sizeof(*nv));
+		if (!nv)
+			return TW_E_NOMEM;
+		k->v = nv;
+		k->cap = nc;
+	}
+	struct kept_ev *e = &k->v[k->n++];
+	e->ts = ev->ts;
+	e->has_ts = (ev->has & TW_EV_HAS_TS) != 0;
+	e->line = ev->origin.line + line_shift;
+	e->src = ev->src;
+	e->dst = ev->dst;
+	e->has_ports = (ev->has & TW_EV_HAS_PORTS) != 0;
+	e->sport = ev->sport;
+	e->dport = ev->dport;
+	e->proto = ev->proto;
+	e->cls = (int16_t)cls;
+	return TW_OK;
+}
+
+/* Appends 'from' to 'to', its lines shifted; 'from' is emptied. */
+static int kept_join(struct kept *to, struct kept *from, uint64_t shift)
+{
+	if (!to->n && !shift) {
+		free(to->v);
+		*to = *from;
+		memset(from, 0, sizeof(*from));
+		return TW_OK;
+	}
+	if (to->n + from->n > to->cap) {
+		size_t nc = to->n + from->n;
+		struct kept_ev *nv = tw_realloc(to->v, nc * sizeof(*nv));
+		if (!nv)
+			return TW_E_NOMEM;
+		to->v = nv;
+		to->cap = nc;
+	}
+	for (size_t i = 0; i < from->n; i++) {
+		to->v[to->n] = from->v[i];
+		to->v[to->n++].line += shift;
+	}
+	free(from->v);
+	memset(from, 0, sizeof(*from));
+	return TW_OK;
+}
+
 /* ---- writing a chunk ------------------------------------------------------------------ */
 
 struct writer {
 	struct tw_store *st;
 	const char *path;
-	sqlite3_stmt *find, *ins, *upd, *ev;
+	sqlite3_stmt *find, *ins, *upd, *ev, *events;
 	int64_t gap;
 	uint32_t evmax;
 };
@@ -306,8 +372,9 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 /* One transaction: the file's row (created at its first chunk), every incident of the
  * chunk, the new offset. */
 static int commit_chunk(struct writer *w, struct file_row *row, const char *head, size_t hn,
-			const struct stat *sb, struct tw_agg *agg, uint64_t offset, uint64_t lines,
-			struct tw_ingest_result *res, struct tw_errctx *ec)
+			const struct stat *sb, struct tw_agg *agg, const struct kept *kept,
+			uint64_t offset, uint64_t lines, struct tw_ingest_result *res,
+			struct tw_errctx *ec)
 {
 	sqlite3 *db = tw_store_db(w->st);
 	int r = TW_OK;
@@ -350,6 +417,42 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 		for (unsigned k = 0; k < sums[i].s->ninc && !r; k++)
 			if (write_incident(w, &sums[i], &sums[i].s->inc[k], row->id, res))
 				r = db_fail(w->st, ec, w->path, "cannot write an incident");
+	if (r)
+		goto fail;
+	/* --keep-events: the chunk's events, in the same transaction. */
+	for (size_t i = 0; kept && i < kept->n && !r; i++) {
+		const struct kept_ev *e = &kept->v[i];
+		unsigned char ks[17], kd[17];
+		int seq = 0;
+		for (size_t k = i; k > 0 && kept->v[k - 1].line == e->line; k--)
+			seq++;
+		ks[0] = e->src.family;
+		memcpy(ks + 1, e->src.b, 16);
+		kd[0] = e->dst.family;
+		memcpy(kd + 1, e->dst.b, 16);
+		sqlite3_stmt *q = w->events;
+		sqlite3_reset(q);
+		sqlite3_bind_int64(q, 1, row->id);
+		sqlite3_bind_int64(q, 2, (sqlite3_int64)e->line);
+		sqlite3_bind_int(q, 3, seq);
+		if (e->has_ts)
+			sqlite3_bind_int64(q, 4, e->ts);
+		else
+			sqlite3_bind_null(q, 4);
+		sqlite3_bind_blob(q, 5, ks, 17, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(q, 6, kd, 17, SQLITE_TRANSIENT);
+		sqlite3_bind_int(q, 7, e->proto);
+		if (e->has_ports) {
+			sqlite3_bind_int(q, 8, e->sport);
+			sqlite3_bind_int(q, 9, e->dport);
+		} else {
+			sqlite3_bind_null(q, 8);
+			sqlite3_bind_null(q, 9);
+		}
+		sqlite3_bind_text(q, 10, tw_class_name(e->cls), -1, SQLITE_STATIC);
+		if (sqlite3_step(q) != SQLITE_DONE)
+			r = db_fail(w->st, ec, w->path, "cannot keep an event");
+	}
 	if (r)
 		goto fail;
 	sqlite3_stmt *u = NULL;
@@ -425,7 +528,11 @@ static int writer_open(struct writer *w, struct tw_store *st, const char *path,
 	    sqlite3_prepare_v2(db,
 			       "INSERT INTO evidence (incident, seq, file, line, text)"
 			       " VALUES (?1, ?2, ?3, ?4, ?5)",
-			       -1, &w->ev, NULL) != SQLITE_OK)
+			       -1, &w->ev, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT INTO events (file, line, seq, ts, src, dst, proto, sport,"
+			       " dport, class) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+			       -1, &w->events, NULL) != SQLITE_OK)
 		return db_fail(st, ec, path, "cannot prepare");
 	return TW_OK;
 }
@@ -436,6 +543,7 @@ static void writer_close(struct writer *w)
 	sqlite3_finalize(w->ins);
 	sqlite3_finalize(w->upd);
 	sqlite3_finalize(w->ev);
+	sqlite3_finalize(w->events);
 }
 
 /* ---- the writer thread: chunk N is written while chunk N+1 is read ------------------ */
@@ -454,6 +562,7 @@ struct pipe {
 	bool full, done;
 	int err;
 	struct tw_agg agg;
+	struct kept kept;
 	uint64_t offset, lines;
 };
 
@@ -469,8 +578,10 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&p->m);
 		int r = p->err ? p->err
 			       : commit_chunk(p->w, p->row, p->head, p->hn, p->sb, &p->agg,
-					      p->offset, p->lines, p->res, &p->ec);
+					      &p->kept, p->offset, p->lines, p->res, &p->ec);
 		tw_agg_fini(&p->agg);
+		free(p->kept.v);
+		memset(&p->kept, 0, sizeof(p->kept));
 		pthread_mutex_lock(&p->m);
 		if (r && !p->err)
 			p->err = r;
@@ -483,7 +594,8 @@ static void *writer_main(void *arg)
 
 /* Hands a chunk to the writer (waiting while it still writes the previous one); 'agg' is
  * taken and left empty. The writer's first error, or TW_OK. */
-static int pipe_put(struct pipe *p, struct tw_agg *agg, uint64_t offset, uint64_t lines)
+static int pipe_put(struct pipe *p, struct tw_agg *agg, struct kept *kept, uint64_t offset,
+		    uint64_t lines)
 {
 	pthread_mutex_lock(&p->m);
 	while (p->full && !p->err)
@@ -491,14 +603,23 @@ static int pipe_put(struct pipe *p, struct tw_agg *agg, uint64_t offset, uint64_
 	int err = p->err;
 	if (!err) {
 		p->agg = *agg;
+		if (kept) {
+			p->kept = *kept;
+			memset(kept, 0, sizeof(*kept));
+		}
 		p->offset = offset;
 		p->lines = lines;
 		p->full = true;
 		pthread_cond_broadcast(&p->c);
 	}
 	pthread_mutex_unlock(&p->m);
-	if (err)
+	if (err) {
 		tw_agg_fini(agg);
+		if (kept) {
+			free(kept->v);
+			memset(kept, 0, sizeof(*kept));
+		}
+	}
 	tw_agg_init(agg);
 	return err;
 }
@@ -525,6 +646,7 @@ struct part {
 	struct tw_span prime;
 	const struct tw_ingest_opts *o;
 	struct tw_agg agg;
+	struct kept kept;
 	uint64_t lines, events, skipped[TW_SKIP_NREASONS];
 	int err;
 	struct tw_errctx ec;
@@ -550,7 +672,8 @@ static void *part_run(void *arg)
 		if (r != TW_OK)
 			continue;
 		tw_classify(&ev, &v);
-		if (tw_agg_add_raw(&p->agg, &ev, &v, rd.raw.p, rd.raw.len, false)) {
+		if (tw_agg_add_raw(&p->agg, &ev, &v, rd.raw.p, rd.raw.len, false) ||
+		    (p->o->keep_events && kept_add(&p->kept, &ev, v.cls, 0))) {
 			p->err = tw_err_set(&p->ec, TW_E_NOMEM, 0, "out of memory");
 			break;
 		}
@@ -578,6 +701,7 @@ static int run_mapped(struct tw_lines *lr, const struct tw_ingest_opts *o, uint6
 	unsigned maxp = ncpu < 1 ? 1 : ncpu > PARTS_MAX ? PARTS_MAX : (unsigned)ncpu;
 	struct part *parts = tw_calloc(PARTS_MAX, sizeof(*parts));
 	struct tw_agg agg;
+	struct kept kept = {0};
 	int r = TW_OK;
 	if (!parts)
 		return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
@@ -629,6 +753,9 @@ static int run_mapped(struct tw_lines *lr, const struct tw_ingest_opts *o, uint6
 				*ec = p->ec;
 			}
 			tw_agg_shift_lines(&p->agg, 0, lines + chunk_lines);
+			if (!r && kept_join(&kept, &p->kept, lines + chunk_lines))
+				r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+			free(p->kept.v);
 			chunk_lines += p->lines;
 			res->events += p->events;
 			for (int i = 0; i < TW_SKIP_NREASONS; i++)
@@ -642,7 +769,7 @@ static int run_mapped(struct tw_lines *lr, const struct tw_ingest_opts *o, uint6
 			break;
 		lines += chunk_lines;
 		res->lines += chunk_lines;
-		if (pipe_put(pp, &agg, cend, lines)) {
+		if (pipe_put(pp, &agg, &kept, cend, lines)) {
 			r = pp->err;
 			*ec = pp->ec;
 			break;
@@ -651,6 +778,7 @@ static int run_mapped(struct tw_lines *lr, const struct tw_ingest_opts *o, uint6
 		from = cend;
 	}
 	tw_agg_fini(&agg);
+	free(kept.v);
 	free(parts);
 	return r;
 }
@@ -767,6 +895,7 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 	} else {
 		tw_reader_init(&rd, in, o->format, 0, o->year);
 		have_reader = true;
+		struct kept skept = {0};
 		if (prime.len)
 			tw_reader_prime(&rd, prime.p, prime.len);
 		uint64_t chunk_start = rd.lines_read;
@@ -782,7 +911,8 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 				break;
 			if (r == TW_OK) {
 				tw_classify(&ev, &v);
-				if (tw_agg_add_raw(&agg, &ev, &v, rd.raw.p, rd.raw.len, false)) {
+				if (tw_agg_add_raw(&agg, &ev, &v, rd.raw.p, rd.raw.len, false) ||
+				    (o->keep_events && kept_add(&skept, &ev, v.cls, 0))) {
 					r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: out of memory",
 						       path);
 					break;
@@ -792,23 +922,25 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 			r = TW_OK;
 			/* A chunk ends at a line boundary with nothing pending in the reader. */
 			if (rd.lines_read - chunk_start >= chunk && !rd.have_glued && !rd.owed) {
-				if (pipe_put(&pp, &agg, in->offset, base_lines + rd.lines_read))
+				if (pipe_put(&pp, &agg, &skept, in->offset,
+					     base_lines + rd.lines_read))
 					break;
 				handed = true;
 				chunk_start = rd.lines_read;
 			}
 		}
 		if (!r && rd.lines_read > chunk_start) {
-			pipe_put(&pp, &agg, in->offset, base_lines + rd.lines_read);
+			pipe_put(&pp, &agg, &skept, in->offset, base_lines + rd.lines_read);
 			handed = true;
 		}
+		free(skept.v); /* what was not handed over (an error) */
 		res->lines = rd.lines_read;
 		for (int i = 0; i < TW_SKIP_NREASONS; i++)
 			res->skipped[i] = rd.skipped[i];
 	}
 	/* The file's first record even when it had nothing to say yet. */
 	if (!r && !was_known && !handed)
-		pipe_put(&pp, &agg, from_offset, base_lines);
+		pipe_put(&pp, &agg, NULL, from_offset, base_lines);
 	int werr = pipe_end(&pp, th);
 	if (!r && werr) {
 		r = werr;

@@ -17,6 +17,7 @@
 #define TW_INGEST_HEAD 256 /* bytes that identify a file */
 
 struct tw_ingest_opts {
+	bool keep_events; /* every event too (table events), not only incidents */
 	const struct tw_input_format *format; /* NULL: detected per line */
 	int year;			      /* year-less stamps; 0: from the file's mtime */
 	uint64_t chunk_lines;		      /* lines per transaction (streams); 0 = 1,000,000 */

@@ -91,6 +91,14 @@ static const char *const migrations[] = {
     " incident INTEGER NOT NULL UNIQUE REFERENCES incidents(id));",
     /* 3 → 4: the port scan or sweep an incident is part of (the source's verdict). */
     "ALTER TABLE incidents ADD COLUMN scan TEXT;",
+    /* 4 → 5: the events themselves, kept only with --keep-events. */
+    "CREATE TABLE events ("
+    " file INTEGER NOT NULL REFERENCES files(id),"
+    " line INTEGER NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " ts INTEGER, src BLOB, dst BLOB, proto INTEGER, sport INTEGER, dport INTEGER,"
+    " class TEXT,"
+    " PRIMARY KEY (file, line, seq)) WITHOUT ROWID;",
 };
 
 int tw_store_default_path(char *out, size_t cap)

@@ -14,7 +14,7 @@
 #include "core/addr.h"
 #include "core/err.h"
 
-#define TW_STORE_SCHEMA 4
+#define TW_STORE_SCHEMA 5
 
 struct tw_store;
 

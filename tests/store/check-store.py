@@ -111,6 +111,23 @@ try:
     check("37-line chunks: the same incidents and evidence as one transaction",
           incidents(dbc) == whole, incidents(dbc)[0][:3])
 
+    # --keep-events: every event once, whatever the chunks.
+    def events(db):
+        c = sqlite3.connect(db)
+        rows = c.execute("SELECT line, seq, ts, hex(src), hex(dst), proto, sport, dport, class "
+                         "FROM events ORDER BY line, seq").fetchall()
+        c.close()
+        return rows
+    ke1, ke2 = os.path.join(tmp, "ke1.db"), os.path.join(tmp, "ke2.db")
+    subprocess.run([TW, "ingest", "--db", ke1, "--year", "2004", "--keep-events",
+                    os.path.join(tmp, "whole.log")], capture_output=True, env=ENV)
+    subprocess.run([TW, "ingest", "--db", ke2, "--year", "2004", "--keep-events", "--chunk-lines", "37",
+                    os.path.join(tmp, "whole.log")], capture_output=True, env=ENV)
+    e1 = events(ke1)
+    check("--keep-events: all 2000 events (lines 1-2000), the same with 37-line chunks",
+          len(e1) == 2000 and e1[0][0] == 1 and e1[-1][0] == 2000 and e1 == events(ke2)
+          and e1[0][8] and e1[0][6] == 4000, (len(e1), e1[:2]))
+
     # Rotation by rename: the old file keeps being written a little, then a new one.
     db = os.path.join(tmp, "rot.db")
     a, b = os.path.join(tmp, "r.log"), os.path.join(tmp, "r.log.1")
