@@ -20,8 +20,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: tracewall report [--db PATH] [--config FILE] [--format text|xarf|abuseipdb]\n"
-	      "                        [--include-unconfirmed] [--no-redact]\n"
+	fputs("usage: tracewall report [--db PATH] [--config FILE] [--include-unconfirmed]\n"
+	      "                        [--format text|xarf|xarf02|abuseipdb] [--no-redact]\n"
 	      "                        [--lookup [--bootstrap DIR] [--whois-connect MAP]]\n"
 	      "       tracewall report --list | --show ID | --approve ID... | --send\n"
 	      "\n"
@@ -109,7 +109,7 @@ static int cmp_item(const void *x, const void *y)
 struct show {
 	struct tw_store *st;
 	const struct tw_reporter *who;
-	bool xarf, list;
+	bool xarf, xarf02, list;
 	/* --send: approved reports go to the relay, at most 'budget' of them. */
 	bool send, attach;
 	const struct tw_smtp_opts *smtp;
@@ -178,6 +178,8 @@ static int show_report(void *ctx, const struct tw_store_report *r)
 			}
 		}
 		tw_buf_reset(&b); /* the message is not for the terminal */
+	} else if (s->xarf02) {
+		tw_mail_build_xarf02(&b, &v);
 	} else if (s->xarf) {
 		tw_out_report_xarf(&b, &v);
 	} else {
@@ -380,7 +382,7 @@ int tw_cmd_report(int argc, char **argv)
 	static struct tw_conf conf;
 	struct tw_cli_lookup lk;
 	bool unconfirmed = false, lookup = false, list = false, approve = false, xarf = false,
-	     send = false, abuseipdb = false;
+	     send = false, abuseipdb = false, xarf02 = false;
 	int64_t only = 0;
 	int c;
 
@@ -396,11 +398,13 @@ int tw_cmd_report(int argc, char **argv)
 		case 'C': break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "xarf") &&
-			    strcmp(optarg, "abuseipdb")) {
-				fputs("tracewall: report: --format text, xarf or abuseipdb\n",
-				      stderr);
+			    strcmp(optarg, "xarf02") && strcmp(optarg, "abuseipdb")) {
+				fputs(
+				    "tracewall: report: --format text, xarf, xarf02 or abuseipdb\n",
+				    stderr);
 				return TW_EXIT_USAGE;
 			}
+			xarf02 = !strcmp(optarg, "xarf02");
 			xarf = !strcmp(optarg, "xarf");
 			abuseipdb = !strcmp(optarg, "abuseipdb");
 			break;
@@ -473,6 +477,7 @@ int tw_cmd_report(int argc, char **argv)
 	struct show s = {.st = st,
 			 .who = &who,
 			 .xarf = xarf,
+			 .xarf02 = xarf02,
 			 .list = list,
 			 .only = only,
 			 .send = send,
@@ -512,7 +517,7 @@ int tw_cmd_report(int argc, char **argv)
 		fputc('\n', stderr);
 		rc = TW_EXIT_STORE;
 	}
-	if (!rc && !s.shown && !xarf)
+	if (!rc && !s.shown && !xarf && !xarf02)
 		printf(only   ? "no report %lld\n"
 		       : list ? "no reports\n"
 			      : "no drafts: nothing new to report\n",

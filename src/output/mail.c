@@ -218,3 +218,103 @@ int tw_smtp_send(const struct tw_smtp_opts *o, const char *from, const char *to,
 	curl_global_cleanup();
 	return r;
 }
+
+/* One X-ARF 0.2 message per source (abuse-reporting.md §1.2): X-XARF: PLAIN, the human
+ * text, report.txt (YAML) and logfile.log. X-ARF 0.2 has no port-scan schema: the
+ * Report-Type says port-scan and Schema-URL says so rather than claim another type's. */
+void tw_mail_build_xarf02(struct tw_buf *msg, const struct tw_report_view *v)
+{
+	const struct tw_reporter *w = v->who;
+	const char *dom = w->domain && *w->domain ? w->domain : "localhost";
+	const char *from = w->from && *w->from ? w->from : "tracewall@localhost";
+	size_t i = 0;
+	unsigned nsrc = 0;
+	while (i < v->n) {
+		size_t j = i;
+		while (j < v->n && tw_addr_eq(&v->items[j].in.src, &v->items[i].in.src))
+			j++;
+		struct tw_report_view one = *v;
+		one.items = v->items + i;
+		one.n = j - i;
+		const struct tw_store_incident *in = &v->items[i].in;
+		char a[TW_ADDR_STRLEN], first[64], now_s[64], subj[200], mid[300], b[80], rid[300];
+		time_t tf = (time_t)(in->has_time ? in->first / 1000000000 : 0), now = time(NULL);
+		struct tm tm;
+		uint64_t packets = 0;
+		for (size_t k = i; k < j; k++)
+			packets += v->items[k].in.packets;
+		tw_addr_format(&in->src, a);
+		strftime(first, sizeof(first), "%a, %d %b %Y %H:%M:%S +0000", gmtime_r(&tf, &tm));
+		strftime(now_s, sizeof(now_s), "%a, %d %b %Y %H:%M:%S +0000", gmtime_r(&now, &tm));
+		snprintf(subj, sizeof(subj), "abuse report about %s - %s", a, first);
+		snprintf(mid, sizeof(mid), "<tracewall.xarf02.%lld.%u@%.200s>", (long long)v->id,
+			 nsrc, dom);
+		snprintf(rid, sizeof(rid), "%lld-%u@%.200s", (long long)v->id, nsrc, dom);
+		snprintf(b, sizeof(b), "tracewall-xarf-%lld-%u", (long long)v->id, nsrc);
+		hdr(msg, "From", from);
+		hdr(msg, "To", v->mailbox);
+		hdr(msg, "Subject", subj);
+		hdr(msg, "Date", now_s);
+		hdr(msg, "Message-ID", mid);
+		hdr(msg, "MIME-Version", "1.0");
+		hdr(msg, "Auto-Submitted", "auto-generated");
+		hdr(msg, "X-XARF", "PLAIN");
+		char ct[120];
+		snprintf(ct, sizeof(ct), "multipart/mixed; boundary=\"%s\"", b);
+		hdr(msg, "Content-Type", ct);
+		tw_buf_printf(msg, "\r\n--%s\r\n", b);
+		hdr(msg, "Content-Type", "text/plain; charset=utf-8");
+		hdr(msg, "Content-Transfer-Encoding", "8bit");
+		tw_buf_adds(msg, "\r\n");
+		struct tw_buf t;
+		tw_buf_init(&t);
+		tw_out_report_body(&t, &one);
+		crlf_lines(msg, t.p ? t.p : "", t.len);
+		tw_buf_reset(&t);
+		tw_buf_printf(msg, "\r\n--%s\r\n", b);
+		hdr(msg, "Content-Type", "text/plain; charset=utf-8; name=\"report.txt\"");
+		hdr(msg, "Content-Transfer-Encoding", "8bit");
+		tw_buf_adds(msg, "\r\n---\r\n");
+		hdr(msg, "Reported-From", from);
+		hdr(msg, "Category", "abuse");
+		hdr(msg, "Report-Type", "port-scan");
+		hdr(msg, "Report-ID", rid);
+		hdr(msg, "User-Agent", "tracewall 0.1");
+		hdr(msg, "Date", first);
+		hdr(msg, "Source-Type", in->src.family == TW_AF_INET6 ? "ipv6" : "ipv4");
+		hdr(msg, "Source", a);
+		if (in->has_ports) {
+			char port[16];
+			snprintf(port, sizeof(port), "%u", in->port_lo);
+			hdr(msg, "Port", port);
+		}
+		hdr(msg, "Attachment", "text/plain");
+		char occ[32];
+		snprintf(occ, sizeof(occ), "%llu", (unsigned long long)packets);
+		hdr(msg, "Occurrences", occ);
+		hdr(msg, "TLP", "green");
+		hdr(msg, "Version", "0.2");
+		hdr(msg, "Schema-URL", "none (X-ARF 0.2 has no port-scan schema)");
+		tw_buf_printf(msg, "\r\n--%s\r\n", b);
+		hdr(msg, "Content-Type", "text/plain; charset=utf-8; name=\"logfile.log\"");
+		hdr(msg, "Content-Transfer-Encoding", "8bit");
+		tw_buf_adds(msg, "\r\n");
+		for (size_t k = i; k < j; k++)
+			for (unsigned e = 0; e < v->items[k].nev; e++) {
+				tw_report_redact(&t, v->items[k].ev[e].text, w->redact);
+				tw_buf_addc(&t, '\n');
+			}
+		/* Log lines are quoted as written, but a mail part holds no control bytes. */
+		for (size_t k = 0; k < t.len; k++) {
+			unsigned char c = (unsigned char)t.p[k];
+			if (c == '\n')
+				tw_buf_adds(msg, "\r\n");
+			else
+				tw_buf_addc(msg, c < 0x20 || c == 0x7f ? '?' : (char)c);
+		}
+		tw_buf_fini(&t);
+		tw_buf_printf(msg, "--%s--\r\n\r\n", b);
+		nsrc++;
+		i = j;
+	}
+}

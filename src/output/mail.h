@@ -17,6 +17,10 @@
  * in CRLF; header values hold printable ASCII only. */
 void tw_mail_build(struct tw_buf *msg, const struct tw_report_view *v, bool xarf, int64_t created);
 
+/* X-ARF 0.2 for old receivers: one message per source of the report (X-XARF: PLAIN, the
+ * human text, report.txt in YAML, logfile.log), each ending in a blank line. */
+void tw_mail_build_xarf02(struct tw_buf *msg, const struct tw_report_view *v);
+
 struct tw_smtp_opts {
 	const char *url;	 /* smtp://host:port or smtps://host:port */
 	const char *user, *pass; /* authentication, or NULL */

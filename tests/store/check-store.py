@@ -265,6 +265,19 @@ try:
           p1.stdout == p.stdout and all(o.get("source_port") == 4000 for o in objs)
           and base64.b64decode(objs[0]["evidence"][0]["payload"]).startswith(b"Aug  9 10:00:00"),
           p1.stdout[:300])
+    p = subprocess.run(rep + ["--show", "1", "--format", "xarf02"], capture_output=True, env=ENV)
+    import email
+    import email.policy
+    m = email.message_from_bytes(p.stdout, policy=email.policy.default)
+    parts = {a.get_filename(): a.get_content() for a in m.iter_attachments()}
+    yaml = parts.get("report.txt", "")
+    check("X-ARF 0.2: X-XARF: PLAIN, report.txt with the required keys, logfile.log redacted",
+          m["X-XARF"] == "PLAIN" and m["Auto-Submitted"] == "auto-generated"
+          and all(k + ":" in yaml for k in ("Reported-From", "Category", "Report-Type", "User-Agent",
+                                           "Report-ID", "Date", "Source-Type", "Source", "Attachment",
+                                           "Schema-URL"))
+          and "Source: 5.6.7.7" in yaml and "DST=[reporter-address]" in parts.get("logfile.log", ""),
+          p.stdout[:1500])
     p = subprocess.run(rep + ["--approve", "1"], capture_output=True, env=ENV)
     p2 = subprocess.run(rep + ["--approve", "1"], capture_output=True, env=ENV)
     p3 = subprocess.run(rep + ["--list"], capture_output=True, env=ENV)
