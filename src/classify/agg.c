@@ -1308,6 +1308,9 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 	m->cls = m->scan_kind ? m->scan_kind : tw_class_name(best);
 
 	const struct tw_special *sp = tw_special_lookup(&s->addr);
+	/* Demonstrations only: documentation ranges taken as ordinary addresses. */
+	if (sp && tw_conf_active()->documentation_public && !strncmp(sp->name, "documentation", 13))
+		sp = NULL;
 	uint64_t tcp = s->protos[TW_P_TCP];
 	/* Backscatter: most of the source's packets matched a backscatter rule (SYN-ACK,
 	 * RST or ICMP errors nobody here asked for). */

@@ -164,6 +164,7 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"report", "from", c->report_from, sizeof(c->report_from)},
 	    {"report", "org", c->report_org, sizeof(c->report_org)},
 	    {"report", "domain", c->report_domain, sizeof(c->report_domain)},
+	    {"report", "contacts", c->report_contacts, sizeof(c->report_contacts)},
 	    {"smtp", "url", c->smtp_url, sizeof(c->smtp_url)},
 	    {"smtp", "user", c->smtp_user, sizeof(c->smtp_user)},
 	    {"smtp", "password", c->smtp_password, sizeof(c->smtp_password)},
@@ -211,9 +212,11 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	if ((!strcmp(sec, "enrich") &&
 	     (!strcmp(name, "rdns") || !strcmp(name, "abuse") || !strcmp(name, "abusix"))) ||
 	    (!strcmp(sec, "report") && (!strcmp(name, "redact") || !strcmp(name, "attach-xarf"))) ||
-	    (!strcmp(sec, "smtp") && !strcmp(name, "starttls"))) {
+	    (!strcmp(sec, "smtp") && !strcmp(name, "starttls")) ||
+	    (!strcmp(sec, "analyze") && !strcmp(name, "documentation-is-public"))) {
 		bool keep = false, attach = false;
-		bool *b = !strcmp(sec, "smtp")		 ? &c->smtp_starttls
+		bool *b = !strcmp(sec, "analyze")	 ? &c->documentation_public
+			  : !strcmp(sec, "smtp")	 ? &c->smtp_starttls
 			  : !strcmp(name, "attach-xarf") ? &attach
 			  : !strcmp(sec, "report")	 ? &keep
 			  : name[0] == 'r'		 ? &c->rdns

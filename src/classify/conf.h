@@ -45,6 +45,10 @@ struct tw_conf {
 	 * reporter's own addresses and host names are kept (redacted by default). */
 	char report_from[256], report_org[201], report_domain[254];
 	bool report_keep_own, report_no_xarf;
+	char report_contacts[1024]; /* [report] contacts: "CIDR mailbox" lines the user knows */
+	/* [analyze] documentation-is-public: for demonstrations and tests only, the
+	 * documentation ranges (RFC 5737, RFC 3849) are ordinary addresses. */
+	bool documentation_public;
 	uint32_t report_max_per_day; /* reports sent per 24 hours at most */
 	int64_t report_cooldown;     /* ns: a source reported is not reported again before */
 	/* [smtp]: the relay that sends the reports. */

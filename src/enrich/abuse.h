@@ -89,7 +89,7 @@ void tw_whois_query(const char *server, const char *addr, char *out, size_t cap)
 
 /* ---- the look-up (abuse.c) ------------------------------------------------------------ */
 
-enum tw_abuse_via { TW_ABUSE_NONE, TW_ABUSE_RDAP, TW_ABUSE_WHOIS, TW_ABUSE_ABUSIX };
+enum tw_abuse_via { TW_ABUSE_NONE, TW_ABUSE_RDAP, TW_ABUSE_WHOIS, TW_ABUSE_ABUSIX, TW_ABUSE_LOCAL };
 
 /* One step of the search, for "how it was found". */
 #define TW_ABUSE_STEPS 8

@@ -10,6 +10,7 @@ static const char *via_name(int via)
 	return via == TW_ABUSE_RDAP	? "rdap"
 	       : via == TW_ABUSE_WHOIS	? "whois"
 	       : via == TW_ABUSE_ABUSIX ? "abusix"
+	       : via == TW_ABUSE_LOCAL	? "contacts"
 					: "none";
 }
 

@@ -182,7 +182,7 @@ void tw_out_report_body(struct tw_buf *b, const struct tw_report_view *v)
 	const char *org = w->org && *w->org ? w->org : "our network";
 	tw_esc_term(b, org, strlen(org) < 200 ? strlen(org) : 200);
 	tw_buf_adds(b, " recorded the unsolicited packets below from addresses\n"
-		       "in your network. You are their abuse contact as the registry says (");
+		       "in your network. You are their abuse contact (found by ");
 	tw_esc_term(b, v->contact_how, strlen(v->contact_how) < 160 ? strlen(v->contact_how) : 160);
 	tw_buf_adds(
 	    b, ").\nAll times are UTC from an NTP-synchronised clock. The log lines are quoted "
@@ -203,13 +203,16 @@ void tw_out_report_body(struct tw_buf *b, const struct tw_report_view *v)
 		}
 		tw_buf_adds(b, "\n");
 		tw_esc_term(b, in->cls, strlen(in->cls) < 40 ? strlen(in->cls) : 40);
-		tw_buf_printf(b,
-			      ": %llu packet%s%s%s from %s to %s, to %llu destination%s and %llu "
-			      "port%s",
-			      (unsigned long long)in->packets, in->packets == 1 ? "" : "s",
-			      p.proto ? ", " : "", p.proto ? p.proto : "", f, l,
-			      (unsigned long long)in->dsts, in->dsts == 1 ? "" : "s",
-			      (unsigned long long)in->ports, in->ports == 1 ? "" : "s");
+		/* A count beyond the exact bound is an estimate, and said to be one. */
+		const char *about = in->estimated ? "about " : "";
+		tw_buf_printf(
+		    b,
+		    ": %llu packet%s%s%s from %s to %s, to %s%llu destination%s and %s%llu "
+		    "port%s",
+		    (unsigned long long)in->packets, in->packets == 1 ? "" : "s",
+		    p.proto ? ", " : "", p.proto ? p.proto : "", f, l, about,
+		    (unsigned long long)in->dsts, in->dsts == 1 ? "" : "s", about,
+		    (unsigned long long)in->ports, in->ports == 1 ? "" : "s");
 		if (in->has_ports)
 			tw_buf_printf(b, " (%u-%u)", in->port_lo, in->port_hi);
 		if (p.has_ports)

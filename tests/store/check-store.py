@@ -241,6 +241,24 @@ try:
     out = p.stdout.decode()
     check("--include-unconfirmed: the UDP source too, with the forgery caveat (its contact known)",
           "5.6.9.9" not in out or "can be forged" in out, out)
+    # [report] contacts: the user's own list wins over the cache; a bad line is named.
+    clist = os.path.join(tmp, "contacts.txt")
+    with open(clist, "w") as fh:
+        fh.write("# mine\n5.6.9.0/24   abuse@list.test\n")
+    conf2 = os.path.join(tmp, "rep2.conf")
+    with open(conf2, "w") as fh:
+        fh.write("[report]\ncontacts = %s\n" % clist)
+    p = subprocess.run([TW, "report", "--db", rdb, "--config", conf2, "--include-unconfirmed"],
+                       capture_output=True, env=ENV)
+    out = p.stdout.decode()
+    check("[report] contacts: a source of the user's list drafted to its mailbox, said how",
+          "To: abuse@list.test" in out and "== Source 5.6.9.9 ==" in out
+          and "your contact list" in out and "contacts.txt line 2" in out, out[-1500:] + p.stderr.decode())
+    with open(clist, "w") as fh:
+        fh.write("5.6.9.0/24 not-an-address\n")
+    p = subprocess.run([TW, "report", "--db", rdb, "--config", conf2], capture_output=True, env=ENV)
+    check("a contact list line that is not \"CIDR mailbox\": FILE:LINE, exit 2",
+          p.returncode == 2 and b"contacts.txt:1:" in p.stderr, p.stderr)
     p = subprocess.run(rep + ["--show", "1", "--format", "xarf"], capture_output=True, env=ENV)
     objs = [json.loads(l) for l in p.stdout.decode().splitlines()]
     schemas = os.path.join(HERE, "..", "..", "..", "shared", "corpus", "enrich", "xarf", "schemas-v4")
@@ -356,7 +374,7 @@ try:
             ingest(rdb, rlog)
             p = subprocess.run(rep, capture_output=True, env=ENV)
             check("a source reported within the cool-down is not drafted again",
-                  b"----- report 2" not in p.stdout, p.stdout)
+                  b"== Source 5.6.7.7 ==" not in p.stdout, p.stdout)
         finally:
             ctl.stop()
         # A relay that is down: failed, exit 5.
