@@ -24,7 +24,8 @@ static void usage(FILE *f)
 	fputs("usage: tracewall report [--db PATH] [--config FILE] [--include-unconfirmed]\n"
 	      "                        [--format text|xarf|xarf02|abuseipdb] [--no-redact]\n"
 	      "                        [--lookup [--bootstrap DIR] [--whois-connect MAP]]\n"
-	      "       tracewall report --list | --show ID | --approve ID... | --send\n"
+	      "       tracewall report --list | --show ID | --approve ID... | --send |\n"
+	      "                        --bounced ID...\n"
 	      "\n"
 	      "Drafts one report per abuse mailbox from the incidents in the store that were\n"
 	      "never reported (tracewall ingest adds them), one section per source, and prints\n"
@@ -481,12 +482,13 @@ int tw_cmd_report(int argc, char **argv)
 					      {"show", required_argument, NULL, 's'},
 					      {"approve", no_argument, NULL, 'a'},
 					      {"send", no_argument, NULL, 'S'},
+					      {"bounced", no_argument, NULL, 'b'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	static struct tw_conf conf;
 	struct tw_cli_lookup lk;
 	bool unconfirmed = false, lookup = false, list = false, approve = false, xarf = false,
-	     send = false, abuseipdb = false, xarf02 = false;
+	     send = false, abuseipdb = false, xarf02 = false, bounced = false;
 	int64_t only = 0;
 	int c;
 
@@ -522,11 +524,12 @@ int tw_cmd_report(int argc, char **argv)
 		case 's': only = atoll(optarg); break;
 		case 'a': approve = true; break;
 		case 'S': send = true; break;
+		case 'b': bounced = true; break;
 		case 'h': usage(stdout); return TW_EXIT_OK;
 		default: usage(stderr); return TW_EXIT_USAGE;
 		}
 	}
-	if ((!approve && optind < argc) || (approve && optind >= argc)) {
+	if (((approve || bounced) && optind >= argc) || (!approve && !bounced && optind < argc)) {
 		usage(stderr);
 		return TW_EXIT_USAGE;
 	}
@@ -547,17 +550,18 @@ int tw_cmd_report(int argc, char **argv)
 		return TW_EXIT_STORE;
 	}
 	int rc = TW_EXIT_OK;
-	if (approve) {
+	if (approve || bounced) {
 		for (int i = optind; i < argc; i++) {
 			memset(&ec, 0, sizeof(ec));
-			if (tw_store_report_set_state(st, atoll(argv[i]), "draft", "approved",
-						      &ec)) {
+			if (tw_store_report_set_state(st, atoll(argv[i]),
+						      approve ? "draft" : "sent",
+						      approve ? "approved" : "bounced", &ec)) {
 				fputs("tracewall: ", stderr);
 				tw_cli_puts_safe(stderr, ec.msg);
 				fputc('\n', stderr);
 				rc = TW_EXIT_USAGE;
 			} else {
-				printf("report %s approved\n", argv[i]);
+				printf("report %s %s\n", argv[i], approve ? "approved" : "bounced");
 			}
 		}
 		tw_store_close(st);

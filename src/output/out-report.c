@@ -204,14 +204,15 @@ void tw_out_report_body(struct tw_buf *b, const struct tw_report_view *v)
 		tw_buf_adds(b, "\n");
 		tw_esc_term(b, in->cls, strlen(in->cls) < 40 ? strlen(in->cls) : 40);
 		/* A count beyond the exact bound is an estimate, and said to be one. */
-		const char *about = in->estimated ? "about " : "";
+		const char *dabout = in->estimated & 1 ? "about " : "",
+			   *pabout = in->estimated & 2 ? "about " : "";
 		tw_buf_printf(
 		    b,
 		    ": %llu packet%s%s%s from %s to %s, to %s%llu destination%s and %s%llu "
 		    "port%s",
 		    (unsigned long long)in->packets, in->packets == 1 ? "" : "s",
-		    p.proto ? ", " : "", p.proto ? p.proto : "", f, l, about,
-		    (unsigned long long)in->dsts, in->dsts == 1 ? "" : "s", about,
+		    p.proto ? ", " : "", p.proto ? p.proto : "", f, l, dabout,
+		    (unsigned long long)in->dsts, in->dsts == 1 ? "" : "s", pabout,
 		    (unsigned long long)in->ports, in->ports == 1 ? "" : "s");
 		if (in->has_ports)
 			tw_buf_printf(b, " (%u-%u)", in->port_lo, in->port_hi);

@@ -319,7 +319,7 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 	sqlite3_bind_int64(q, 6, (sqlite3_int64)packets);
 	sqlite3_bind_int64(q, 7, (sqlite3_int64)dsts);
 	sqlite3_bind_int64(q, 8, (sqlite3_int64)ports);
-	sqlite3_bind_int(q, 9, de || pe);
+	sqlite3_bind_int(q, 9, (de ? 1 : 0) | (pe ? 2 : 0)); /* which counts are estimates */
 	if (port_lo >= 0) {
 		sqlite3_bind_int(q, 10, port_lo);
 		sqlite3_bind_int(q, 11, port_hi);

@@ -23,7 +23,8 @@ struct tw_store_incident {
 	int64_t id;
 	struct tw_addr src;
 	const char *cls;
-	bool has_time, estimated, has_ports;
+	bool has_time, has_ports;
+	unsigned estimated; /* 1: dsts is an estimate, 2: ports is one */
 	int64_t first, last;
 	uint64_t packets, dsts, ports;
 	unsigned port_lo, port_hi;

@@ -254,6 +254,24 @@ try:
     check("[report] contacts: a source of the user's list drafted to its mailbox, said how",
           "To: abuse@list.test" in out and "== Source 5.6.9.9 ==" in out
           and "your contact list" in out and "contacts.txt line 2" in out, out[-1500:] + p.stderr.decode())
+    # Hostile log text: escape sequences in a prefix never reach the terminal or the mail.
+    hlog = os.path.join(tmp, "hostile.log")
+    with open(hlog, "w") as fh:
+        for i in range(12):
+            fh.write("Aug  9 12:00:%02d homepc kernel: \x1b[2J\x1b]0;pwned\x07EVIL IN=eth0 OUT= "
+                     "SRC=5.6.11.11 DST=192.0.2.10 LEN=44 TOS=0x00 PREC=0x00 TTL=52 ID=1 PROTO=TCP "
+                     "SPT=4000 DPT=%d WINDOW=1024 RES=0x00 SYN URGP=0\n" % (i, 20 + i))
+    ingest(rdb, hlog)
+    with open(clist, "a") as fh:
+        fh.write("5.6.11.0/24 abuse@list.test\n")
+    p = subprocess.run([TW, "report", "--db", rdb, "--config", conf2], capture_output=True, env=ENV)
+    x = subprocess.run([TW, "report", "--db", rdb, "--config", conf2, "--format", "xarf02", "--show",
+                        p.stdout.decode().split("----- report ")[-1].split(" ")[0] if b"----- report" in p.stdout else "0"],
+                       capture_output=True, env=ENV)
+    check("escape sequences in a log prefix: neutralised in the draft and the X-ARF 0.2 mail",
+          b"== Source 5.6.11.11 ==" in p.stdout and b"\x1b" not in p.stdout and b"\x07" not in p.stdout
+          and b"EVIL" in p.stdout and b"\x1b" not in x.stdout and b"5.6.11.11" in x.stdout,
+          p.stdout[-800:] + x.stdout[-400:])
     with open(clist, "w") as fh:
         fh.write("5.6.9.0/24 not-an-address\n")
     p = subprocess.run([TW, "report", "--db", rdb, "--config", conf2], capture_output=True, env=ENV)
@@ -365,6 +383,7 @@ try:
             p = subprocess.run(rep + ["--send"], capture_output=True, env=ENV)
             check("sent: the state says so, and nothing is sent twice",
                   " sent " in lst and len(got_mail) == 1 and b"nothing to send" in p.stdout, lst)
+
             # Cool-down: new probes from the same source wait.
             with open(rlog, "a") as fh:
                 for i in range(30):
@@ -375,6 +394,11 @@ try:
             p = subprocess.run(rep, capture_output=True, env=ENV)
             check("a source reported within the cool-down is not drafted again",
                   b"== Source 5.6.7.7 ==" not in p.stdout, p.stdout)
+            b1 = subprocess.run(rep + ["--bounced", "1"], capture_output=True, env=ENV)
+            b2 = subprocess.run(rep + ["--bounced", "1"], capture_output=True, env=ENV)
+            lst = subprocess.run(rep + ["--list"], capture_output=True, env=ENV).stdout.decode()
+            check("--bounced: a sent report marked bounced once (not resent)",
+                  b1.returncode == 0 and b2.returncode == 2 and " bounced " in lst, lst)
         finally:
             ctl.stop()
         # A relay that is down: failed, exit 5.
