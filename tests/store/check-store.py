@@ -401,6 +401,50 @@ try:
                   b1.returncode == 0 and b2.returncode == 2 and " bounced " in lst, lst)
         finally:
             ctl.stop()
+        # Authentication: a relay that requires a login gets it from [smtp] user/password.
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+        logins = []
+
+        def auth(server, session, envelope, mechanism, data):
+            ok = isinstance(data, LoginPassword) and data.login == b"reports" and data.password == b"s3cret"
+            logins.append((mechanism, ok))
+            return AuthResult(success=ok)
+        sk = socket.socket()
+        sk.bind(("127.0.0.1", 0))
+        aport = sk.getsockname()[1]
+        sk.close()
+        actl = Controller(Keep(), hostname="127.0.0.1", port=aport, authenticator=auth,
+                          auth_required=True, auth_require_tls=False)
+        actl.start()
+        try:
+            confa = os.path.join(tmp, "rep-auth.conf")
+            with open(confa, "w") as fh:
+                fh.write("[report]\nfrom = reports@home.test\n[smtp]\nurl = smtp://127.0.0.1:%d\n"
+                         "user = reports\npassword = %%s\n" % aport)
+            text = open(confa).read()
+            c = sqlite3.connect(rdb)
+            c.execute("UPDATE reports SET state = 'approved' WHERE id = 2")
+            c.commit()
+            c.close()
+            with open(confa, "w") as fh:
+                fh.write(text % "wrong")
+            pw = subprocess.run([TW, "report", "--db", rdb, "--config", confa, "--send"],
+                                capture_output=True, env=ENV)
+            c = sqlite3.connect(rdb)
+            c.execute("UPDATE reports SET state = 'approved' WHERE id = 2")
+            c.commit()
+            c.close()
+            n0 = len(got_mail)
+            with open(confa, "w") as fh:
+                fh.write(text % "s3cret")
+            pr = subprocess.run([TW, "report", "--db", rdb, "--config", confa, "--send"],
+                                capture_output=True, env=ENV)
+            check("SMTP authentication: a wrong password fails (report failed), the right one sends",
+                  pw.returncode == 5 and pr.returncode == 0 and len(got_mail) == n0 + 1
+                  and any(ok for _, ok in logins) and any(not ok for _, ok in logins),
+                  (pw.stdout, pr.stdout, logins))
+        finally:
+            actl.stop()
         # A relay that is down: failed, exit 5.
         c = sqlite3.connect(rdb)
         c.execute("UPDATE reports SET state = 'approved' WHERE id = 1")
