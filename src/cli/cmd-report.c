@@ -15,6 +15,7 @@
 #include "core/esc.h"
 #include "core/lines.h"
 #include "core/time.h"
+#include "enrich/contacts.h"
 #include "output/mail.h"
 #include "output/out-report.h"
 #include "store/report.h"
@@ -216,89 +217,25 @@ static int add_src(void *ctx, const struct tw_addr *a)
 	return 0;
 }
 
-/* [report] contacts: a file of "CIDR mailbox" lines (# comments) — abuse desks the user
- * knows better than the registries; the longest prefix wins. */
-struct contact {
-	struct tw_addr net;
-	unsigned plen, line;
-	char mailbox[TW_ABUSE_MAILLEN];
-};
-struct contacts {
-	struct contact *c;
-	size_t n;
-	const char *file;
-};
-
-static int contacts_load(const char *file, struct contacts *cs)
+/* [report] contacts, read into the library's list (enrich/contacts.h). */
+static int contacts_load(const char *file, struct tw_contacts *cs)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	struct tw_errctx ec;
 	memset(&ec, 0, sizeof(ec));
-	memset(cs, 0, sizeof(*cs));
-	cs->file = file;
-	if (tw_file_slurp(file, 1u << 20, &buf, &len, &ec)) {
+	int r = tw_file_slurp(file, 1u << 20, &buf, &len, &ec);
+	if (!r)
+		r = tw_contacts_parse(buf, len, file, tw_conf_active()->documentation_public, cs,
+				      &ec);
+	free(buf);
+	if (r) {
 		fputs("tracewall: ", stderr);
 		tw_cli_puts_safe(stderr, ec.msg);
 		fputc('\n', stderr);
 		return -1;
 	}
-	unsigned lineno = 0;
-	for (char *p = buf, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-		nl = strchr(p, '\n');
-		if (nl)
-			*nl = '\0';
-		lineno++;
-		char *hash = strchr(p, '#');
-		if (hash)
-			*hash = '\0';
-		char net[128], mb[256];
-		int k = sscanf(p, "%127s %255s", net, mb);
-		if (k <= 0)
-			continue;
-		struct contact c = {.line = lineno};
-		struct tw_abuse_found f;
-		memset(&f, 0, sizeof(f));
-		if (k == 2)
-			tw_abuse_found_add(&f, mb, strlen(mb));
-		/* A demonstration's list may name documentation domains (.example). */
-		if (k == 2 && !f.n && tw_conf_active()->documentation_public &&
-		    strstr(f.rejected, "reserved domain") && strlen(mb) < sizeof(f.email[0])) {
-			snprintf(f.email[0], sizeof(f.email[0]), "%s", mb);
-			f.n = 1;
-		}
-		if (k != 2 || tw_prefix_parse(net, strlen(net), &c.net, &c.plen) || !f.n) {
-			fprintf(stderr, "tracewall: ");
-			tw_cli_puts_safe(stderr, file);
-			fprintf(stderr, ":%u: want \"CIDR mailbox\"%s\n", lineno,
-				k == 2 && f.rejected[0] ? " (the mailbox is not a usable address)"
-							: "");
-			free(buf);
-			free(cs->c);
-			return -1;
-		}
-		snprintf(c.mailbox, sizeof(c.mailbox), "%s", f.email[0]);
-		struct contact *nc = tw_realloc(cs->c, (cs->n + 1) * sizeof(*nc));
-		if (!nc) {
-			free(buf);
-			return -1;
-		}
-		cs->c = nc;
-		cs->c[cs->n++] = c;
-	}
-	free(buf);
 	return 0;
-}
-
-static const struct contact *contacts_find(const struct contacts *cs, const struct tw_addr *a)
-{
-	const struct contact *best = NULL;
-	for (size_t i = 0; i < cs->n; i++)
-		if (cs->c[i].net.family == a->family &&
-		    tw_addr_in_prefix(a, &cs->c[i].net, cs->c[i].plen) &&
-		    (!best || cs->c[i].plen > best->plen))
-			best = &cs->c[i];
-	return best;
 }
 
 static int draft(struct tw_store *st, struct tw_cli_lookup *lk, bool unconfirmed,
@@ -335,14 +272,14 @@ static int draft(struct tw_store *st, struct tw_cli_lookup *lk, bool unconfirmed
 		rc = TW_EXIT_INPUT;
 		goto out;
 	}
-	struct contacts cs = {0};
+	struct tw_contacts cs = {0};
 	const char *cfile = tw_conf_active()->report_contacts;
 	if (cfile[0] && contacts_load(cfile, &cs)) {
 		rc = TW_EXIT_USAGE;
 		goto out;
 	}
 	for (size_t i = 0; i < p.n; i++) {
-		const struct contact *c = contacts_find(&cs, &p.a[i]);
+		const struct tw_contact *c = tw_contacts_find(&cs, &p.a[i]);
 		if (!c) {
 			tw_abuse_lookup(ctx, &p.a[i], &res[i]);
 			continue;
@@ -351,9 +288,9 @@ static int draft(struct tw_store *st, struct tw_cli_lookup *lk, bool unconfirmed
 		res[i].found.n = 1;
 		snprintf(res[i].found.email[0], sizeof(res[i].found.email[0]), "%s", c->mailbox);
 		res[i].via = TW_ABUSE_LOCAL;
-		snprintf(res[i].source, sizeof(res[i].source), "%.180s line %u", cs.file, c->line);
+		snprintf(res[i].source, sizeof(res[i].source), "%.180s line %u", cfile, c->line);
 	}
-	free(cs.c);
+	tw_contacts_fini(&cs);
 	/* One report per mailbox: the sources whose first address is the same. */
 	unsigned nocontact = 0;
 	for (size_t i = 0; i < p.n; i++) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "enrich/abuse.h"
+#include "enrich/contacts.h"
 #include "tap.h"
 
 static void t_email_checks(void)
@@ -200,5 +201,41 @@ static void t_whois(void)
 	CHECK_STR(q, "5.6.7.8");
 }
 
+static void t_contacts(void)
+{
+	static const char list[] = "# desks I know\n"
+				   "5.6.0.0/16\tabuse@isp.test\n"
+				   "\n"
+				   "  5.6.7.0/24 noc@isp.test   # closer\r\n"
+				   "2001:db8::/32 abuse@v6.test";
+	struct tw_contacts cs;
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	CHECK_EQ_I(tw_contacts_parse(list, sizeof(list) - 1, "c.txt", false, &cs, &ec), TW_OK);
+	CHECK_EQ_U(cs.n, 3);
+	struct tw_addr a;
+	tw_addr_parse("5.6.7.8", 7, &a);
+	const struct tw_contact *c = tw_contacts_find(&cs, &a);
+	CHECK(c && !strcmp(c->mailbox, "noc@isp.test") && c->line == 4); /* the longest prefix */
+	tw_addr_parse("5.6.9.1", 7, &a);
+	c = tw_contacts_find(&cs, &a);
+	CHECK(c && !strcmp(c->mailbox, "abuse@isp.test"));
+	tw_addr_parse("7.7.7.7", 7, &a);
+	CHECK(tw_contacts_find(&cs, &a) == NULL);
+	tw_contacts_fini(&cs);
+	static const char *const bad[] = {"5.6.0.0/16\n", "5.6.0.0/33 a@b.test\n",
+					  "5.6.0.0/16 a@b.test extra\n", "x a@b.test\n",
+					  "5.6.0.0/16 DATA REDACTED\n"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		CHECK_EQ_I(tw_contacts_parse(bad[i], strlen(bad[i]), "c.txt", false, &cs, &ec),
+			   TW_E_INVALID);
+		CHECK(strstr(ec.msg, "c.txt:1:") != NULL);
+	}
+	static const char demo[] = "192.0.2.0/24 abuse@cable.example\n";
+	CHECK_EQ_I(tw_contacts_parse(demo, sizeof(demo) - 1, "d", false, &cs, &ec), TW_E_INVALID);
+	CHECK_EQ_I(tw_contacts_parse(demo, sizeof(demo) - 1, "d", true, &cs, &ec), TW_OK);
+	tw_contacts_fini(&cs);
+}
+
 TW_SUITE(abuse, {"email_checks", t_email_checks}, {"rdap", t_rdap}, {"bootstrap", t_bootstrap},
-	 {"whois", t_whois});
+	 {"whois", t_whois}, {"contacts", t_contacts});
