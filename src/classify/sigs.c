@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -430,20 +431,25 @@ const struct tw_sig *tw_sigs_match(const struct tw_sigset *s, const struct tw_ev
 	return NULL;
 }
 
+static struct tw_sigset builtin;
+
+static void load_builtin(void)
+{
+	struct tw_errctx ec;
+	/* The compiled-in rules are tested (make test): a failure here is a build bug, and
+	 * leaves no rule, so everything is "other". */
+	(void)tw_sigs_parse(tw_signatures_default, tw_signatures_default_len, "default", &builtin,
+			    &ec);
+}
+
 const struct tw_sigset *tw_sigs_active(void)
 {
-	static struct tw_sigset builtin;
-	static bool loaded;
+	/* Once, whichever thread asks first: ingest's parts classify from several threads
+	 * at once (a plain flag let a second thread see half-loaded rules). */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	if (active)
 		return active;
-	if (!loaded) {
-		struct tw_errctx ec;
-		loaded = true;
-		/* The compiled-in rules are tested (make test): a failure here is a build bug,
-		 * and leaves no rule, so everything is "other". */
-		(void)tw_sigs_parse(tw_signatures_default, tw_signatures_default_len, "default",
-				    &builtin, &ec);
-	}
+	pthread_once(&once, load_builtin);
 	return &builtin;
 }
 
