@@ -32,6 +32,9 @@ void tw_conf_defaults(struct tw_conf *c)
 	c->spoof_sources = 5;
 	c->report_max_per_day = 20;
 	c->report_cooldown = 7 * 86400 * NS_PER_S;
+	c->nflog_group = 7;
+	c->log_rate = 20;
+	c->ban_timeout = 3600 * NS_PER_S;
 }
 
 static struct tw_conf active_conf;
@@ -148,6 +151,9 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"enrich", "cache-none", NULL, 0, 0, &c->cache_none},
 	    {"report", "max-per-day", &c->report_max_per_day, 1, 100000, NULL},
 	    {"report", "cooldown", NULL, 0, 0, &c->report_cooldown},
+	    {"shield", "nflog-group", &c->nflog_group, 0, 65535, NULL},
+	    {"shield", "log-rate", &c->log_rate, 1, 100000, NULL},
+	    {"shield", "ban-timeout", NULL, 0, 0, &c->ban_timeout},
 	};
 	struct {
 		const char *sec, *name;
@@ -165,6 +171,8 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"report", "org", c->report_org, sizeof(c->report_org)},
 	    {"report", "domain", c->report_domain, sizeof(c->report_domain)},
 	    {"report", "contacts", c->report_contacts, sizeof(c->report_contacts)},
+	    {"shield", "trusted-interfaces", c->trusted_ifaces, sizeof(c->trusted_ifaces)},
+	    {"shield", "allow", c->allow, sizeof(c->allow)},
 	    {"smtp", "url", c->smtp_url, sizeof(c->smtp_url)},
 	    {"smtp", "user", c->smtp_user, sizeof(c->smtp_user)},
 	    {"smtp", "password", c->smtp_password, sizeof(c->smtp_password)},
@@ -189,6 +197,33 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 					  sec, name, keys[i].lo, keys[i].hi);
 		return TW_OK;
 	}
+	if (!strcmp(sec, "shield") && !strcmp(name, "trusted")) {
+		/* "CIDR[,CIDR…]", one or more lines. */
+		char item[128];
+		for (const char *p = v; *p;) {
+			size_t n = strcspn(p, ", \t");
+			if (n && n < sizeof(item)) {
+				memcpy(item, p, n);
+				item[n] = '\0';
+				if (c->ntrusted == TW_CONF_OWN_MAX ||
+				    tw_prefix_parse(item, n, &c->trusted[c->ntrusted].net,
+						    &c->trusted[c->ntrusted].plen) != TW_OK)
+					return tw_err_set(
+					    ec, TW_E_INVALID, 0,
+					    "[shield] trusted: '%.60s' is not a network "
+					    "(or more than %d)",
+					    item, TW_CONF_OWN_MAX);
+				c->ntrusted++;
+			} else if (n) {
+				return tw_err_set(ec, TW_E_INVALID, 0,
+						  "[shield] trusted: too long");
+			}
+			p += n;
+			while (*p == ',' || *p == ' ' || *p == '\t')
+				p++;
+		}
+		return TW_OK;
+	}
 	if (!strcmp(sec, "analyze") && !strcmp(name, "own")) {
 		r = tw_conf_add_own(c, v, ec);
 		return r;
@@ -198,7 +233,8 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 			continue;
 		/* Lists (whois-connect, dns-server) grow by one item per line: indented lines
 		 * continue a key, and each is one more item. */
-		bool list = !strcmp(name, "whois-connect") || !strcmp(name, "dns-server");
+		bool list = !strcmp(name, "whois-connect") || !strcmp(name, "dns-server") ||
+			    !strcmp(name, "trusted-interfaces") || !strcmp(name, "allow");
 		size_t l = strlen(v), have = list ? strlen(strs[i].dst) : 0;
 		if (!l || have + (have > 0) + l >= strs[i].cap)
 			return tw_err_set(ec, TW_E_RANGE, 0,

@@ -51,6 +51,16 @@ struct tw_conf {
 	bool documentation_public;
 	uint32_t report_max_per_day; /* reports sent per 24 hours at most */
 	int64_t report_cooldown;     /* ns: a source reported is not reported again before */
+	/* [shield]: the firewall's trusted zone (networks, interfaces), services open to all
+	 * ("tcp/22,udp/53"), the NFLOG group and rate of the probe log, the default ban. */
+	struct {
+		struct tw_addr net;
+		unsigned plen;
+	} trusted[TW_CONF_OWN_MAX];
+	unsigned ntrusted;
+	char trusted_ifaces[512], allow[512];
+	uint32_t nflog_group, log_rate;
+	int64_t ban_timeout;
 	/* [smtp]: the relay that sends the reports. */
 	char smtp_url[256], smtp_user[128], smtp_password[128];
 	bool smtp_starttls;

@@ -24,6 +24,10 @@ int tw_cmd_ingest(int argc, char **argv);
 int tw_cmd_incidents(int argc, char **argv);
 int tw_cmd_sources(int argc, char **argv);
 int tw_cmd_report(int argc, char **argv);
+int tw_cmd_shield(int argc, char **argv);
+int tw_cmd_ban(int argc, char **argv);
+int tw_cmd_unban(int argc, char **argv);
+int tw_cmd_bans(int argc, char **argv);
 
 /* Writes 's' to 'f' with control characters and escape sequences neutralised. */
 void tw_cli_puts_safe(FILE *f, const char *s);

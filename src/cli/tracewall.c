@@ -20,6 +20,10 @@ static const struct subcmd subcmds[] = {
     {"ingest", tw_cmd_ingest, "add what is new in log files to the store (incremental)"},
     {"incidents", tw_cmd_incidents, "the incidents in the store, with filters"},
     {"sources", tw_cmd_sources, "the sources in the store, busiest first"},
+    {"shield", tw_cmd_shield, "the firewall: print, apply, remove, status of its nftables table"},
+    {"ban", tw_cmd_ban, "ban addresses in the shield's sets (--for DURATION)"},
+    {"unban", tw_cmd_unban, "lift bans"},
+    {"bans", tw_cmd_bans, "the bans in force and the time they have left"},
     {"report", tw_cmd_report, "abuse reports per mailbox from the store: draft, list, approve"},
     {NULL, NULL, NULL},
 };

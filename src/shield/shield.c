@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The shield's ruleset and its loading through libnftables (shield.h). Every value written
+ * into the nft text is validated first (addresses re-printed from their parsed form,
+ * interface names and ports checked character by character), so the configuration cannot
+ * inject statements. One buffer is one transaction: the table is created, deleted and
+ * created again with its contents, so the host is never without it half-applied. */
+#include <jansson.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "shield/shield.h"
+
+/* The probe classes logged under their own prefix, in rule order. */
+static const struct {
+	const char *name, *chain, *match;
+} probes[] = {
+    {"messenger", "messenger", "udp dport { 135, 1026-1029 }"},
+    {"netbios-ns", "netbios_ns", "udp dport 137"},
+    {"netbios-dgm", "netbios_dgm", "udp dport 138"},
+    {"netbios-ssn", "netbios_ssn", "tcp dport 139"},
+    {"smb", "smb", "tcp dport 445"},
+    {"msrpc", "msrpc", "tcp dport 135"},
+};
+
+static bool iface_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 15)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* "tcp/22,udp/53,tcp/8000-8080" → the two port lists (checked numbers). */
+static int services(const char *allow, struct tw_buf *tcp, struct tw_buf *udp, struct tw_errctx *ec)
+{
+	for (const char *p = allow; *p;) {
+		size_t n = strcspn(p, ", \t");
+		char item[40];
+		if (n >= sizeof(item))
+			goto bad;
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (n) {
+			unsigned lo, hi;
+			char proto[4], tail;
+			int k = sscanf(item, "%3[a-z]/%u-%u%c", proto, &lo, &hi, &tail);
+			if (k == 2)
+				hi = lo;
+			else if (k != 3)
+				goto bad;
+			if (!lo || lo > 65535 || hi < lo || hi > 65535 ||
+			    (strcmp(proto, "tcp") && strcmp(proto, "udp")))
+				goto bad;
+			struct tw_buf *b = proto[0] == 't' ? tcp : udp;
+			if (b->len)
+				tw_buf_adds(b, ", ");
+			if (lo == hi)
+				tw_buf_printf(b, "%u", lo);
+			else
+				tw_buf_printf(b, "%u-%u", lo, hi);
+		}
+		p += n;
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		continue;
+	bad:
+		return tw_err_set(ec, TW_E_INVALID, 0,
+				  "[shield] allow: '%.40s' is not tcp/PORT or udp/PORT[-PORT]", p);
+	}
+	return TW_OK;
+}
+
+int tw_shield_ruleset(struct tw_buf *b, const struct tw_conf *c, struct tw_errctx *ec)
+{
+	struct tw_buf tcp, udp;
+	int r;
+	tw_buf_init(&tcp);
+	tw_buf_init(&udp);
+	r = services(c->allow, &tcp, &udp, ec);
+	if (r)
+		goto out;
+	tw_buf_printf(b, "table inet %s {\n", TW_SHIELD_TABLE);
+	tw_buf_adds(b, "\tset ban4 { type ipv4_addr; flags timeout; }\n"
+		       "\tset ban6 { type ipv6_addr; flags timeout; }\n");
+	for (int fam = 4; fam <= 6; fam += 2) {
+		tw_buf_printf(b, "\tset trusted%d { type ipv%d_addr; flags interval;", fam, fam);
+		bool first = true;
+		for (unsigned i = 0; i < c->ntrusted; i++) {
+			const struct tw_addr *a = &c->trusted[i].net;
+			if ((fam == 4) != (a->family == TW_AF_INET))
+				continue;
+			char as[TW_ADDR_STRLEN];
+			tw_addr_format(a, as);
+			tw_buf_printf(b, "%s%s/%u", first ? " elements = { " : ", ", as,
+				      c->trusted[i].plen);
+			first = false;
+		}
+		tw_buf_adds(b, first ? " }\n" : " }; }\n");
+	}
+	/* One chain per probe class: log (rate-limited) and drop. */
+	for (size_t i = 0; i <= sizeof(probes) / sizeof(*probes); i++) {
+		bool other = i == sizeof(probes) / sizeof(*probes);
+		tw_buf_printf(b,
+			      "\tchain log_%s { counter; limit rate %u/second burst %u packets log "
+			      "prefix \"tw:%s \" group %u; drop; }\n",
+			      other ? "other" : probes[i].chain, c->log_rate, c->log_rate * 2,
+			      other ? "other" : probes[i].name, c->nflog_group);
+	}
+	/* Before the filter priority (ufw, firewalld and iptables-nft sit at 0): a packet
+	 * must be accepted by every base chain of the hook, so our drop is final. */
+	tw_buf_adds(b, "\tchain input {\n"
+		       "\t\ttype filter hook input priority filter - 10; policy drop;\n"
+		       "\t\tiif \"lo\" accept\n"
+		       "\t\tct state established,related accept\n"
+		       "\t\tct state invalid drop\n"
+		       "\t\tip saddr @ban4 drop\n"
+		       "\t\tip6 saddr @ban6 drop\n");
+	if (c->trusted_ifaces[0]) {
+		tw_buf_adds(b, "\t\tiifname { ");
+		bool first = true;
+		for (const char *p = c->trusted_ifaces; *p;) {
+			size_t n = strcspn(p, ", \t");
+			if (n) {
+				if (!iface_ok(p, n)) {
+					r = tw_err_set(ec, TW_E_INVALID, 0,
+						       "[shield] trusted-interfaces: '%.*s' is not "
+						       "an interface name",
+						       (int)(n < 30 ? n : 30), p);
+					goto out;
+				}
+				tw_buf_printf(b, "%s\"%.*s\"", first ? "" : ", ", (int)n, p);
+				first = false;
+			}
+			p += n;
+			while (*p == ',' || *p == ' ' || *p == '\t')
+				p++;
+		}
+		tw_buf_adds(b, " } accept\n");
+	}
+	tw_buf_adds(b, "\t\tip saddr @trusted4 accept\n"
+		       "\t\tip6 saddr @trusted6 accept\n"
+		       /* IPv6 does not work without neighbour discovery (link-local). */
+		       "\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, "
+		       "nd-router-advert } ip6 hoplimit 255 accept\n");
+	if (tcp.len)
+		tw_buf_printf(b, "\t\ttcp dport { %.*s } accept\n", (int)tcp.len, tcp.p);
+	if (udp.len)
+		tw_buf_printf(b, "\t\tudp dport { %.*s } accept\n", (int)udp.len, udp.p);
+	for (size_t i = 0; i < sizeof(probes) / sizeof(*probes); i++)
+		tw_buf_printf(b, "\t\t%s jump log_%s\n", probes[i].match, probes[i].chain);
+	tw_buf_adds(b, "\t\tjump log_other\n\t}\n}\n");
+out:
+	tw_buf_fini(&tcp);
+	tw_buf_fini(&udp);
+	return r;
+}
+
+/* ---- libnftables ---------------------------------------------------------------------- */
+
+static struct nft_ctx *ctx_new(bool json)
+{
+	struct nft_ctx *n = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!n)
+		return NULL;
+	nft_ctx_buffer_output(n);
+	nft_ctx_buffer_error(n);
+	if (json)
+		nft_ctx_output_set_flags(n, NFT_CTX_OUTPUT_JSON);
+	return n;
+}
+
+static int run(struct nft_ctx *n, const char *cmd, struct tw_errctx *ec)
+{
+	if (nft_run_cmd_from_buffer(n, cmd) == 0)
+		return TW_OK;
+	const char *e = nft_ctx_get_error_buffer(n);
+	char first[200];
+	size_t k = 0;
+	for (; e && e[k] && e[k] != '\n' && k + 1 < sizeof(first); k++)
+		first[k] = e[k];
+	first[k] = '\0';
+	return tw_err_set(ec, TW_E_PERM, 0, "nftables: %s", k ? first : "refused");
+}
+
+static bool table_exists(struct nft_ctx *n)
+{
+	return nft_run_cmd_from_buffer(n, "list table inet " TW_SHIELD_TABLE) == 0;
+}
+
+int tw_shield_bans(struct tw_ban **out, size_t *nout, struct tw_errctx *ec)
+{
+	struct nft_ctx *n = ctx_new(true);
+	struct tw_ban *v = NULL;
+	size_t nv = 0;
+	int r = TW_OK;
+	*out = NULL;
+	*nout = 0;
+	if (!n)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "nftables: no context");
+	for (int fam = 4; fam <= 6 && !r; fam += 2) {
+		char cmd[80];
+		snprintf(cmd, sizeof(cmd), "list set inet %s ban%d", TW_SHIELD_TABLE, fam);
+		if (nft_run_cmd_from_buffer(n, cmd) != 0) {
+			r = tw_err_set(ec, TW_E_NOTFOUND, 0, "the shield is not loaded");
+			break;
+		}
+		json_t *root = json_loads(nft_ctx_get_output_buffer(n), 0, NULL);
+		size_t i;
+		json_t *item;
+		json_array_foreach(json_object_get(root, "nftables"), i, item)
+		{
+			json_t *elems = json_object_get(json_object_get(item, "set"), "elem");
+			size_t k;
+			json_t *e;
+			json_array_foreach(elems, k, e)
+			{
+				/* An address, or {"elem":{"val":…,"expires":…}}. */
+				json_t *el = json_object_get(e, "elem");
+				const char *val =
+				    json_string_value(el ? json_object_get(el, "val") : e);
+				struct tw_ban b = {0};
+				if (!val || tw_addr_parse(val, strlen(val), &b.addr) != TW_OK)
+					continue;
+				json_t *ex = el ? json_object_get(el, "expires") : NULL;
+				b.expires_s = json_is_integer(ex) ? json_integer_value(ex) : 0;
+				struct tw_ban *nv2 = tw_realloc(v, (nv + 1) * sizeof(*nv2));
+				if (!nv2) {
+					r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+					break;
+				}
+				v = nv2;
+				v[nv++] = b;
+			}
+		}
+		json_decref(root);
+	}
+	nft_ctx_free(n);
+	if (r) {
+		free(v);
+		return r;
+	}
+	*out = v;
+	*nout = nv;
+	return TW_OK;
+}
+
+int tw_shield_apply(const struct tw_conf *c, struct tw_errctx *ec)
+{
+	struct tw_buf b;
+	struct tw_ban *bans = NULL;
+	size_t nb = 0;
+	struct tw_errctx ignore = {0};
+	int r;
+	tw_buf_init(&b);
+	/* One transaction: create (so that the delete cannot fail), delete, create full. */
+	tw_buf_printf(&b, "table inet %s\ndelete table inet %s\n", TW_SHIELD_TABLE,
+		      TW_SHIELD_TABLE);
+	r = tw_shield_ruleset(&b, c, ec);
+	if (r)
+		goto out;
+	/* The bans in force carry over with the time they have left. */
+	if (tw_shield_bans(&bans, &nb, &ignore) == TW_OK)
+		for (size_t i = 0; i < nb; i++) {
+			char as[TW_ADDR_STRLEN];
+			tw_addr_format(&bans[i].addr, as);
+			if (bans[i].expires_s > 0)
+				tw_buf_printf(
+				    &b, "add element inet %s ban%c { %s timeout %llds }\n",
+				    TW_SHIELD_TABLE, bans[i].addr.family == TW_AF_INET ? '4' : '6',
+				    as, (long long)bans[i].expires_s);
+			else
+				tw_buf_printf(&b, "add element inet %s ban%c { %s }\n",
+					      TW_SHIELD_TABLE,
+					      bans[i].addr.family == TW_AF_INET ? '4' : '6', as);
+		}
+	/* Test hook: a load that fails at its end, to show nothing was half-applied. */
+	if (getenv("TW_SHIELD_TEST_FAIL"))
+		tw_buf_printf(&b, "add rule inet %s input tcp dport 70000 accept\n",
+			      TW_SHIELD_TABLE);
+	struct nft_ctx *n = ctx_new(false);
+	if (!n) {
+		r = tw_err_set(ec, TW_E_NOMEM, 0, "nftables: no context");
+		goto out;
+	}
+	tw_buf_addc(&b, '\0');
+	r = run(n, b.p, ec);
+	nft_ctx_free(n);
+out:
+	free(bans);
+	tw_buf_fini(&b);
+	return r;
+}
+
+int tw_shield_remove(struct tw_errctx *ec)
+{
+	struct nft_ctx *n = ctx_new(false);
+	if (!n)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "nftables: no context");
+	int r = table_exists(n) ? run(n, "delete table inet " TW_SHIELD_TABLE, ec) : TW_OK;
+	nft_ctx_free(n);
+	return r;
+}
+
+int tw_shield_status(struct tw_buf *out, struct tw_errctx *ec)
+{
+	struct nft_ctx *n = ctx_new(false);
+	if (!n)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "nftables: no context");
+	int r = TW_OK;
+	if (nft_run_cmd_from_buffer(n, "list table inet " TW_SHIELD_TABLE) == 0)
+		tw_buf_adds(out, nft_ctx_get_output_buffer(n));
+	else
+		r = tw_err_set(ec, TW_E_NOTFOUND, 0, "the shield is not loaded");
+	nft_ctx_free(n);
+	return r;
+}
+
+static int element(const struct tw_addr *a, const char *verb, int64_t seconds, struct tw_errctx *ec)
+{
+	char as[TW_ADDR_STRLEN], cmd[200];
+	if (a->family != TW_AF_INET && a->family != TW_AF_INET6)
+		return tw_err_set(ec, TW_E_INVALID, 0, "not an address");
+	tw_addr_format(a, as);
+	if (seconds > 0)
+		snprintf(cmd, sizeof(cmd), "%s element inet %s ban%c { %s timeout %llds }", verb,
+			 TW_SHIELD_TABLE, a->family == TW_AF_INET ? '4' : '6', as,
+			 (long long)seconds);
+	else
+		snprintf(cmd, sizeof(cmd), "%s element inet %s ban%c { %s }", verb, TW_SHIELD_TABLE,
+			 a->family == TW_AF_INET ? '4' : '6', as);
+	struct nft_ctx *n = ctx_new(false);
+	if (!n)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "nftables: no context");
+	int r = table_exists(n) ? run(n, cmd, ec)
+				: tw_err_set(ec, TW_E_NOTFOUND, 0, "the shield is not loaded");
+	nft_ctx_free(n);
+	return r;
+}
+
+int tw_shield_ban(const struct tw_addr *a, int64_t seconds, struct tw_errctx *ec)
+{
+	return element(a, "add", seconds, ec);
+}
+
+int tw_shield_unban(const struct tw_addr *a, struct tw_errctx *ec)
+{
+	return element(a, "delete", 0, ec);
+}

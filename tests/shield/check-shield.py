@@ -1,0 +1,177 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The shield in network namespaces the test creates (issue 8): two namespaces joined by a
+veth pair, documentation addresses, no route elsewhere. The shield is applied in one; from
+the other come pings, TCP SYNs to SMB, UDP to the Messenger port and a connection to an
+allowed service. Checked: nothing answers (no reply, no RST, no ICMP unreachable), the
+probes reach their log chains, the allowed service works, a ban blocks it until unban or
+expiry, bans survive a re-apply, a load that fails leaves the ruleset as it was, and
+`shield remove` restores the namespace's ruleset exactly, a foreign table untouched.
+Skips with the reason where the kernel refuses namespaces. Prints TAP."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
+TW = os.path.join(os.path.abspath(BUILD), "tracewall")
+n = ok_n = fail_n = skip_n = 0
+
+
+def check(name, cond, why=""):
+    global n, ok_n, fail_n
+    n += 1
+    ok_n += bool(cond)
+    fail_n += not cond
+    print("%s %d - %s" % ("ok" if cond else "not ok", n, name))
+    if not cond:
+        for line in str(why).splitlines()[:15]:
+            print("#   " + line)
+
+
+def done():
+    print("1..%d" % n)
+    print("# %d passed, %d failed, %d skipped" % (ok_n, fail_n, skip_n))
+    sys.exit(1 if fail_n else 0)
+
+
+A, B = "twshA%d" % os.getpid(), "twshB%d" % os.getpid()
+ENV = dict(os.environ, TRACEWALL_CONF="/nonexistent/x.conf", XDG_DATA_HOME="/nonexistent")
+
+
+def sh(*cmd, ns=None, check_rc=False, timeout=20):
+    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
+    p = subprocess.run(full, capture_output=True, env=ENV, timeout=timeout)
+    if check_rc and p.returncode:
+        raise RuntimeError("%s: %s" % (" ".join(full), p.stderr.decode()))
+    return p
+
+
+ip = shutil.which("ip") or "/usr/sbin/ip"
+if os.geteuid() != 0 or not os.path.exists(ip):
+    print("ok 1 - shield in network namespaces # SKIP needs root and iproute2")
+    skip_n += 1
+    n += 1
+    done()
+p = subprocess.run([ip, "netns", "add", A], capture_output=True)
+if p.returncode:
+    print("ok 1 - shield in network namespaces # SKIP the kernel refuses namespaces: %s"
+          % p.stderr.decode().strip())
+    skip_n += 1
+    n += 1
+    done()
+tmp = tempfile.mkdtemp(prefix="tw-shield-")
+try:
+    sh(ip, "netns", "add", B, check_rc=True)
+    sh(ip, "link", "add", "vA", "netns", A, "type", "veth", "peer", "name", "vB", "netns", B,
+       check_rc=True)
+    for ns, dev, a4, a6 in ((A, "vA", "192.0.2.1/24", "2001:db8::1/64"),
+                            (B, "vB", "192.0.2.2/24", "2001:db8::2/64")):
+        sh(ip, "addr", "add", a4, "dev", dev, ns=ns, check_rc=True)
+        sh(ip, "addr", "add", a6, "dev", dev, "nodad", ns=ns, check_rc=True)
+        sh(ip, "link", "set", dev, "up", ns=ns, check_rc=True)
+        sh(ip, "link", "set", "lo", "up", ns=ns, check_rc=True)
+    # A foreign table (ufw, firewalld …) that must survive everything.
+    sh("nft", "add table inet other; add chain inet other c { type filter hook input priority 0; "
+       "policy accept; }", ns=A, check_rc=True)
+    before = sh("nft", "list", "ruleset", ns=A).stdout
+    conf = os.path.join(tmp, "tw.conf")
+    with open(conf, "w") as fh:
+        fh.write("[shield]\nallow = tcp/2222\nnflog-group = 7\n")
+    # A listener for the allowed service and one on SMB (which must stay unreachable).
+    srv = subprocess.Popen(["ip", "netns", "exec", A, "/usr/bin/python3", "-c", """
+import socket, threading, time
+def serve(port, fam, addr):
+    s = socket.socket(fam, socket.SOCK_STREAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+    s.bind((addr, port)); s.listen(16)
+    while True:
+        c, _ = s.accept(); c.sendall(b"hello\\n"); c.close()
+for port in (2222, 445):
+    threading.Thread(target=serve, args=(port, socket.AF_INET, "0.0.0.0"), daemon=True).start()
+    threading.Thread(target=serve, args=(port, socket.AF_INET6, "::"), daemon=True).start()
+time.sleep(60)
+"""], env=ENV)
+    time.sleep(0.5)
+
+    def tcp(host, port, t=1.0):
+        """'open', 'refused' or 'timeout' as seen from B."""
+        code = ("import socket,sys\nf=socket.AF_INET6 if ':' in '%s' else socket.AF_INET\n"
+                "s=socket.socket(f);s.settimeout(%s)\ntry:\n s.connect(('%s',%d));print('open')\n"
+                "except ConnectionRefusedError: print('refused')\nexcept OSError: print('timeout')"
+                % (host, t, host, port))
+        return sh("/usr/bin/python3", "-c", code, ns=B).stdout.decode().strip()
+
+    def udp_answered(host, port):
+        code = ("import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.settimeout(1)\n"
+                "s.connect(('%s',%d))\nfor i in range(3): s.send(b'x'*40)\ntry:\n s.recv(100);print('answer')\n"
+                "except ConnectionRefusedError: print('unreachable')\nexcept OSError: print('silent')" % (host, port))
+        return sh("/usr/bin/python3", "-c", code, ns=B).stdout.decode().strip()
+
+    check("before the shield: the SMB port answers", tcp("192.0.2.1", 445) == "open")
+    p = sh(TW, "shield", "apply", "--config", conf, ns=A)
+    check("shield apply in the namespace", p.returncode == 0, p.stderr)
+    ping = sh("ping", "-c", "2", "-W", "1", "192.0.2.1", ns=B)
+    check("stealth: ping gets no reply", ping.returncode != 0, ping.stdout)
+    r445, r6 = tcp("192.0.2.1", 445), tcp("2001:db8::1", 445)
+    check("stealth: TCP SYN to SMB (IPv4 and IPv6): no answer at all, not even a reset",
+          r445 == "timeout" and r6 == "timeout", (r445, r6))
+    check("stealth: UDP to the Messenger port: no ICMP unreachable", udp_answered("192.0.2.1", 1026) == "silent")
+    check("the allowed service (tcp/2222) works over IPv4 and IPv6",
+          tcp("192.0.2.1", 2222) == "open" and tcp("2001:db8::1", 2222) == "open")
+    st = sh(TW, "shield", "status", ns=A).stdout.decode()
+
+    def packets(chain):
+        import re
+        m = re.search(r"chain log_%s \{[^}]*counter packets (\d+)" % chain, st, re.S)
+        return int(m.group(1)) if m else -1
+    check("the probes reached their classes' log chains (smb, messenger)",
+          packets("smb") >= 2 and packets("messenger") >= 3, st[:2000])
+    # Bans.
+    p = sh(TW, "ban", "192.0.2.2", "--for", "1h", ns=A)
+    check("ban: the allowed service is closed to the banned address", p.returncode == 0
+          and tcp("192.0.2.1", 2222) == "timeout", p.stdout + p.stderr)
+    sh(TW, "shield", "apply", "--config", conf, ns=A)
+    bans = sh(TW, "bans", ns=A).stdout.decode()
+    check("bans survive a re-apply, with their time left", "192.0.2.2" in bans and "expires in" in bans
+          and tcp("192.0.2.1", 2222) == "timeout", bans)
+    sh(TW, "unban", "192.0.2.2", ns=A)
+    check("unban: open again", tcp("192.0.2.1", 2222) == "open")
+    sh(TW, "ban", "192.0.2.2", "--for", "2s", ns=A)
+    t1 = tcp("192.0.2.1", 2222, 0.5)
+    time.sleep(2.5)
+    check("a ban expires by itself", t1 == "timeout" and tcp("192.0.2.1", 2222) == "open", t1)
+    p = sh(TW, "ban", "2001:db8::2", ns=A)
+    check("IPv6 ban", tcp("2001:db8::1", 2222) == "timeout" and tcp("192.0.2.1", 2222) == "open", p.stderr)
+    sh(TW, "unban", "2001:db8::2", ns=A)
+    # A load that fails must leave the ruleset exactly as it was.
+    mid = sh("nft", "list", "ruleset", ns=A).stdout
+    p = subprocess.run(["ip", "netns", "exec", A, TW, "shield", "apply", "--config", conf],
+                       capture_output=True, env=dict(ENV, TW_SHIELD_TEST_FAIL="1"))
+    after_fail = sh("nft", "list", "ruleset", ns=A).stdout
+    check("a load that fails on purpose: refused, the ruleset unchanged (atomic)",
+          p.returncode != 0 and after_fail == mid and tcp("192.0.2.1", 445) == "timeout",
+          p.stderr)
+    p = sh(TW, "shield", "remove", ns=A)
+    after = sh("nft", "list", "ruleset", ns=A).stdout
+    check("shield remove: the namespace's ruleset exactly as before (the foreign table kept)",
+          p.returncode == 0 and after == before, after.decode()[:800])
+    check("after remove, SMB answers again", tcp("192.0.2.1", 445) == "open")
+    p = sh(TW, "shield", "remove", ns=A)
+    check("remove when nothing is loaded: fine, nothing changes", p.returncode == 0
+          and sh("nft", "list", "ruleset", ns=A).stdout == before)
+    bad = os.path.join(tmp, "bad.conf")
+    with open(bad, "w") as fh:
+        fh.write('[shield]\ntrusted-interfaces = eth0" accept; flush ruleset; "\n')
+    p = sh(TW, "shield", "print", "--config", bad)
+    check("a configuration that would inject nft statements is refused", p.returncode == 2
+          and b"not an interface name" in p.stderr, p.stderr)
+    srv.kill()
+finally:
+    subprocess.run([ip, "netns", "del", A], capture_output=True)
+    subprocess.run([ip, "netns", "del", B], capture_output=True)
+    shutil.rmtree(tmp, ignore_errors=True)
+done()
