@@ -25,6 +25,7 @@ int tw_cmd_incidents(int argc, char **argv);
 int tw_cmd_sources(int argc, char **argv);
 int tw_cmd_report(int argc, char **argv);
 int tw_cmd_shield(int argc, char **argv);
+int tw_cmd_watch(int argc, char **argv);
 int tw_cmd_ban(int argc, char **argv);
 int tw_cmd_unban(int argc, char **argv);
 int tw_cmd_bans(int argc, char **argv);

@@ -21,6 +21,7 @@ static const struct subcmd subcmds[] = {
     {"incidents", tw_cmd_incidents, "the incidents in the store, with filters"},
     {"sources", tw_cmd_sources, "the sources in the store, busiest first"},
     {"shield", tw_cmd_shield, "the firewall: print, apply, remove, status of its nftables table"},
+    {"watch", tw_cmd_watch, "the probes the shield logs, live: decoded and classified"},
     {"ban", tw_cmd_ban, "ban addresses in the shield's sets (--for DURATION)"},
     {"unban", tw_cmd_unban, "lift bans"},
     {"bans", tw_cmd_bans, "the bans in force and the time they have left"},

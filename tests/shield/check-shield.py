@@ -122,6 +122,31 @@ time.sleep(60)
     check("stealth: UDP to the Messenger port: no ICMP unreachable", udp_answered("192.0.2.1", 1026) == "silent")
     check("the allowed service (tcp/2222) works over IPv4 and IPv6",
           tcp("192.0.2.1", 2222) == "open" and tcp("2001:db8::1", 2222) == "open")
+    # watch: the probes as NFLOG delivers them, decoded live down to the Messenger text.
+    # The datagram is built by the team's capture tool (its functions, without its main).
+    mk = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "mkpcap.py")
+    g = {"__name__": "mkpcap_lib", "__file__": mk}
+    exec(compile(open(mk).read().rsplit("\nmain()", 1)[0], mk, "exec"), g)
+    spam = g["dcerpc"](g["netr_stub"](b"SECURITY", b"ALERT", b"Your computer is at risk.\x14Visit http://fix.example now"))
+    watch = subprocess.Popen(["ip", "netns", "exec", A, TW, "watch", "--json", "--count", "2",
+                              "--timeout", "10"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=ENV)
+    time.sleep(1.0)
+    sh("/usr/bin/python3", "-c", "import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);"
+       "s.bind(('0.0.0.0',1027));s.sendto(bytes.fromhex('%s'),('192.0.2.1',1026))" % spam.hex(), ns=B)
+    tcp("192.0.2.1", 139, 0.3)
+    wout, werr = watch.communicate(timeout=15)
+    import json
+    evs = [json.loads(l) for l in wout.decode().splitlines() if l.startswith("{")]
+    msg = [e for e in evs if e.get("class") == "messenger-spam"]
+    check("watch: the Messenger datagram from NFLOG decoded live (From, To, the text) with its "
+          "prefix; the SYN to 139 classed netbios-ssn",
+          msg and msg[0].get("msg", {}).get("from") == "SECURITY"
+          and msg[0]["msg"].get("to") == "ALERT" and "Your computer is at risk." in msg[0]["msg"].get("text", "")
+          and msg[0].get("prefix", "").startswith("tw:messenger") and msg[0].get("src") == "192.0.2.2"
+          and any(e.get("class") == "netbios-ssn" and e.get("dport") == 139 for e in evs)
+          and b"lost to buffer overruns" in werr,
+          wout.decode()[:1500] + werr.decode())
     st = sh(TW, "shield", "status", ns=A).stdout.decode()
 
     def packets(chain):
