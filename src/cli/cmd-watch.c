@@ -9,15 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify/agg.h"
 #include "classify/classify.h"
 #include "classify/sigs.h"
 #include "cli/cli.h"
 #include "cli/lookup.h"
 #include "core/esc.h"
+#include "core/special.h"
 #include "core/time.h"
 #include "decode/decode.h"
 #include "input/nflog.h"
 #include "output/output.h"
+#include "shield/shield.h"
+#include "store/ingest.h"
 
 static volatile sig_atomic_t stop_now;
 
@@ -27,12 +31,85 @@ static void on_signal(int sig)
 	stop_now = 1;
 }
 
+/* Per source, for the auto-ban: packets seen and whether any was TCP (UDP alone can be
+ * forged). */
+struct seen_src {
+	struct tw_addr a;
+	uint64_t packets;
+	bool tcp, banned;
+};
+
 struct watch {
-	bool json;
+	bool json, quiet;
 	long count, seen;
 	struct tw_decode_state dst;
 	struct tw_buf out;
+	/* --store: incidents gathered here, committed every --flush seconds. */
+	struct tw_agg agg;
+	bool store;
+	uint64_t pending;
+	/* --ban-after N: ban a source at its Nth probe. */
+	uint64_t ban_after;
+	bool ban_forgeable;
+	int64_t ban_s;
+	struct seen_src *srcs;
+	size_t nsrcs, capsrcs;
+	uint64_t bans;
 };
+
+static bool own(const struct tw_addr *a)
+{
+	const struct tw_conf *c = tw_conf_active();
+	for (unsigned i = 0; i < c->nown; i++)
+		if (tw_addr_in_prefix(a, &c->own[i].net, c->own[i].plen))
+			return true;
+	return false;
+}
+
+/* Counts the source's probes and bans it at the threshold: never a special-purpose or own
+ * address, never on UDP alone unless --ban-forgeable. */
+static void auto_ban(struct watch *w, const struct tw_event *ev)
+{
+	struct seen_src *s = NULL;
+	for (size_t i = 0; i < w->nsrcs && !s; i++)
+		if (tw_addr_eq(&w->srcs[i].a, &ev->src))
+			s = &w->srcs[i];
+	if (!s) {
+		if (w->nsrcs == w->capsrcs) {
+			size_t nc = w->capsrcs ? 2 * w->capsrcs : 64;
+			struct seen_src *ns = realloc(w->srcs, nc * sizeof(*ns));
+			if (!ns)
+				return;
+			w->srcs = ns;
+			w->capsrcs = nc;
+		}
+		s = &w->srcs[w->nsrcs++];
+		memset(s, 0, sizeof(*s));
+		s->a = ev->src;
+	}
+	s->packets++;
+	s->tcp |= ev->proto == TW_IPPROTO_TCP;
+	const struct tw_special *sp = tw_special_lookup(&s->a);
+	if (sp && tw_conf_active()->documentation_public && !strncmp(sp->name, "documentation", 13))
+		sp = NULL; /* tests and demonstrations only */
+	if (s->banned || s->packets < w->ban_after || (!s->tcp && !w->ban_forgeable) || sp ||
+	    own(&s->a))
+		return;
+	struct tw_errctx ec;
+	char as[TW_ADDR_STRLEN];
+	memset(&ec, 0, sizeof(ec));
+	tw_addr_format(&s->a, as);
+	s->banned = true;
+	if (tw_shield_ban(&s->a, w->ban_s, &ec)) {
+		fprintf(stderr, "watch: could not ban %s: ", as);
+		tw_cli_puts_safe(stderr, ec.msg);
+		fputc('\n', stderr);
+		return;
+	}
+	w->bans++;
+	fprintf(stderr, "watch: banned %s for %llds after %llu probes\n", as, (long long)w->ban_s,
+		(unsigned long long)s->packets);
+}
 
 static int on_event(void *ctx, struct tw_event *ev)
 {
@@ -41,7 +118,26 @@ static int on_event(void *ctx, struct tw_event *ev)
 	struct tw_decoded d;
 	tw_classify_decoded(ev, ev->payload.p && tw_decode(ev, &d, &w->dst) == TW_OK ? &d : NULL,
 			    &v);
-	if (w->json) {
+	if (w->store) {
+		/* The evidence for a live packet: a one-line summary of it. */
+		char sum[200], sa[TW_ADDR_STRLEN], da[TW_ADDR_STRLEN], ts[TW_TIME_STRLEN];
+		tw_addr_format(&ev->src, sa);
+		tw_addr_format(&ev->dst, da);
+		tw_time_format(ev->ts, true, ts);
+		const char *pn = tw_proto_name(ev->proto);
+		int sl = snprintf(sum, sizeof(sum), "nflog %s %.*s %s:%u > %s:%u %s length %u", ts,
+				  (int)(ev->prefix.len < 40 ? ev->prefix.len : 40),
+				  ev->prefix.p ? ev->prefix.p : "", sa, ev->sport, da, ev->dport,
+				  pn ? pn : "?", ev->ip_len);
+		ev->origin.line = w->pending + 1;
+		tw_agg_add_raw(&w->agg, ev, &v, sum,
+			       sl > 0 && (size_t)sl < sizeof(sum) ? (size_t)sl : 0, false);
+		w->pending++;
+	}
+	if (w->ban_after)
+		auto_ban(w, ev);
+	if (w->quiet) {
+	} else if (w->json) {
 		tw_out_json.write_event(&w->out, ev, &v, "nflog");
 	} else {
 		char t[TW_TIME_STRLEN], s[TW_ADDR_STRLEN], dd[TW_ADDR_STRLEN];
@@ -71,11 +167,18 @@ int tw_cmd_watch(int argc, char **argv)
 					      {"count", required_argument, NULL, 'c'},
 					      {"timeout", required_argument, NULL, 't'},
 					      {"config", required_argument, NULL, 'C'},
+					      {"store", no_argument, NULL, 's'},
+					      {"db", required_argument, NULL, 'd'},
+					      {"flush", required_argument, NULL, 'f'},
+					      {"ban-after", required_argument, NULL, 'b'},
+					      {"ban-forgeable", no_argument, NULL, 'F'},
+					      {"quiet", no_argument, NULL, 'q'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	static struct tw_conf conf;
 	struct watch w = {0};
-	long group = -1, timeout_s = -1;
+	long group = -1, timeout_s = -1, flush_s = 5;
+	const char *db = NULL;
 	int c;
 	if (tw_cli_load_config(argc, argv, &conf))
 		return TW_EXIT_USAGE;
@@ -87,6 +190,15 @@ int tw_cmd_watch(int argc, char **argv)
 		case 'c': w.count = atol(optarg); break;
 		case 't': timeout_s = atol(optarg); break;
 		case 'C': break;
+		case 's': w.store = true; break;
+		case 'd':
+			db = optarg;
+			w.store = true;
+			break;
+		case 'f': flush_s = atol(optarg); break;
+		case 'b': w.ban_after = strtoull(optarg, NULL, 10); break;
+		case 'F': w.ban_forgeable = true; break;
+		case 'q': w.quiet = true; break;
 		case 'h':
 		default:
 			fputs("usage: tracewall watch [--nflog GROUP] [--json] [--count N] "
@@ -99,7 +211,13 @@ int tw_cmd_watch(int argc, char **argv)
 			      "--timeout\n"
 			      "seconds, or on SIGINT/SIGTERM, with the counts (received, decoded, "
 			      "skipped,\n"
-			      "lost to buffer overruns) on stderr.\n",
+			      "lost to buffer overruns) on stderr. --store commits the incidents "
+			      "to the\n"
+			      "store every --flush seconds (5) and at the end; --ban-after N bans "
+			      "a source\n"
+			      "at its Nth probe for [shield] ban-timeout (never special-purpose or "
+			      "own\n"
+			      "addresses, never on UDP alone unless --ban-forgeable).\n",
 			      c == 'h' ? stdout : stderr);
 			return c == 'h' ? TW_EXIT_OK : TW_EXIT_USAGE;
 		}
@@ -128,21 +246,68 @@ int tw_cmd_watch(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	tw_decode_state_init(&w.dst);
 	tw_buf_init(&w.out);
+	tw_agg_init(&w.agg);
+	w.ban_s = conf.ban_timeout / 1000000000ll;
+	struct tw_store *st = NULL;
+	char name[32];
+	snprintf(name, sizeof(name), "nflog:%ld", group);
+	if (w.store) {
+		char path[4096];
+		if (db)
+			snprintf(path, sizeof(path), "%s", db);
+		else if (tw_store_default_path(path, sizeof(path)) != TW_OK)
+			path[0] = '\0';
+		if (!path[0] || tw_store_open(&st, path, &ec)) {
+			fputs("tracewall: ", stderr);
+			tw_cli_puts_safe(stderr, path[0] ? ec.msg : "no store path");
+			fputc('\n', stderr);
+			tw_nflog_close(nl);
+			return TW_EXIT_STORE;
+		}
+	}
 	int r = TW_OK;
-	long left = timeout_s;
+	long left = timeout_s, since_flush = 0;
+	uint64_t stored = 0;
 	/* In slices, so that a signal is seen within a second. */
-	while (!stop_now && (w.count <= 0 || w.seen < w.count) && left != 0 && !r) {
-		r = tw_nflog_run(nl, 1000, on_event, &w, &ec);
+	for (;;) {
+		bool more = !stop_now && (w.count <= 0 || w.seen < w.count) && left != 0 && !r;
+		if (more)
+			r = tw_nflog_run(nl, 1000, on_event, &w, &ec);
 		if (left > 0)
 			left--;
+		/* Commit what was gathered: every --flush seconds and at the end. */
+		if (st && w.pending && (++since_flush >= flush_s || !more)) {
+			struct tw_ingest_result res;
+			struct tw_errctx sec;
+			memset(&sec, 0, sizeof(sec));
+			if (tw_store_commit_live(st, name, &w.agg, w.pending, &res, &sec)) {
+				fputs("tracewall: watch: ", stderr);
+				tw_cli_puts_safe(stderr, sec.msg);
+				fputc('\n', stderr);
+			} else {
+				stored += w.pending;
+			}
+			tw_agg_fini(&w.agg);
+			tw_agg_init(&w.agg);
+			w.pending = 0;
+			since_flush = 0;
+		}
+		if (!more)
+			break;
 	}
-	struct tw_nflog_stats st;
-	tw_nflog_stats(nl, &st);
+	if (st)
+		fprintf(stderr, "watch: %llu events stored, %llu bans\n",
+			(unsigned long long)stored, (unsigned long long)w.bans);
+	tw_store_close(st);
+	tw_agg_fini(&w.agg);
+	free(w.srcs);
+	struct tw_nflog_stats ns;
+	tw_nflog_stats(nl, &ns);
 	fprintf(stderr,
 		"watch: %llu received, %llu decoded into events, %llu skipped, %llu lost to buffer "
 		"overruns\n",
-		(unsigned long long)st.received, (unsigned long long)st.parsed,
-		(unsigned long long)st.skipped, (unsigned long long)st.overruns);
+		(unsigned long long)ns.received, (unsigned long long)ns.parsed,
+		(unsigned long long)ns.skipped, (unsigned long long)ns.overruns);
 	tw_decode_state_fini(&w.dst);
 	tw_buf_fini(&w.out);
 	tw_nflog_close(nl);

@@ -962,3 +962,29 @@ out:
 	tw_agg_fini(&agg);
 	return r;
 }
+
+/* ---- a live source (NFLOG): its incidents committed in batches ------------------------- */
+
+int tw_store_commit_live(struct tw_store *st, const char *name, struct tw_agg *agg, uint64_t events,
+			 struct tw_ingest_result *res, struct tw_errctx *ec)
+{
+	struct writer w;
+	struct file_row row;
+	struct stat sb;
+	size_t hn = strlen(name);
+	int r;
+	memset(res, 0, sizeof(*res));
+	memset(&sb, 0, sizeof(sb));
+	if (hn == 0 || hn > TW_INGEST_HEAD)
+		return tw_err_set(ec, TW_E_INVALID, 0, "a live source needs a short name");
+	r = writer_open(&w, st, name, ec);
+	if (r)
+		return r;
+	/* Known by its name ("nflog:7"); its offset counts the events stored so far. */
+	r = find_file(st, name, name, hn, &sb, &row, ec);
+	if (!r)
+		r = commit_chunk(&w, &row, name, hn, &sb, agg, NULL, row.offset + events,
+				 row.lines + events, res, ec);
+	writer_close(&w);
+	return r;
+}

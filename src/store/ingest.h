@@ -40,4 +40,11 @@ struct tw_ingest_result {
 int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
 		    struct tw_ingest_result *res, struct tw_errctx *ec);
 
+/* Commits the incidents of a live source (an NFLOG group, named e.g. "nflog:7") gathered
+ * in 'agg' — 'events' of them since the last commit — in one transaction, merged with the
+ * stored ones like a file's next chunk. The caller empties 'agg' after. */
+struct tw_agg;
+int tw_store_commit_live(struct tw_store *st, const char *name, struct tw_agg *agg, uint64_t events,
+			 struct tw_ingest_result *res, struct tw_errctx *ec);
+
 #endif

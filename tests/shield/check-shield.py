@@ -10,6 +10,7 @@ expiry, bans survive a re-apply, a load that fails leaves the ruleset as it was,
 Skips with the reason where the kernel refuses namespaces. Prints TAP."""
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -147,6 +148,36 @@ time.sleep(60)
           and any(e.get("class") == "netbios-ssn" and e.get("dport") == 139 for e in evs)
           and b"lost to buffer overruns" in werr,
           wout.decode()[:1500] + werr.decode())
+    # watch --store --ban-after: incidents stored, the TCP prober banned at its 5th probe,
+    # the UDP-only one (forgeable) not.
+    wdb = os.path.join(tmp, "w.db")
+    # The test addresses are documentation ranges, which are never banned: for the test
+    # only, the configuration takes them as ordinary.
+    wconf = os.path.join(tmp, "watch.conf")
+    with open(wconf, "w") as fh:
+        fh.write("[analyze]\ndocumentation-is-public = yes\n[shield]\nban-timeout = 1h\n")
+    watch = subprocess.Popen(["ip", "netns", "exec", A, TW, "watch", "--config", wconf, "--quiet", "--db", wdb,
+                              "--flush", "1", "--ban-after", "5", "--timeout", "6"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    time.sleep(1.0)
+    for port in (445, 139, 135, 445, 139, 445):
+        tcp("192.0.2.1", port, 0.2)
+    sh("/usr/bin/python3", "-c", "import socket;s=socket.socket(socket.AF_INET6,socket.SOCK_DGRAM)\n"
+       "for i in range(8): s.sendto(b'x'*64,('2001:db8::1',1026))", ns=B)
+    time.sleep(0.5)
+    banned_v4 = tcp("192.0.2.1", 2222, 0.5)
+    open_v6 = tcp("2001:db8::1", 2222, 0.5)
+    wout, werr = watch.communicate(timeout=15)
+    c = sqlite3.connect(wdb)
+    rows = c.execute("SELECT class, packets FROM incidents WHERE src = ?",
+                     (bytes([4, 192, 0, 2, 2]) + bytes(12),)).fetchall()
+    c.close()
+    check("watch --store --ban-after 5: the incidents stored (smb, netbios-ssn, msrpc), the TCP "
+          "prober banned at its 5th probe, the UDP-only source not (forgeable)",
+          banned_v4 == "timeout" and open_v6 == "open" and b"banned 192.0.2.2" in werr
+          and b"2001:db8::2" not in werr and {r[0] for r in rows} >= {"smb", "netbios-ssn", "msrpc"},
+          (banned_v4, open_v6, rows, werr.decode()))
+    sh(TW, "unban", "192.0.2.2", ns=A)
     st = sh(TW, "shield", "status", ns=A).stdout.decode()
 
     def packets(chain):
