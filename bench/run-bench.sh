@@ -188,3 +188,8 @@ if [ "${BENCH_SKIP_RDNS:-0}" != 1 ] && { command -v dnsmasq >/dev/null 2>&1 || [
 	kill $DMPID 2>/dev/null
 	rm -rf "$RD"
 fi
+
+# The shield (issue 8): NFLOG at 50k/100k/200k packets/s over a veth pair, and the time to a
+# ban (skipped without root or namespaces).
+echo
+bash "$(dirname "$0")/shield-bench.sh" "$BUILD" 10

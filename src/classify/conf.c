@@ -152,7 +152,7 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"report", "max-per-day", &c->report_max_per_day, 1, 100000, NULL},
 	    {"report", "cooldown", NULL, 0, 0, &c->report_cooldown},
 	    {"shield", "nflog-group", &c->nflog_group, 0, 65535, NULL},
-	    {"shield", "log-rate", &c->log_rate, 1, 100000, NULL},
+	    {"shield", "log-rate", &c->log_rate, 1, 10000000, NULL},
 	    {"shield", "ban-timeout", NULL, 0, 0, &c->ban_timeout},
 	};
 	struct {

@@ -85,6 +85,11 @@ int tw_nflog_open(struct tw_nflog **out, unsigned group, struct tw_errctx *ec)
 		tw_nflog_close(nl);
 		return tw_err_set(ec, TW_E_PERM, errno, "NFLOG: cannot bind group %u", group);
 	}
+	/* The kernel sends a batch at 64 packets or after 10 ms, whichever comes first (its
+	 * default waits up to a second: too late for a ban). */
+	nflog_set_qthresh(nl->g, 64);
+	nflog_set_timeout(nl->g, 1);
+	nflog_set_nlbufsiz(nl->g, 1u << 20);
 	nflog_callback_register(nl->g, on_packet, nl);
 	*out = nl;
 	return TW_OK;
