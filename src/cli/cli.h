@@ -30,6 +30,11 @@ int tw_cmd_ban(int argc, char **argv);
 int tw_cmd_unban(int argc, char **argv);
 int tw_cmd_bans(int argc, char **argv);
 
+/* A whole number in [min, max] (decimal, nothing after it): 0, or -1. The _opt form says
+ * what was wrong on stderr, naming the option. */
+int tw_cli_num(const char *s, long long min, long long max, long long *out);
+int tw_cli_num_opt(const char *opt, const char *s, long long min, long long max, long long *out);
+
 /* Writes 's' to 'f' with control characters and escape sequences neutralised. */
 void tw_cli_puts_safe(FILE *f, const char *s);
 

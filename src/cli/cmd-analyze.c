@@ -196,17 +196,6 @@ static void list_formats(void)
 		printf("%-14s %s\n", tw_input_formats[i]->name, tw_input_formats[i]->summary);
 }
 
-static int parse_num(const char *s, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static bool valid_zone(const char *z)
 {
 	char path[512];
@@ -997,7 +986,7 @@ int tw_cmd_analyze(int argc, char **argv)
 	};
 	struct opts o = {.top = -1, .top_ports = 5};
 	static struct tw_conf conf;
-	long v;
+	long long v;
 	int c;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -1012,12 +1001,12 @@ int tw_cmd_analyze(int argc, char **argv)
 		case O_EVENTS: o.events = true; break;
 		case O_DSHIELD: o.events = o.dshield = true; break;
 		case O_TOP:
-			if (parse_num(optarg, 0, 100000000, &v))
+			if (tw_cli_num(optarg, 0, 100000000, &v))
 				goto bad_num;
 			o.top = v;
 			break;
 		case O_TOPPORTS:
-			if (parse_num(optarg, 0, 8, &v))
+			if (tw_cli_num(optarg, 0, 8, &v))
 				goto bad_num;
 			o.top_ports = (unsigned)v;
 			break;
@@ -1051,7 +1040,7 @@ int tw_cmd_analyze(int argc, char **argv)
 			break;
 		case O_LIST: list_formats(); return TW_EXIT_OK;
 		case O_YEAR:
-			if (parse_num(optarg, 1970, TW_TIME_MAX_YEAR, &v))
+			if (tw_cli_num(optarg, 1970, TW_TIME_MAX_YEAR, &v))
 				goto bad_num;
 			o.year = (int)v;
 			break;
@@ -1116,7 +1105,7 @@ int tw_cmd_analyze(int argc, char **argv)
 			snprintf(conf.signatures, sizeof(conf.signatures), "%s", optarg);
 			break;
 		case O_THREADS:
-			if (parse_num(optarg, 1, MAX_THREADS, &v))
+			if (tw_cli_num(optarg, 1, MAX_THREADS, &v))
 				goto bad_num;
 			o.threads = (unsigned)v;
 			break;

@@ -426,7 +426,7 @@ int tw_cmd_report(int argc, char **argv)
 	struct tw_cli_lookup lk;
 	bool unconfirmed = false, lookup = false, list = false, approve = false, xarf = false,
 	     send = false, abuseipdb = false, xarf02 = false, bounced = false;
-	int64_t only = 0;
+	long long only = 0;
 	int c;
 
 	if (tw_cli_load_config(argc, argv, &conf))
@@ -458,7 +458,10 @@ int tw_cmd_report(int argc, char **argv)
 		case 'B': lk.abuse_opts.bootstrap_dir = optarg; break;
 		case 'W': lk.abuse_opts.whois_connect = optarg; break;
 		case 'l': list = true; break;
-		case 's': only = atoll(optarg); break;
+		case 's':
+			if (tw_cli_num_opt("--show", optarg, 1, INT64_MAX, &only))
+				return TW_EXIT_USAGE;
+			break;
 		case 'a': approve = true; break;
 		case 'S': send = true; break;
 		case 'b': bounced = true; break;
@@ -489,9 +492,13 @@ int tw_cmd_report(int argc, char **argv)
 	int rc = TW_EXIT_OK;
 	if (approve || bounced) {
 		for (int i = optind; i < argc; i++) {
+			long long id;
 			memset(&ec, 0, sizeof(ec));
-			if (tw_store_report_set_state(st, atoll(argv[i]),
-						      approve ? "draft" : "sent",
+			if (tw_cli_num_opt("report", argv[i], 1, INT64_MAX, &id)) {
+				rc = TW_EXIT_USAGE;
+				continue;
+			}
+			if (tw_store_report_set_state(st, id, approve ? "draft" : "sent",
 						      approve ? "approved" : "bounced", &ec)) {
 				fputs("tracewall: ", stderr);
 				tw_cli_puts_safe(stderr, ec.msg);

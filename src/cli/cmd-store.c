@@ -62,6 +62,7 @@ int tw_cmd_ingest(int argc, char **argv)
 	static struct tw_conf conf;
 	struct tw_ingest_opts io = {0};
 	const char *db = NULL;
+	long long v;
 	int c, rc = TW_EXIT_OK;
 
 	if (tw_cli_load_config(argc, argv, &conf))
@@ -79,9 +80,17 @@ int tw_cmd_ingest(int argc, char **argv)
 				return TW_EXIT_USAGE;
 			}
 			break;
-		case 'y': io.year = atoi(optarg); break;
+		case 'y':
+			if (tw_cli_num_opt("--year", optarg, 1970, TW_TIME_MAX_YEAR, &v))
+				return TW_EXIT_USAGE;
+			io.year = (int)v;
+			break;
 		case 'C': break;
-		case 'c': io.chunk_lines = strtoull(optarg, NULL, 10); break;
+		case 'c':
+			if (tw_cli_num_opt("--chunk-lines", optarg, 1, 1000000000, &v))
+				return TW_EXIT_USAGE;
+			io.chunk_lines = (uint64_t)v;
+			break;
 		case 'k': io.keep_events = true; break;
 		case 'h': ingest_usage(stdout); return TW_EXIT_OK;
 		default: ingest_usage(stderr); return TW_EXIT_USAGE;
@@ -196,7 +205,13 @@ static int parse_query(int argc, char **argv, struct query_opts *q, const char *
 			q->f.has_src = true;
 			break;
 		case 'r': q->f.reportable = true; break;
-		case 'l': q->f.limit = atol(optarg); break;
+		case 'l': {
+			long long v;
+			if (tw_cli_num_opt("--limit", optarg, 0, 1000000000, &v))
+				return TW_EXIT_USAGE;
+			q->f.limit = (long)v;
+			break;
+		}
 		case 'h': query_usage(stdout, what); return -1;
 		default: query_usage(stderr, what); return TW_EXIT_USAGE;
 		}

@@ -178,6 +178,7 @@ int tw_cmd_watch(int argc, char **argv)
 	static struct tw_conf conf;
 	struct watch w = {0};
 	long group = -1, timeout_s = -1, flush_s = 5;
+	long long v;
 	const char *db = NULL;
 	int c;
 	if (tw_cli_load_config(argc, argv, &conf))
@@ -185,18 +186,38 @@ int tw_cmd_watch(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'g': group = atol(optarg); break;
+		case 'g':
+			if (tw_cli_num_opt("--nflog", optarg, 0, 65535, &v))
+				return TW_EXIT_USAGE;
+			group = (long)v;
+			break;
 		case 'j': w.json = true; break;
-		case 'c': w.count = atol(optarg); break;
-		case 't': timeout_s = atol(optarg); break;
+		case 'c':
+			if (tw_cli_num_opt("--count", optarg, 0, 1000000000000, &v))
+				return TW_EXIT_USAGE;
+			w.count = (long)v;
+			break;
+		case 't':
+			if (tw_cli_num_opt("--timeout", optarg, 1, 31536000, &v))
+				return TW_EXIT_USAGE;
+			timeout_s = (long)v;
+			break;
 		case 'C': break;
 		case 's': w.store = true; break;
 		case 'd':
 			db = optarg;
 			w.store = true;
 			break;
-		case 'f': flush_s = atol(optarg); break;
-		case 'b': w.ban_after = strtoull(optarg, NULL, 10); break;
+		case 'f':
+			if (tw_cli_num_opt("--flush", optarg, 1, 86400, &v))
+				return TW_EXIT_USAGE;
+			flush_s = (long)v;
+			break;
+		case 'b':
+			if (tw_cli_num_opt("--ban-after", optarg, 1, 1000000000, &v))
+				return TW_EXIT_USAGE;
+			w.ban_after = (uint64_t)v;
+			break;
 		case 'F': w.ban_forgeable = true; break;
 		case 'q': w.quiet = true; break;
 		case 'h':
@@ -224,8 +245,8 @@ int tw_cmd_watch(int argc, char **argv)
 	}
 	if (group < 0)
 		group = conf.nflog_group;
-	if (group > 65535 || optind < argc) {
-		fputs("tracewall: watch: --nflog 0-65535, no file arguments\n", stderr);
+	if (optind < argc) {
+		fputs("tracewall: watch: no file arguments\n", stderr);
 		return TW_EXIT_USAGE;
 	}
 	tw_conf_set_active(&conf);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* tracewall: main and the subcommand table. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -28,6 +30,25 @@ static const struct subcmd subcmds[] = {
     {"report", tw_cmd_report, "abuse reports per mailbox from the store: draft, list, approve"},
     {NULL, NULL, NULL},
 };
+
+int tw_cli_num(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int tw_cli_num_opt(const char *opt, const char *s, long long min, long long max, long long *out)
+{
+	if (!tw_cli_num(s, min, max, out))
+		return 0;
+	fprintf(stderr, "tracewall: %s: want a whole number from %lld to %lld\n", opt, min, max);
+	return -1;
+}
 
 /* Writes without allocating, so that it still works when memory has run out (the error
  * being reported may be just that). */
