@@ -1086,15 +1086,6 @@ static void add_why(struct tw_srcsum *m, const char *w)
 		m->why[m->nwhy++] = w;
 }
 
-static bool is_own(const struct tw_addr *a)
-{
-	const struct tw_conf *c = tw_conf_active();
-	for (unsigned i = 0; i < c->nown; i++)
-		if (tw_addr_in_prefix(a, &c->own[i].net, c->own[i].plen))
-			return true;
-	return false;
-}
-
 const char *tw_scan_name(int t)
 {
 	static const char *const names[TW_SCAN_N] = {"SYN", "NULL", "FIN", "XMAS", "ACK", "UDP"};
@@ -1307,10 +1298,7 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 	}
 	m->cls = m->scan_kind ? m->scan_kind : tw_class_name(best);
 
-	const struct tw_special *sp = tw_special_lookup(&s->addr);
-	/* Demonstrations only: documentation ranges taken as ordinary addresses. */
-	if (sp && tw_conf_active()->documentation_public && !strncmp(sp->name, "documentation", 13))
-		sp = NULL;
+	const struct tw_special *sp = tw_conf_special(tw_conf_active(), &s->addr);
 	uint64_t tcp = s->protos[TW_P_TCP];
 	/* Backscatter: most of the source's packets matched a backscatter rule (SYN-ACK,
 	 * RST or ICMP errors nobody here asked for). */
@@ -1351,7 +1339,7 @@ static void judge(struct tw_srcsum *m, uint32_t same_payload, struct judge_texts
 	m->reportable = !sp && !backscatter && m->confidence >= c->min_confidence;
 	if (!m->reportable)
 		m->why_not = t->why_spoof >= 0 ? t->why_spoof : conf_why;
-	if (!sp && is_own(&s->addr)) {
+	if (!sp && tw_conf_is_own(tw_conf_active(), &s->addr)) {
 		m->reportable = false;
 		m->why_not = (signed char)m->nwhy;
 		add_why(m, "one of your own networks (--own)");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/special.h"
 #include "core/alloc.h"
 #include "core/lines.h"
 
@@ -367,4 +368,20 @@ int tw_conf_load(const char *path, struct tw_conf *c, struct tw_errctx *ec)
 		r = tw_conf_parse(buf, path, c, ec);
 	free(buf);
 	return r;
+}
+
+bool tw_conf_is_own(const struct tw_conf *c, const struct tw_addr *a)
+{
+	for (unsigned i = 0; i < c->nown; i++)
+		if (tw_addr_in_prefix(a, &c->own[i].net, c->own[i].plen))
+			return true;
+	return false;
+}
+
+const struct tw_special *tw_conf_special(const struct tw_conf *c, const struct tw_addr *a)
+{
+	const struct tw_special *sp = tw_special_lookup(a);
+	if (sp && c->documentation_public && !strncmp(sp->name, "documentation", 13))
+		return NULL;
+	return sp;
 }

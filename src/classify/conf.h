@@ -83,6 +83,12 @@ int tw_conf_add_own(struct tw_conf *c, const char *list, struct tw_errctx *ec);
 /* "30s", "10m", "2h", "7d", or seconds alone, into nanoseconds (at most 366 days). */
 int tw_conf_duration(const char *s, int64_t *ns);
 
+/* Is 'a' in one of the user's own networks (own =, --own)? */
+bool tw_conf_is_own(const struct tw_conf *c, const struct tw_addr *a);
+/* The special-purpose range holding 'a' (core/special.h), or NULL — documentation ranges
+ * excepted when documentation-is-public is set (demonstrations and tests only). */
+const struct tw_special *tw_conf_special(const struct tw_conf *c, const struct tw_addr *a);
+
 /* The configuration the classifier uses (set before threads start). */
 const struct tw_conf *tw_conf_active(void);
 void tw_conf_set_active(const struct tw_conf *c);

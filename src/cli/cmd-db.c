@@ -258,14 +258,6 @@ static void json_str(struct tw_buf *b, const char *s)
 	tw_buf_addc(b, '"');
 }
 
-static bool is_own(const struct tw_conf *c, const struct tw_addr *a)
-{
-	for (unsigned i = 0; i < c->nown; i++)
-		if (tw_addr_in_prefix(a, &c->own[i].net, c->own[i].plen))
-			return true;
-	return false;
-}
-
 int tw_cmd_trace(int argc, char **argv)
 {
 	static const struct option lopts[] = {{"netdb", required_argument, NULL, 'd'},
@@ -411,7 +403,7 @@ int tw_cmd_trace(int argc, char **argv)
 			memset(&ar, 0, sizeof(ar));
 			snprintf(ar.stop, sizeof(ar.stop),
 				 "unallocated space (a bogon, per the index): never reported");
-		} else if (abuse && is_own(&conf, &a)) {
+		} else if (abuse && tw_conf_is_own(&conf, &a)) {
 			memset(&ar, 0, sizeof(ar));
 			snprintf(ar.stop, sizeof(ar.stop),
 				 "one of your own networks: never reported");

@@ -57,15 +57,6 @@ struct watch {
 	uint64_t bans;
 };
 
-static bool own(const struct tw_addr *a)
-{
-	const struct tw_conf *c = tw_conf_active();
-	for (unsigned i = 0; i < c->nown; i++)
-		if (tw_addr_in_prefix(a, &c->own[i].net, c->own[i].plen))
-			return true;
-	return false;
-}
-
 /* Counts the source's probes and bans it at the threshold: never a special-purpose or own
  * address, never on UDP alone unless --ban-forgeable. */
 static void auto_ban(struct watch *w, const struct tw_event *ev)
@@ -89,11 +80,10 @@ static void auto_ban(struct watch *w, const struct tw_event *ev)
 	}
 	s->packets++;
 	s->tcp |= ev->proto == TW_IPPROTO_TCP;
-	const struct tw_special *sp = tw_special_lookup(&s->a);
-	if (sp && tw_conf_active()->documentation_public && !strncmp(sp->name, "documentation", 13))
-		sp = NULL; /* tests and demonstrations only */
+	const struct tw_conf *conf = tw_conf_active();
+	const struct tw_special *sp = tw_conf_special(conf, &s->a);
 	if (s->banned || s->packets < w->ban_after || (!s->tcp && !w->ban_forgeable) || sp ||
-	    own(&s->a))
+	    tw_conf_is_own(conf, &s->a))
 		return;
 	struct tw_errctx ec;
 	char as[TW_ADDR_STRLEN];

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -233,4 +234,29 @@ void tw_esc_term(struct tw_buf *b, const char *s, size_t n)
 		tw_buf_add(b, tmp, k);
 		i += used;
 	}
+}
+
+void tw_base64(struct tw_buf *b, const void *data, size_t n, unsigned wrap)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = data;
+	unsigned col = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		tw_buf_addc(b, tab[v >> 18 & 63]);
+		tw_buf_addc(b, tab[v >> 12 & 63]);
+		tw_buf_addc(b, i + 1 < n ? tab[v >> 6 & 63] : '=');
+		tw_buf_addc(b, i + 2 < n ? tab[v & 63] : '=');
+		if (wrap && (col += 4) >= wrap) {
+			tw_buf_adds(b, "\r\n");
+			col = 0;
+		}
+	}
+	if (wrap && col)
+		tw_buf_adds(b, "\r\n");
 }

@@ -27,6 +27,8 @@ int tw_buf_flush(struct tw_buf *b, FILE *f);
 /* Appends 's' as the inside of a JSON string: quotes, backslashes and control characters
  * escaped, invalid UTF-8 replaced by U+FFFD. */
 void tw_esc_json(struct tw_buf *b, const char *s, size_t n);
+/* Base64 (RFC 4648); with wrap > 0, lines of 'wrap' characters ended by CRLF (mail). */
+void tw_base64(struct tw_buf *b, const void *data, size_t n, unsigned wrap);
 /* Appends 's' safe for a terminal: control characters (C0, DEL, C1), escape sequences and
  * invalid UTF-8 are shown as \xHH, a backslash as \\; valid printable UTF-8 passes. */
 void tw_esc_term(struct tw_buf *b, const char *s, size_t n);

@@ -30,30 +30,6 @@ static void hdr(struct tw_buf *b, const char *name, const char *v)
 	tw_buf_adds(b, "\r\n");
 }
 
-static void base64_lines(struct tw_buf *b, const unsigned char *p, size_t n)
-{
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	unsigned col = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		tw_buf_addc(b, tab[v >> 18 & 63]);
-		tw_buf_addc(b, tab[v >> 12 & 63]);
-		tw_buf_addc(b, i + 1 < n ? tab[v >> 6 & 63] : '=');
-		tw_buf_addc(b, i + 2 < n ? tab[v & 63] : '=');
-		if ((col += 4) == 76) {
-			tw_buf_adds(b, "\r\n");
-			col = 0;
-		}
-	}
-	if (col)
-		tw_buf_adds(b, "\r\n");
-}
-
 /* RFC 2045 quoted-printable: '=' and bytes outside printable ASCII as =XX, soft breaks
  * before 76 columns, line ends as CRLF. */
 static void quoted_printable(struct tw_buf *b, const char *p, size_t n)
@@ -150,7 +126,7 @@ void tw_mail_build(struct tw_buf *msg, const struct tw_report_view *v, bool xarf
 		hdr(msg, "Content-Disposition", cd);
 		hdr(msg, "Content-Transfer-Encoding", "base64");
 		tw_buf_adds(msg, "\r\n");
-		base64_lines(msg, (const unsigned char *)p, n); /* 76 characters a line */
+		tw_base64(msg, p, n, 76); /* 76 characters a line */
 		p = nl ? nl + 1 : end;
 	}
 	tw_buf_fini(&j);

@@ -261,23 +261,6 @@ void tw_out_report_body(struct tw_buf *b, const struct tw_report_view *v)
 
 /* ---- X-ARF v4 -------------------------------------------------------------------------- */
 
-static void b64(struct tw_buf *b, const unsigned char *p, size_t n)
-{
-	static const char tab[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16;
-		if (i + 1 < n)
-			v |= (uint32_t)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		tw_buf_addc(b, tab[v >> 18 & 63]);
-		tw_buf_addc(b, tab[v >> 12 & 63]);
-		tw_buf_addc(b, i + 1 < n ? tab[v >> 6 & 63] : '=');
-		tw_buf_addc(b, i + 2 < n ? tab[v & 63] : '=');
-	}
-}
-
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
@@ -393,7 +376,7 @@ void tw_out_report_xarf(struct tw_buf *b, const struct tw_report_view *v)
 			}
 			tw_buf_adds(b, ",\"evidence\":[{\"content_type\":\"text/plain\","
 				       "\"description\":\"firewall log lines\",\"payload\":\"");
-			b64(b, (const unsigned char *)(t.p ? t.p : ""), t.len);
+			tw_base64(b, t.p ? t.p : "", t.len, 0);
 			tw_buf_adds(b, "\"}]");
 			tw_buf_fini(&t);
 		}

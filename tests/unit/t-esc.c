@@ -62,6 +62,28 @@ static void t_buf_printf_long(void)
 	tw_buf_fini(&b);
 }
 
+/* RFC 4648 §10 test vectors, and the wrapped form mail uses. */
+static void t_base64(void)
+{
+	static const char *const in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
+	static const char *const out[] = {"",	      "Zg==",	  "Zm8=",    "Zm9v",
+					  "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
+	for (size_t i = 0; i < sizeof(in) / sizeof(*in); i++) {
+		struct tw_buf b;
+		tw_buf_init(&b);
+		tw_base64(&b, in[i], strlen(in[i]), 0);
+		tw_buf_addc(&b, '\0');
+		CHECK_STR(b.p, out[i]);
+		tw_buf_fini(&b);
+	}
+	struct tw_buf b;
+	tw_buf_init(&b);
+	tw_base64(&b, "foobarfoobar", 12, 8);
+	tw_buf_addc(&b, '\0');
+	CHECK_STR(b.p, "Zm9vYmFy\r\nZm9vYmFy\r\n");
+	tw_buf_fini(&b);
+}
+
 TW_SUITE(esc, {"json", t_json}, {"term", t_term}, {"utf8", t_utf8},
 	 {"term_into_small_buffer", t_term_into_small_buffer},
-	 {"buf_printf_long", t_buf_printf_long});
+	 {"buf_printf_long", t_buf_printf_long}, {"base64", t_base64});
