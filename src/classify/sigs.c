@@ -234,16 +234,12 @@ int tw_sigs_parse(const char *text, size_t len, const char *name, struct tw_sigs
 			BAD("%s:%zu: a line starts with 'rule' (or '#')", name, lineno);
 		if (s.n == 4096)
 			BAD("%s:%zu: more than 4096 rules", name, lineno);
-		if (s.n == s.cap) {
-			size_t cap = s.cap ? s.cap * 2 : 32;
-			struct tw_sig *v = tw_realloc(s.v, cap * sizeof(*v));
-			if (!v) {
-				ret = tw_err_set(ec, TW_E_NOMEM, 0, "%s: out of memory", name);
-				goto out;
-			}
-			s.v = v;
-			s.cap = cap;
+		struct tw_sig *v = tw_grow(s.v, s.n, &s.cap, sizeof(*v), 32);
+		if (!v) {
+			ret = tw_err_set(ec, TW_E_NOMEM, 0, "%s: out of memory", name);
+			goto out;
 		}
+		s.v = v;
 		struct tw_sig *r = &s.v[s.n];
 		memset(r, 0, sizeof(*r));
 		struct tw_span w[3];

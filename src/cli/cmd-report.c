@@ -60,16 +60,12 @@ static int collect_incident(void *ctx, const struct tw_store_incident *in,
 			    const struct tw_store_evidence *ev, unsigned nev)
 {
 	struct collect *c = ctx;
-	if (c->n == c->cap) {
-		size_t nc = c->cap ? 2 * c->cap : 16;
-		struct tw_report_item *ni = tw_realloc(c->items, nc * sizeof(*ni));
-		if (!ni) {
-			c->err = TW_E_NOMEM;
-			return 1;
-		}
-		c->items = ni;
-		c->cap = nc;
+	struct tw_report_item *ni = tw_grow(c->items, c->n, &c->cap, sizeof(*ni), 16);
+	if (!ni) {
+		c->err = TW_E_NOMEM;
+		return 1;
 	}
+	c->items = ni;
 	struct tw_report_item *it = &c->items[c->n++];
 	memset(it, 0, sizeof(*it));
 	it->in = *in;
@@ -205,14 +201,10 @@ struct pending {
 static int add_src(void *ctx, const struct tw_addr *a)
 {
 	struct pending *p = ctx;
-	if (p->n == p->cap) {
-		size_t nc = p->cap ? 2 * p->cap : 32;
-		struct tw_addr *na = tw_realloc(p->a, nc * sizeof(*na));
-		if (!na)
-			return 1;
-		p->a = na;
-		p->cap = nc;
-	}
+	struct tw_addr *na = tw_grow(p->a, p->n, &p->cap, sizeof(*na), 32);
+	if (!na)
+		return 1;
+	p->a = na;
 	p->a[p->n++] = *a;
 	return 0;
 }

@@ -46,6 +46,19 @@ void *tw_realloc(void *p, size_t n)
 	return injected() ? NULL : realloc(p, n);
 }
 
+void *tw_grow(void *p, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	if (n < *cap)
+		return p;
+	size_t nc = *cap ? *cap * 2 : first;
+	if (nc < *cap || elem == 0 || nc > SIZE_MAX / elem)
+		return NULL;
+	void *np = tw_realloc(p, nc * elem);
+	if (np)
+		*cap = nc;
+	return np;
+}
+
 char *tw_strdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

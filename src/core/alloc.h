@@ -13,5 +13,9 @@ void *tw_calloc(size_t n, size_t size);
 void *tw_realloc(void *p, size_t n);
 /* A copy of a NUL-terminated string. */
 char *tw_strdup(const char *s);
+/* Room for one more element in array p of n elements of size elem with capacity *cap: when
+ * full, the capacity doubles (to first when empty). Returns the array, moved or not; NULL
+ * when out of memory or the size would overflow, p and *cap then unchanged. */
+void *tw_grow(void *p, size_t n, size_t *cap, size_t elem, size_t first);
 
 #endif

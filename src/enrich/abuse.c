@@ -663,14 +663,10 @@ static void remember(struct tw_abuse_ctx *c, const struct tw_abuse_result *r)
 	struct tw_addr lo, hi;
 	if (!r->range[0] || r->rate_limited || !range_parse(r->range, &lo, &hi))
 		return;
-	if (c->ncache == c->capcache) {
-		size_t nc = c->capcache ? c->capcache * 2 : 16;
-		struct range_cache *n = tw_realloc(c->cache, nc * sizeof(*n));
-		if (!n)
-			return;
-		c->cache = n;
-		c->capcache = nc;
-	}
+	struct range_cache *n = tw_grow(c->cache, c->ncache, &c->capcache, sizeof(*n), 16);
+	if (!n)
+		return;
+	c->cache = n;
 	c->cache[c->ncache++] = (struct range_cache){lo, hi, *r};
 }
 

@@ -161,14 +161,10 @@ int tw_nd_source(struct tw_nd_builder *b, const char *name, const char *kind, in
 
 static struct tw_nd_range *range_new(struct tw_nd_builder *b)
 {
-	if (b->n == b->cap) {
-		size_t nc = b->cap ? b->cap * 2 : 4096;
-		struct tw_nd_range *nr = tw_realloc(b->r, nc * sizeof(*nr));
-		if (!nr)
-			return NULL;
-		b->r = nr;
-		b->cap = nc;
-	}
+	struct tw_nd_range *nr = tw_grow(b->r, b->n, &b->cap, sizeof(*nr), 4096);
+	if (!nr)
+		return NULL;
+	b->r = nr;
 	struct tw_nd_range *r = &b->r[b->n];
 	memset(r, 0, sizeof(*r));
 	r->seq = (uint32_t)b->n++;
@@ -263,14 +259,10 @@ static int emit(struct flat *f, const struct tw_nd_range *r, tw_u128 lo, tw_u128
 			return TW_OK;
 		}
 	}
-	if (f->n == f->cap) {
-		size_t nc = f->cap ? f->cap * 2 : 1024;
-		struct nd_entry *ne = tw_realloc(f->e, nc * sizeof(*ne));
-		if (!ne)
-			return TW_E_NOMEM;
-		f->e = ne;
-		f->cap = nc;
-	}
+	struct nd_entry *ne = tw_grow(f->e, f->n, &f->cap, sizeof(*ne), 1024);
+	if (!ne)
+		return TW_E_NOMEM;
+	f->e = ne;
 	struct nd_entry *e = &f->e[f->n++];
 	memset(e, 0, sizeof(*e));
 	e->lo[0] = (uint64_t)(lo >> 64);

@@ -123,16 +123,13 @@ int tw_bootstrap_add(struct tw_bootstrap *bs, const char *buf, size_t len, struc
 			struct tw_bootstrap_entry be = {.url = idx};
 			if (!p || tw_prefix_parse(p, strlen(p), &be.net, &be.plen) != TW_OK)
 				continue; /* an entry that is no prefix is skipped, not guessed */
-			if (bs->n == bs->cap) {
-				size_t nc = bs->cap ? bs->cap * 2 : 64;
-				struct tw_bootstrap_entry *ne = tw_realloc(bs->e, nc * sizeof(*ne));
-				if (!ne) {
-					r = TW_E_NOMEM;
-					goto out;
-				}
-				bs->e = ne;
-				bs->cap = nc;
+			struct tw_bootstrap_entry *ne =
+			    tw_grow(bs->e, bs->n, &bs->cap, sizeof(*ne), 64);
+			if (!ne) {
+				r = TW_E_NOMEM;
+				goto out;
 			}
+			bs->e = ne;
 			bs->e[bs->n++] = be;
 		}
 	}

@@ -131,14 +131,10 @@ struct kept {
 
 static int kept_add(struct kept *k, const struct tw_event *ev, int cls, uint64_t line_shift)
 {
-	if (k->n == k->cap) {
-		size_t nc = k->cap ? 2 * k->cap : 1024;
-		struct kept_ev *nv = tw_realloc(k->v, nc * sizeof(*nv));
-		if (!nv)
-			return TW_E_NOMEM;
-		k->v = nv;
-		k->cap = nc;
-	}
+	struct kept_ev *nv = tw_grow(k->v, k->n, &k->cap, sizeof(*nv), 1024);
+	if (!nv)
+		return TW_E_NOMEM;
+	k->v = nv;
 	struct kept_ev *e = &k->v[k->n++];
 	e->ts = ev->ts;
 	e->has_ts = (ev->has & TW_EV_HAS_TS) != 0;

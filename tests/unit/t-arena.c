@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests: core/arena. */
 #include <stdint.h>
+#include <stdlib.h>
 
+#include "core/alloc.h"
 #include "core/arena.h"
 #include "tap.h"
 
@@ -33,4 +35,26 @@ static void t_limit(void)
 	tw_arena_fini(&a);
 }
 
-TW_SUITE(arena, {"alloc_align_reset", t_alloc_align_reset}, {"limit", t_limit});
+/* tw_grow: untouched while there is room, doubles when full, refuses a size that would
+ * overflow without losing the array. */
+static void t_grow(void)
+{
+	size_t cap = 0;
+	int *v = tw_grow(NULL, 0, &cap, sizeof(*v), 4);
+	CHECK(v);
+	CHECK_EQ_U(cap, 4);
+	for (int i = 0; i < 4; i++)
+		v[i] = i;
+	CHECK(tw_grow(v, 3, &cap, sizeof(*v), 4) == v);
+	CHECK_EQ_U(cap, 4);
+	v = tw_grow(v, 4, &cap, sizeof(*v), 4);
+	CHECK(v);
+	CHECK_EQ_U(cap, 8);
+	CHECK_EQ_U(v[3], 3);
+	size_t huge = SIZE_MAX / 8 + 1;
+	CHECK(tw_grow(v, huge, &huge, 8, 4) == NULL);
+	CHECK_EQ_U(huge, SIZE_MAX / 8 + 1);
+	free(v);
+}
+
+TW_SUITE(arena, {"alloc_align_reset", t_alloc_align_reset}, {"limit", t_limit}, {"grow", t_grow});
