@@ -36,6 +36,13 @@ void tw_conf_defaults(struct tw_conf *c)
 	c->nflog_group = 7;
 	c->log_rate = 20;
 	c->ban_timeout = 3600 * NS_PER_S;
+	c->ban_after = 10;
+	c->ban_window = 600 * NS_PER_S;
+	c->ban_escalate = 4;
+	c->ban_max = 30 * 86400 * NS_PER_S;
+	c->ban_forget = 30 * 86400 * NS_PER_S;
+	c->daemon_nflog = true;
+	c->daemon_flush = 5 * NS_PER_S;
 }
 
 static struct tw_conf active_conf;
@@ -79,7 +86,7 @@ int tw_conf_duration(const char *s, int64_t *ns)
 	return TW_OK;
 }
 
-int tw_conf_add_own(struct tw_conf *c, const char *list, struct tw_errctx *ec)
+int tw_conf_add_nets(struct tw_conf_net *nets, unsigned *n, const char *list, struct tw_errctx *ec)
 {
 	const char *p = list;
 	while (*p) {
@@ -96,15 +103,28 @@ int tw_conf_add_own(struct tw_conf *c, const char *list, struct tw_errctx *ec)
 						  (int)(l > 64 ? 64 : l), p);
 			plen = net.family == TW_AF_INET ? 32 : 128;
 		}
-		if (c->nown == TW_CONF_OWN_MAX)
-			return tw_err_set(ec, TW_E_RANGE, 0, "at most %d own networks",
+		if (*n == TW_CONF_OWN_MAX)
+			return tw_err_set(ec, TW_E_RANGE, 0, "at most %d networks",
 					  TW_CONF_OWN_MAX);
-		c->own[c->nown].net = net;
-		c->own[c->nown].plen = plen;
-		c->nown++;
+		nets[*n].net = net;
+		nets[*n].plen = plen;
+		(*n)++;
 		p += l;
 	}
 	return TW_OK;
+}
+
+int tw_conf_add_own(struct tw_conf *c, const char *list, struct tw_errctx *ec)
+{
+	return tw_conf_add_nets(c->own, &c->nown, list, ec);
+}
+
+bool tw_conf_in_nets(const struct tw_conf_net *nets, unsigned n, const struct tw_addr *a)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (tw_addr_in_prefix(a, &nets[i].net, nets[i].plen))
+			return true;
+	return false;
 }
 
 struct parse_state {
@@ -155,6 +175,12 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"shield", "nflog-group", &c->nflog_group, 0, 65535, NULL},
 	    {"shield", "log-rate", &c->log_rate, 1, 10000000, NULL},
 	    {"shield", "ban-timeout", NULL, 0, 0, &c->ban_timeout},
+	    {"ban", "after", &c->ban_after, 0, 1000000000, NULL},
+	    {"ban", "window", NULL, 0, 0, &c->ban_window},
+	    {"ban", "escalate", &c->ban_escalate, 1, 1000, NULL},
+	    {"ban", "max", NULL, 0, 0, &c->ban_max},
+	    {"ban", "forget", NULL, 0, 0, &c->ban_forget},
+	    {"daemon", "flush", NULL, 0, 0, &c->daemon_flush},
 	};
 	struct {
 		const char *sec, *name;
@@ -174,6 +200,8 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"report", "contacts", c->report_contacts, sizeof(c->report_contacts)},
 	    {"shield", "trusted-interfaces", c->trusted_ifaces, sizeof(c->trusted_ifaces)},
 	    {"shield", "allow", c->allow, sizeof(c->allow)},
+	    {"daemon", "follow", c->daemon_follow, sizeof(c->daemon_follow)},
+	    {"daemon", "journal-directory", c->daemon_journal_dir, sizeof(c->daemon_journal_dir)},
 	    {"smtp", "url", c->smtp_url, sizeof(c->smtp_url)},
 	    {"smtp", "user", c->smtp_user, sizeof(c->smtp_user)},
 	    {"smtp", "password", c->smtp_password, sizeof(c->smtp_password)},
@@ -198,30 +226,15 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 					  sec, name, keys[i].lo, keys[i].hi);
 		return TW_OK;
 	}
-	if (!strcmp(sec, "shield") && !strcmp(name, "trusted")) {
-		/* "CIDR[,CIDR…]", one or more lines. */
-		char item[128];
-		for (const char *p = v; *p;) {
-			size_t n = strcspn(p, ", \t");
-			if (n && n < sizeof(item)) {
-				memcpy(item, p, n);
-				item[n] = '\0';
-				if (c->ntrusted == TW_CONF_OWN_MAX ||
-				    tw_prefix_parse(item, n, &c->trusted[c->ntrusted].net,
-						    &c->trusted[c->ntrusted].plen) != TW_OK)
-					return tw_err_set(
-					    ec, TW_E_INVALID, 0,
-					    "[shield] trusted: '%.60s' is not a network "
-					    "(or more than %d)",
-					    item, TW_CONF_OWN_MAX);
-				c->ntrusted++;
-			} else if (n) {
-				return tw_err_set(ec, TW_E_INVALID, 0,
-						  "[shield] trusted: too long");
-			}
-			p += n;
-			while (*p == ',' || *p == ' ' || *p == '\t')
-				p++;
+	if ((!strcmp(sec, "shield") && !strcmp(name, "trusted")) ||
+	    (!strcmp(sec, "ban") && !strcmp(name, "never"))) {
+		bool tr = sec[0] == 's';
+		r = tw_conf_add_nets(tr ? c->trusted : c->never, tr ? &c->ntrusted : &c->nnever, v,
+				     ec);
+		if (r) {
+			char why[128];
+			snprintf(why, sizeof(why), "%.100s", ec->msg);
+			return tw_err_set(ec, r, 0, "[%s] %s: %s", sec, name, why);
 		}
 		return TW_OK;
 	}
@@ -235,7 +248,8 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 		/* Lists (whois-connect, dns-server) grow by one item per line: indented lines
 		 * continue a key, and each is one more item. */
 		bool list = !strcmp(name, "whois-connect") || !strcmp(name, "dns-server") ||
-			    !strcmp(name, "trusted-interfaces") || !strcmp(name, "allow");
+			    !strcmp(name, "trusted-interfaces") || !strcmp(name, "allow") ||
+			    !strcmp(name, "follow");
 		size_t l = strlen(v), have = list ? strlen(strs[i].dst) : 0;
 		if (!l || have + (have > 0) + l >= strs[i].cap)
 			return tw_err_set(ec, TW_E_RANGE, 0,
@@ -250,9 +264,14 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	     (!strcmp(name, "rdns") || !strcmp(name, "abuse") || !strcmp(name, "abusix"))) ||
 	    (!strcmp(sec, "report") && (!strcmp(name, "redact") || !strcmp(name, "attach-xarf"))) ||
 	    (!strcmp(sec, "smtp") && !strcmp(name, "starttls")) ||
-	    (!strcmp(sec, "analyze") && !strcmp(name, "documentation-is-public"))) {
+	    (!strcmp(sec, "analyze") && !strcmp(name, "documentation-is-public")) ||
+	    (!strcmp(sec, "ban") && !strcmp(name, "forgeable")) ||
+	    (!strcmp(sec, "daemon") && (!strcmp(name, "nflog") || !strcmp(name, "journal")))) {
 		bool keep = false, attach = false;
-		bool *b = !strcmp(sec, "analyze")	 ? &c->documentation_public
+		bool *b = !strcmp(sec, "ban")		 ? &c->ban_forgeable
+			  : !strcmp(name, "nflog")	 ? &c->daemon_nflog
+			  : !strcmp(name, "journal")	 ? &c->daemon_journal
+			  : !strcmp(sec, "analyze")	 ? &c->documentation_public
 			  : !strcmp(sec, "smtp")	 ? &c->smtp_starttls
 			  : !strcmp(name, "attach-xarf") ? &attach
 			  : !strcmp(sec, "report")	 ? &keep
@@ -372,10 +391,7 @@ int tw_conf_load(const char *path, struct tw_conf *c, struct tw_errctx *ec)
 
 bool tw_conf_is_own(const struct tw_conf *c, const struct tw_addr *a)
 {
-	for (unsigned i = 0; i < c->nown; i++)
-		if (tw_addr_in_prefix(a, &c->own[i].net, c->own[i].plen))
-			return true;
-	return false;
+	return tw_conf_in_nets(c->own, c->nown, a);
 }
 
 const struct tw_special *tw_conf_special(const struct tw_conf *c, const struct tw_addr *a)

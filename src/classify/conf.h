@@ -19,6 +19,12 @@
 /* In-window distinct counts are exact small sets: thresholds are at most this. */
 #define TW_CONF_THRESH_MAX 64
 
+/* A network of a list (own, trusted, never-ban). */
+struct tw_conf_net {
+	struct tw_addr net;
+	unsigned plen;
+};
+
 struct tw_conf {
 	/* A port scan: at least scan_ports distinct ports on at most scan_hosts hosts. */
 	uint32_t scan_ports, scan_hosts;
@@ -53,21 +59,30 @@ struct tw_conf {
 	int64_t report_cooldown;     /* ns: a source reported is not reported again before */
 	/* [shield]: the firewall's trusted zone (networks, interfaces), services open to all
 	 * ("tcp/22,udp/53"), the NFLOG group and rate of the probe log, the default ban. */
-	struct {
-		struct tw_addr net;
-		unsigned plen;
-	} trusted[TW_CONF_OWN_MAX];
+	struct tw_conf_net trusted[TW_CONF_OWN_MAX];
 	unsigned ntrusted;
 	char trusted_ifaces[512], allow[512];
 	uint32_t nflog_group, log_rate;
 	int64_t ban_timeout;
+	/* [ban]: the daemon's auto-ban. A source is banned when it sends 'ban_after' probes
+	 * within 'ban_window' (0 = never), for ban_timeout, multiplied by 'ban_escalate' for each
+	 * earlier offense not older than 'ban_forget', at most 'ban_max'. Never the networks of
+	 * 'never' (nor own, trusted or special-purpose addresses); never on forgeable evidence
+	 * (UDP, ICMP) alone unless 'ban_forgeable'. */
+	uint32_t ban_after, ban_escalate;
+	int64_t ban_window, ban_max, ban_forget;
+	bool ban_forgeable;
+	struct tw_conf_net never[TW_CONF_OWN_MAX];
+	unsigned nnever;
+	/* [daemon]: what tracewalld reads — the NFLOG group, log files it follows, journald's
+	 * kernel messages (or a journal directory) — and how often it commits to the store. */
+	bool daemon_nflog, daemon_journal;
+	char daemon_follow[2048], daemon_journal_dir[1024];
+	int64_t daemon_flush;
 	/* [smtp]: the relay that sends the reports. */
 	char smtp_url[256], smtp_user[128], smtp_password[128];
 	bool smtp_starttls;
-	struct {
-		struct tw_addr net;
-		unsigned plen;
-	} own[TW_CONF_OWN_MAX];
+	struct tw_conf_net own[TW_CONF_OWN_MAX];
 	unsigned nown;
 };
 
@@ -80,6 +95,10 @@ int tw_conf_parse(const char *text, const char *name, struct tw_conf *c, struct 
 int tw_conf_load(const char *path, struct tw_conf *c, struct tw_errctx *ec);
 /* "CIDR[,CIDR...]" (addresses alone are /32 or /128) appended to c->own. */
 int tw_conf_add_own(struct tw_conf *c, const char *list, struct tw_errctx *ec);
+/* The same into any list of at most TW_CONF_OWN_MAX networks. */
+int tw_conf_add_nets(struct tw_conf_net *nets, unsigned *n, const char *list, struct tw_errctx *ec);
+/* Is 'a' in one of the 'n' networks? */
+bool tw_conf_in_nets(const struct tw_conf_net *nets, unsigned n, const struct tw_addr *a);
 /* "30s", "10m", "2h", "7d", or seconds alone, into nanoseconds (at most 366 days). */
 int tw_conf_duration(const char *s, int64_t *ns);
 

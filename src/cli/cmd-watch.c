@@ -20,6 +20,7 @@
 #include "decode/decode.h"
 #include "input/nflog.h"
 #include "output/output.h"
+#include "shield/policy.h"
 #include "shield/shield.h"
 #include "store/ingest.h"
 
@@ -31,75 +32,19 @@ static void on_signal(int sig)
 	stop_now = 1;
 }
 
-/* Per source, for the auto-ban: packets seen and whether any was TCP (UDP alone can be
- * forged). */
-struct seen_src {
-	struct tw_addr a;
-	uint64_t packets;
-	bool tcp, banned;
-};
-
 struct watch {
 	bool json, quiet;
 	long count, seen;
 	struct tw_decode_state dst;
 	struct tw_buf out;
 	/* --store: incidents gathered here, committed every --flush seconds. */
-	struct tw_agg agg;
-	bool store;
-	uint64_t pending;
-	/* --ban-after N: ban a source at its Nth probe. */
-	uint64_t ban_after;
-	bool ban_forgeable;
-	int64_t ban_s;
-	struct seen_src *srcs;
-	size_t nsrcs, capsrcs;
+	struct tw_live live;
+	struct tw_store *st;
+	/* --ban-after N: the auto-ban policy with [ban] after = N. */
+	const struct tw_conf *conf;
+	struct tw_banner banner;
 	uint64_t bans;
 };
-
-/* Counts the source's probes and bans it at the threshold: never a special-purpose or own
- * address, never on UDP alone unless --ban-forgeable. */
-static void auto_ban(struct watch *w, const struct tw_event *ev)
-{
-	struct seen_src *s = NULL;
-	for (size_t i = 0; i < w->nsrcs && !s; i++)
-		if (tw_addr_eq(&w->srcs[i].a, &ev->src))
-			s = &w->srcs[i];
-	if (!s) {
-		if (w->nsrcs == w->capsrcs) {
-			size_t nc = w->capsrcs ? 2 * w->capsrcs : 64;
-			struct seen_src *ns = realloc(w->srcs, nc * sizeof(*ns));
-			if (!ns)
-				return;
-			w->srcs = ns;
-			w->capsrcs = nc;
-		}
-		s = &w->srcs[w->nsrcs++];
-		memset(s, 0, sizeof(*s));
-		s->a = ev->src;
-	}
-	s->packets++;
-	s->tcp |= ev->proto == TW_IPPROTO_TCP;
-	const struct tw_conf *conf = tw_conf_active();
-	const struct tw_special *sp = tw_conf_special(conf, &s->a);
-	if (s->banned || s->packets < w->ban_after || (!s->tcp && !w->ban_forgeable) || sp ||
-	    tw_conf_is_own(conf, &s->a))
-		return;
-	struct tw_errctx ec;
-	char as[TW_ADDR_STRLEN];
-	memset(&ec, 0, sizeof(ec));
-	tw_addr_format(&s->a, as);
-	s->banned = true;
-	if (tw_shield_ban(&s->a, w->ban_s, &ec)) {
-		fprintf(stderr, "watch: could not ban %s: ", as);
-		tw_cli_puts_safe(stderr, ec.msg);
-		fputc('\n', stderr);
-		return;
-	}
-	w->bans++;
-	fprintf(stderr, "watch: banned %s for %llds after %llu probes\n", as, (long long)w->ban_s,
-		(unsigned long long)s->packets);
-}
 
 static int on_event(void *ctx, struct tw_event *ev)
 {
@@ -108,24 +53,30 @@ static int on_event(void *ctx, struct tw_event *ev)
 	struct tw_decoded d;
 	tw_classify_decoded(ev, ev->payload.p && tw_decode(ev, &d, &w->dst) == TW_OK ? &d : NULL,
 			    &v);
-	if (w->store) {
+	if (w->st) {
 		/* The evidence for a live packet: a one-line summary of it. */
-		char sum[200], sa[TW_ADDR_STRLEN], da[TW_ADDR_STRLEN], ts[TW_TIME_STRLEN];
-		tw_addr_format(&ev->src, sa);
-		tw_addr_format(&ev->dst, da);
-		tw_time_format(ev->ts, true, ts);
-		const char *pn = tw_proto_name(ev->proto);
-		int sl = snprintf(sum, sizeof(sum), "nflog %s %.*s %s:%u > %s:%u %s length %u", ts,
-				  (int)(ev->prefix.len < 40 ? ev->prefix.len : 40),
-				  ev->prefix.p ? ev->prefix.p : "", sa, ev->sport, da, ev->dport,
-				  pn ? pn : "?", ev->ip_len);
-		ev->origin.line = w->pending + 1;
-		tw_agg_add_raw(&w->agg, ev, &v, sum,
-			       sl > 0 && (size_t)sl < sizeof(sum) ? (size_t)sl : 0, false);
-		w->pending++;
+		char sum[200];
+		size_t sl = tw_nflog_summary(ev, sum, sizeof(sum));
+		if (tw_live_add(&w->live, ev, &v, sum, sl))
+			fputs("tracewall: watch: out of memory, an event not stored\n", stderr);
 	}
-	if (w->ban_after)
-		auto_ban(w, ev);
+	if (w->conf->ban_after) {
+		struct tw_ban_done bd;
+		struct tw_errctx ec;
+		char as[TW_ADDR_STRLEN];
+		memset(&ec, 0, sizeof(ec));
+		int r = tw_autoban(&w->banner, w->conf, w->st, ev, tw_time_now(), &bd, &ec);
+		tw_addr_format(&ev->src, as);
+		if (r < 0) {
+			fprintf(stderr, "watch: could not ban %s: ", as);
+			tw_cli_puts_safe(stderr, ec.msg);
+			fputc('\n', stderr);
+		} else if (r > 0) {
+			w->bans++;
+			fprintf(stderr, "watch: banned %s for %llds after %u probes\n", as,
+				(long long)bd.seconds, bd.probes);
+		}
+	}
 	if (w->quiet) {
 	} else if (w->json) {
 		tw_out_json.write_event(&w->out, ev, &v, "nflog");
@@ -168,6 +119,8 @@ int tw_cmd_watch(int argc, char **argv)
 	static struct tw_conf conf;
 	struct watch w = {0};
 	long group = -1, timeout_s = -1, flush_s = 5;
+	bool store = false, forgeable = false;
+	uint32_t ban_after = 0;
 	long long v;
 	const char *db = NULL;
 	int c;
@@ -193,10 +146,10 @@ int tw_cmd_watch(int argc, char **argv)
 			timeout_s = (long)v;
 			break;
 		case 'C': break;
-		case 's': w.store = true; break;
+		case 's': store = true; break;
 		case 'd':
 			db = optarg;
-			w.store = true;
+			store = true;
 			break;
 		case 'f':
 			if (tw_cli_num_opt("--flush", optarg, 1, 86400, &v))
@@ -206,9 +159,9 @@ int tw_cmd_watch(int argc, char **argv)
 		case 'b':
 			if (tw_cli_num_opt("--ban-after", optarg, 1, 1000000000, &v))
 				return TW_EXIT_USAGE;
-			w.ban_after = (uint64_t)v;
+			ban_after = (uint32_t)v;
 			break;
-		case 'F': w.ban_forgeable = true; break;
+		case 'F': forgeable = true; break;
 		case 'q': w.quiet = true; break;
 		case 'h':
 		default:
@@ -239,7 +192,11 @@ int tw_cmd_watch(int argc, char **argv)
 		fputs("tracewall: watch: no file arguments\n", stderr);
 		return TW_EXIT_USAGE;
 	}
+	/* Bans only when asked (the daemon's [ban] after is for the daemon). */
+	conf.ban_after = ban_after;
+	conf.ban_forgeable |= forgeable;
 	tw_conf_set_active(&conf);
+	w.conf = &conf;
 	(void)tw_sigs_active();
 	struct tw_nflog *nl = NULL;
 	struct tw_errctx ec;
@@ -257,12 +214,12 @@ int tw_cmd_watch(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	tw_decode_state_init(&w.dst);
 	tw_buf_init(&w.out);
-	tw_agg_init(&w.agg);
-	w.ban_s = conf.ban_timeout / 1000000000ll;
+	tw_banner_init(&w.banner, 0);
 	struct tw_store *st = NULL;
 	char name[32];
 	snprintf(name, sizeof(name), "nflog:%ld", group);
-	if (w.store) {
+	tw_live_init(&w.live, name);
+	if (store) {
 		char path[4096];
 		if (db)
 			snprintf(path, sizeof(path), "%s", db);
@@ -276,9 +233,9 @@ int tw_cmd_watch(int argc, char **argv)
 			return TW_EXIT_STORE;
 		}
 	}
+	w.st = st;
 	int r = TW_OK;
 	long left = timeout_s, since_flush = 0;
-	uint64_t stored = 0;
 	/* In slices, so that a signal is seen within a second. */
 	for (;;) {
 		bool more = !stop_now && (w.count <= 0 || w.seen < w.count) && left != 0 && !r;
@@ -287,20 +244,14 @@ int tw_cmd_watch(int argc, char **argv)
 		if (left > 0)
 			left--;
 		/* Commit what was gathered: every --flush seconds and at the end. */
-		if (st && w.pending && (++since_flush >= flush_s || !more)) {
-			struct tw_ingest_result res;
+		if (st && w.live.pending && (++since_flush >= flush_s || !more)) {
 			struct tw_errctx sec;
 			memset(&sec, 0, sizeof(sec));
-			if (tw_store_commit_live(st, name, &w.agg, w.pending, &res, &sec)) {
+			if (tw_live_commit(st, &w.live, NULL, &sec)) {
 				fputs("tracewall: watch: ", stderr);
 				tw_cli_puts_safe(stderr, sec.msg);
 				fputc('\n', stderr);
-			} else {
-				stored += w.pending;
 			}
-			tw_agg_fini(&w.agg);
-			tw_agg_init(&w.agg);
-			w.pending = 0;
 			since_flush = 0;
 		}
 		if (!more)
@@ -308,10 +259,10 @@ int tw_cmd_watch(int argc, char **argv)
 	}
 	if (st)
 		fprintf(stderr, "watch: %llu events stored, %llu bans\n",
-			(unsigned long long)stored, (unsigned long long)w.bans);
+			(unsigned long long)w.live.stored, (unsigned long long)w.bans);
 	tw_store_close(st);
-	tw_agg_fini(&w.agg);
-	free(w.srcs);
+	tw_live_fini(&w.live);
+	tw_banner_fini(&w.banner);
 	struct tw_nflog_stats ns;
 	tw_nflog_stats(nl, &ns);
 	fprintf(stderr,

@@ -334,3 +334,10 @@ int tw_time_parse_user(const char *s, int64_t *ns)
 	}
 	return TW_E_INVALID;
 }
+
+int64_t tw_time_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}

@@ -79,4 +79,7 @@ size_t tw_time_format(int64_t ns, bool frac, char out[static TW_TIME_STRLEN]);
  * "YYYY-MM-DD HH:MM[:SS]" (UTC unless an offset is given). Returns TW_OK or TW_E_INVALID. */
 int tw_time_parse_user(const char *s, int64_t *ns);
 
+/* The wall clock now, in nanoseconds since the epoch (UTC). */
+int64_t tw_time_now(void);
+
 #endif

@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <libnetfilter_log/libnetfilter_log.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include "core/alloc.h"
+#include "core/time.h"
 #include "input/nflog.h"
 #include "input/packet.h"
 
@@ -39,11 +41,8 @@ static int on_packet(struct nflog_g_handle *g, struct nfgenmsg *msg, struct nflo
 	int64_t ts;
 	if (nflog_get_timestamp(nfa, &tv) == 0)
 		ts = (int64_t)tv.tv_sec * 1000000000 + (int64_t)tv.tv_usec * 1000;
-	else {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		ts = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-	}
+	else
+		ts = tw_time_now();
 	struct tw_event ev;
 	struct tw_pkt_ctx pc = {&nl->frag, NULL};
 	memset(&ev, 0, sizeof(ev));
@@ -95,10 +94,29 @@ int tw_nflog_open(struct tw_nflog **out, unsigned group, struct tw_errctx *ec)
 	return TW_OK;
 }
 
+/* One receive (blocking or not): TW_OK, 1 when nothing is waiting, TW_E_IO. */
+static int read_once(struct tw_nflog *nl, int flags, struct tw_errctx *ec)
+{
+	static _Thread_local char buf[65536 + 1024];
+	ssize_t n = recv(nflog_fd(nl->h), buf, sizeof(buf), flags);
+	if (n < 0) {
+		if (errno == ENOBUFS) { /* the kernel dropped messages: count, go on */
+			nl->st.overruns++;
+			return TW_OK;
+		}
+		if (errno == EINTR)
+			return TW_OK;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 1;
+		return tw_err_set(ec, TW_E_IO, errno, "NFLOG: recv: %s", strerror(errno));
+	}
+	nflog_handle_packet(nl->h, buf, (int)n);
+	return TW_OK;
+}
+
 int tw_nflog_run(struct tw_nflog *nl, int timeout_ms, tw_nflog_cb cb, void *ctx,
 		 struct tw_errctx *ec)
 {
-	char buf[65536 + 1024];
 	int fd = nflog_fd(nl->h);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -122,19 +140,44 @@ int tw_nflog_run(struct tw_nflog *nl, int timeout_ms, tw_nflog_cb cb, void *ctx,
 			return tw_err_set(ec, TW_E_IO, errno, "NFLOG: poll: %s", strerror(errno));
 		if (pr <= 0)
 			continue;
-		ssize_t n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0) {
-			if (errno == ENOBUFS) { /* the kernel dropped messages: count, go on */
-				nl->st.overruns++;
-				continue;
-			}
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return tw_err_set(ec, TW_E_IO, errno, "NFLOG: recv: %s", strerror(errno));
-		}
-		nflog_handle_packet(nl->h, buf, (int)n);
+		int r = read_once(nl, 0, ec);
+		if (r < 0)
+			return r;
 	}
 	return TW_OK;
+}
+
+int tw_nflog_fd(const struct tw_nflog *nl)
+{
+	return nflog_fd(nl->h);
+}
+
+int tw_nflog_dispatch(struct tw_nflog *nl, tw_nflog_cb cb, void *ctx, struct tw_errctx *ec)
+{
+	nl->cb = cb;
+	nl->ctx = ctx;
+	nl->stop = 0;
+	/* At most 256 messages at a time, so that other sources get their turn. */
+	for (int i = 0; i < 256 && !nl->stop; i++) {
+		int r = read_once(nl, MSG_DONTWAIT, ec);
+		if (r)
+			return r < 0 ? r : TW_OK;
+	}
+	return TW_OK;
+}
+
+size_t tw_nflog_summary(const struct tw_event *ev, char *out, size_t cap)
+{
+	char sa[TW_ADDR_STRLEN], da[TW_ADDR_STRLEN], ts[TW_TIME_STRLEN];
+	tw_addr_format(&ev->src, sa);
+	tw_addr_format(&ev->dst, da);
+	tw_time_format(ev->ts, true, ts);
+	const char *pn = tw_proto_name(ev->proto);
+	int n = snprintf(out, cap, "nflog %s %.*s %s:%u > %s:%u %s length %u", ts,
+			 (int)(ev->prefix.len < 40 ? ev->prefix.len : 40),
+			 ev->prefix.p ? ev->prefix.p : "", sa, ev->sport, da, ev->dport,
+			 pn ? pn : "?", ev->ip_len);
+	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
 void tw_nflog_stats(const struct tw_nflog *nl, struct tw_nflog_stats *st)

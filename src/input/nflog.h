@@ -6,6 +6,7 @@
 #define TW_INPUT_NFLOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
@@ -24,6 +25,13 @@ int tw_nflog_open(struct tw_nflog **nl, unsigned group, struct tw_errctx *ec);
  * or an error). TW_OK on timeout or stop, TW_E_IO on a socket error. */
 int tw_nflog_run(struct tw_nflog *nl, int timeout_ms, tw_nflog_cb cb, void *ctx,
 		 struct tw_errctx *ec);
+/* For an event loop: the socket to wait on, and what is waiting read without blocking
+ * (at most 256 messages), each parsed packet given to 'cb'. TW_OK or TW_E_IO. */
+int tw_nflog_fd(const struct tw_nflog *nl);
+int tw_nflog_dispatch(struct tw_nflog *nl, tw_nflog_cb cb, void *ctx, struct tw_errctx *ec);
+/* The evidence line of a live packet: "nflog TIME PREFIX SRC:PORT > DST:PORT PROTO length N"
+ * (prefix cut at 40 bytes). Its length, 0 when it did not fit. */
+size_t tw_nflog_summary(const struct tw_event *ev, char *out, size_t cap);
 /* Packets received, parsed, not IP or malformed, and lost to buffer overruns. */
 struct tw_nflog_stats {
 	uint64_t received, parsed, skipped, overruns;

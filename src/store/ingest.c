@@ -228,19 +228,13 @@ static bool counts_get(const unsigned char *b, int n, struct tw_incident *in)
 	return true;
 }
 
-static void key_of(const struct tw_addr *a, unsigned char k[17])
-{
-	k[0] = a->family;
-	memcpy(k + 1, a->b, 16);
-}
-
 static int write_incident(struct writer *w, const struct tw_srcsum *m, const struct tw_incident *in,
 			  int64_t file_id, struct tw_ingest_result *res)
 {
 	unsigned char key[17], blob[COUNTS_LEN];
 	const char *cls = tw_class_name(in->cls);
 	const char *why = m->reportable ? "reportable" : m->why_not >= 0 ? m->why[m->why_not] : "";
-	key_of(&m->s->addr, key);
+	tw_store_key(&m->s->addr, key);
 	struct tw_incident acc;
 	memset(&acc, 0, sizeof(acc));
 	acc.dsts = in->dsts;
@@ -369,8 +363,8 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
  * chunk, the new offset. */
 static int commit_chunk(struct writer *w, struct file_row *row, const char *head, size_t hn,
 			const struct stat *sb, struct tw_agg *agg, const struct kept *kept,
-			uint64_t offset, uint64_t lines, struct tw_ingest_result *res,
-			struct tw_errctx *ec)
+			uint64_t offset, uint64_t lines, const char *cursor,
+			struct tw_ingest_result *res, struct tw_errctx *ec)
 {
 	sqlite3 *db = tw_store_db(w->st);
 	int r = TW_OK;
@@ -422,10 +416,8 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 		int seq = 0;
 		for (size_t k = i; k > 0 && kept->v[k - 1].line == e->line; k--)
 			seq++;
-		ks[0] = e->src.family;
-		memcpy(ks + 1, e->src.b, 16);
-		kd[0] = e->dst.family;
-		memcpy(kd + 1, e->dst.b, 16);
+		tw_store_key(&e->src, ks);
+		tw_store_key(&e->dst, kd);
 		sqlite3_stmt *q = w->events;
 		sqlite3_reset(q);
 		sqlite3_bind_int64(q, 1, row->id);
@@ -455,7 +447,8 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 	if (sqlite3_prepare_v2(
 		db,
 		"UPDATE files SET offset = ?1, lines = ?2, last_ingest = ?3, path = ?4,"
-		" dev = ?5, ino = ?6, head_len = ?7, head = ?8 WHERE id = ?9",
+		" dev = ?5, ino = ?6, head_len = ?7, head = ?8,"
+		" cursor = COALESCE(?10, cursor) WHERE id = ?9",
 		-1, &u, NULL) != SQLITE_OK) {
 		r = db_fail(w->st, ec, w->path, "cannot prepare");
 		goto fail;
@@ -469,6 +462,8 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 	sqlite3_bind_int64(u, 7, (sqlite3_int64)hn);
 	sqlite3_bind_int64(u, 8, head_hash(head, hn));
 	sqlite3_bind_int64(u, 9, row->id);
+	if (cursor)
+		sqlite3_bind_text(u, 10, cursor, -1, SQLITE_STATIC);
 	int s = sqlite3_step(u);
 	sqlite3_finalize(u);
 	if (s != SQLITE_DONE) {
@@ -574,7 +569,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&p->m);
 		int r = p->err ? p->err
 			       : commit_chunk(p->w, p->row, p->head, p->hn, p->sb, &p->agg,
-					      &p->kept, p->offset, p->lines, p->res, &p->ec);
+					      &p->kept, p->offset, p->lines, NULL, p->res, &p->ec);
 		tw_agg_fini(&p->agg);
 		free(p->kept.v);
 		memset(&p->kept, 0, sizeof(p->kept));
@@ -668,6 +663,8 @@ static void *part_run(void *arg)
 		if (r != TW_OK)
 			continue;
 		tw_classify(&ev, &v);
+		if (p->o->on_event)
+			p->o->on_event(p->o->ctx, &ev, &v);
 		if (tw_agg_add_raw(&p->agg, &ev, &v, rd.raw.p, rd.raw.len, false) ||
 		    (p->o->keep_events && kept_add(&p->kept, &ev, v.cls, 0))) {
 			p->err = tw_err_set(&p->ec, TW_E_NOMEM, 0, "out of memory");
@@ -709,7 +706,7 @@ static int run_mapped(struct tw_lines *lr, const struct tw_ingest_opts *o, uint6
 			cend = end;
 		/* Parts of at least 4 MiB, at most one per CPU. */
 		uint64_t len = cend - from;
-		unsigned n = whole ? 1 : (unsigned)(len / (4u << 20));
+		unsigned n = whole || o->on_event ? 1 : (unsigned)(len / (4u << 20));
 		n = n < 1 ? 1 : n > maxp ? maxp : n;
 		uint64_t pf = from;
 		for (unsigned k = 0; k < n; k++) {
@@ -907,6 +904,8 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 				break;
 			if (r == TW_OK) {
 				tw_classify(&ev, &v);
+				if (o->on_event)
+					o->on_event(o->ctx, &ev, &v);
 				if (tw_agg_add_raw(&agg, &ev, &v, rd.raw.p, rd.raw.len, false) ||
 				    (o->keep_events && kept_add(&skept, &ev, v.cls, 0))) {
 					r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: out of memory",
@@ -962,7 +961,7 @@ out:
 /* ---- a live source (NFLOG): its incidents committed in batches ------------------------- */
 
 int tw_store_commit_live(struct tw_store *st, const char *name, struct tw_agg *agg, uint64_t events,
-			 struct tw_ingest_result *res, struct tw_errctx *ec)
+			 const char *cursor, struct tw_ingest_result *res, struct tw_errctx *ec)
 {
 	struct writer w;
 	struct file_row row;
@@ -980,7 +979,70 @@ int tw_store_commit_live(struct tw_store *st, const char *name, struct tw_agg *a
 	r = find_file(st, name, name, hn, &sb, &row, ec);
 	if (!r)
 		r = commit_chunk(&w, &row, name, hn, &sb, agg, NULL, row.offset + events,
-				 row.lines + events, res, ec);
+				 row.lines + events, cursor, res, ec);
 	writer_close(&w);
 	return r;
+}
+
+int tw_store_live_cursor(struct tw_store *st, const char *name, char *out, size_t cap)
+{
+	sqlite3_stmt *q = NULL;
+	int r = TW_E_NOTFOUND;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(tw_store_db(st),
+			       "SELECT cursor FROM files WHERE head_len = ?1 AND head = ?2"
+			       " AND path = ?3 AND cursor IS NOT NULL ORDER BY id DESC LIMIT 1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return TW_E_DB;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)strlen(name));
+	sqlite3_bind_int64(q, 2, head_hash(name, strlen(name)));
+	sqlite3_bind_text(q, 3, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(q, 0);
+		size_t l = c ? strlen(c) : 0;
+		if (c && l < cap) {
+			memcpy(out, c, l + 1);
+			r = TW_OK;
+		}
+	}
+	sqlite3_finalize(q);
+	return r;
+}
+
+void tw_live_init(struct tw_live *l, const char *name)
+{
+	memset(l, 0, sizeof(*l));
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	tw_agg_init(&l->agg);
+}
+
+int tw_live_add(struct tw_live *l, const struct tw_event *ev, const struct tw_verdict *v,
+		const char *line, size_t len)
+{
+	struct tw_event e = *ev;
+	e.origin.line = l->pending + 1;
+	if (tw_agg_add_raw(&l->agg, &e, v, line, len, false))
+		return TW_E_NOMEM;
+	l->pending++;
+	return TW_OK;
+}
+
+int tw_live_commit(struct tw_store *st, struct tw_live *l, const char *cursor, struct tw_errctx *ec)
+{
+	struct tw_ingest_result res;
+	if (!l->pending && !cursor)
+		return TW_OK;
+	int r = tw_store_commit_live(st, l->name, &l->agg, l->pending, cursor, &res, ec);
+	if (r)
+		return r; /* kept: tried again at the next commit */
+	l->stored += l->pending;
+	l->pending = 0;
+	tw_agg_fini(&l->agg);
+	tw_agg_init(&l->agg);
+	return TW_OK;
+}
+
+void tw_live_fini(struct tw_live *l)
+{
+	tw_agg_fini(&l->agg);
 }

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "classify/agg.h"
+#include "classify/classify.h"
 #include "input/input.h"
 #include "store/store.h"
 
@@ -23,6 +25,9 @@ struct tw_ingest_opts {
 	uint64_t chunk_lines;		      /* lines per transaction (streams); 0 = 1,000,000 */
 	uint64_t chunk_bytes; /* bytes per transaction (plain files); 0: chunk_lines x 200, or
 				 256 MiB */
+	/* Optional: each event as it is classified, in file order (one reader, then). */
+	void (*on_event)(void *ctx, const struct tw_event *ev, const struct tw_verdict *v);
+	void *ctx;
 };
 
 struct tw_ingest_result {
@@ -42,9 +47,27 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 
 /* Commits the incidents of a live source (an NFLOG group, named e.g. "nflog:7") gathered
  * in 'agg' — 'events' of them since the last commit — in one transaction, merged with the
- * stored ones like a file's next chunk. The caller empties 'agg' after. */
-struct tw_agg;
+ * stored ones like a file's next chunk, with where the source was read to ('cursor', e.g.
+ * the journal's; NULL keeps the last). The caller empties 'agg' after. */
 int tw_store_commit_live(struct tw_store *st, const char *name, struct tw_agg *agg, uint64_t events,
-			 struct tw_ingest_result *res, struct tw_errctx *ec);
+			 const char *cursor, struct tw_ingest_result *res, struct tw_errctx *ec);
+/* The cursor last committed for the live source 'name': TW_OK, or TW_E_NOTFOUND (none). */
+int tw_store_live_cursor(struct tw_store *st, const char *name, char *out, size_t cap);
+
+/* A live source's incidents between commits: events added as they come, committed every
+ * few seconds (a failed commit keeps them for the next). */
+struct tw_live {
+	char name[64];
+	struct tw_agg agg;
+	uint64_t pending, stored;
+};
+void tw_live_init(struct tw_live *l, const char *name);
+/* One event with its verdict and evidence line (copied). TW_E_NOMEM. */
+int tw_live_add(struct tw_live *l, const struct tw_event *ev, const struct tw_verdict *v,
+		const char *line, size_t len);
+/* Commits what is pending, with 'cursor' (NULL: none). */
+int tw_live_commit(struct tw_store *st, struct tw_live *l, const char *cursor,
+		   struct tw_errctx *ec);
+void tw_live_fini(struct tw_live *l);
 
 #endif

@@ -29,8 +29,7 @@ static void bind_filter(sqlite3_stmt *q, const struct tw_store_filter *f, unsign
 	if (f->cls)
 		sqlite3_bind_text(q, 3, f->cls, -1, SQLITE_STATIC);
 	if (f->has_src) {
-		key[0] = f->src.family;
-		memcpy(key + 1, f->src.b, 16);
+		tw_store_key(&f->src, key);
 		sqlite3_bind_blob(q, 4, key, 17, SQLITE_STATIC);
 	}
 	sqlite3_bind_int(q, 5, f->reportable);

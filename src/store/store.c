@@ -99,6 +99,17 @@ static const char *const migrations[] = {
     " ts INTEGER, src BLOB, dst BLOB, proto INTEGER, sport INTEGER, dport INTEGER,"
     " class TEXT,"
     " PRIMARY KEY (file, line, seq)) WITHOUT ROWID;",
+    /* 5 → 6: the daemon's auto-bans (offenses per source, for escalation) and where a live
+     * source (the journal) was read to, committed with its incidents. */
+    "CREATE TABLE bans ("
+    " src BLOB PRIMARY KEY,"
+    " offenses INTEGER NOT NULL,"
+    " first INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " until INTEGER NOT NULL,"
+    " probes INTEGER NOT NULL,"
+    " why TEXT NOT NULL) WITHOUT ROWID;"
+    "ALTER TABLE files ADD COLUMN cursor TEXT;",
 };
 
 int tw_store_default_path(char *out, size_t cap)
@@ -204,7 +215,7 @@ void tw_store_close(struct tw_store *st)
 	free(st);
 }
 
-static void key(const struct tw_addr *a, unsigned char k[17])
+void tw_store_key(const struct tw_addr *a, unsigned char k[17])
 {
 	k[0] = a->family;
 	memcpy(k + 1, a->b, 16);
@@ -215,7 +226,7 @@ int tw_store_cache_get(struct tw_store *st, const char *kind, const struct tw_ad
 {
 	unsigned char k[17];
 	int r = TW_E_NOTFOUND;
-	key(a, k);
+	tw_store_key(a, k);
 	sqlite3_reset(st->get);
 	sqlite3_bind_text(st->get, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st->get, 2, k, sizeof(k), SQLITE_TRANSIENT);
@@ -247,8 +258,8 @@ int tw_store_cache_put(struct tw_store *st, const char *kind, const struct tw_ad
 		       int64_t expires)
 {
 	unsigned char kl[17], kh[17];
-	key(lo, kl);
-	key(hi, kh);
+	tw_store_key(lo, kl);
+	tw_store_key(hi, kh);
 	sqlite3_reset(st->put);
 	sqlite3_bind_text(st->put, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st->put, 2, kl, sizeof(kl), SQLITE_TRANSIENT);
@@ -259,5 +270,45 @@ int tw_store_cache_put(struct tw_store *st, const char *kind, const struct tw_ad
 	sqlite3_bind_int64(st->put, 7, expires);
 	int s = sqlite3_step(st->put);
 	sqlite3_reset(st->put);
+	return s == SQLITE_DONE ? TW_OK : TW_E_DB;
+}
+
+int tw_store_offenses(struct tw_store *st, const struct tw_addr *a, int64_t since, uint32_t *prior)
+{
+	unsigned char k[17];
+	sqlite3_stmt *q = NULL;
+	*prior = 0;
+	tw_store_key(a, k);
+	if (sqlite3_prepare_v2(st->db, "SELECT offenses, last FROM bans WHERE src = ?1", -1, &q,
+			       NULL) != SQLITE_OK)
+		return TW_E_DB;
+	sqlite3_bind_blob(q, 1, k, 17, SQLITE_STATIC);
+	int s = sqlite3_step(q);
+	if (s == SQLITE_ROW && sqlite3_column_int64(q, 1) >= since)
+		*prior = (uint32_t)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return s == SQLITE_ROW || s == SQLITE_DONE ? TW_OK : TW_E_DB;
+}
+
+int tw_store_offense_add(struct tw_store *st, const struct tw_addr *a, uint32_t offenses,
+			 int64_t now, int64_t until, uint32_t probes, const char *why)
+{
+	unsigned char k[17];
+	sqlite3_stmt *q = NULL;
+	tw_store_key(a, k);
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT INTO bans (src, offenses, first, last, until, probes, why)"
+			       " VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6) ON CONFLICT (src) DO UPDATE"
+			       " SET offenses = ?2, last = ?3, until = ?4, probes = ?5, why = ?6",
+			       -1, &q, NULL) != SQLITE_OK)
+		return TW_E_DB;
+	sqlite3_bind_blob(q, 1, k, 17, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, offenses);
+	sqlite3_bind_int64(q, 3, now);
+	sqlite3_bind_int64(q, 4, until);
+	sqlite3_bind_int64(q, 5, probes);
+	sqlite3_bind_text(q, 6, why, -1, SQLITE_STATIC);
+	int s = sqlite3_step(q);
+	sqlite3_finalize(q);
 	return s == SQLITE_DONE ? TW_OK : TW_E_DB;
 }

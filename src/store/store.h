@@ -14,7 +14,7 @@
 #include "core/addr.h"
 #include "core/err.h"
 
-#define TW_STORE_SCHEMA 5
+#define TW_STORE_SCHEMA 6
 
 struct tw_store;
 
@@ -35,6 +35,16 @@ int tw_store_cache_get(struct tw_store *st, const char *kind, const struct tw_ad
 int tw_store_cache_put(struct tw_store *st, const char *kind, const struct tw_addr *lo,
 		       const struct tw_addr *hi, const char *answer, bool positive, int64_t fetched,
 		       int64_t expires);
+
+/* The auto-bans' record (policy.h): the earlier offenses of 'a' whose last is not before
+ * 'since' (0 when older: forgotten), and one more offense, now the 'offenses'th, banned from
+ * 'now' to 'until' (nanoseconds) after 'probes' probes, with the reason. */
+int tw_store_offenses(struct tw_store *st, const struct tw_addr *a, int64_t since, uint32_t *prior);
+int tw_store_offense_add(struct tw_store *st, const struct tw_addr *a, uint32_t offenses,
+			 int64_t now, int64_t until, uint32_t probes, const char *why);
+
+/* An address as the store keys it: its family, then its 16 bytes (network order). */
+void tw_store_key(const struct tw_addr *a, unsigned char k[17]);
 
 /* The SQLite handle, for the store's other modules (ingest.c, query.c). */
 struct sqlite3;
