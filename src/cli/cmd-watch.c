@@ -50,13 +50,10 @@ static int on_event(void *ctx, struct tw_event *ev)
 {
 	struct watch *w = ctx;
 	struct tw_verdict v;
-	struct tw_decoded d;
-	tw_classify_decoded(ev, ev->payload.p && tw_decode(ev, &d, &w->dst) == TW_OK ? &d : NULL,
-			    &v);
+	/* The evidence for a live packet: a one-line summary of it (with the message). */
+	char sum[800];
+	size_t sl = tw_classify_live(ev, &w->dst, &v, sum, sizeof(sum));
 	if (w->st) {
-		/* The evidence for a live packet: a one-line summary of it. */
-		char sum[200];
-		size_t sl = tw_nflog_summary(ev, sum, sizeof(sum));
 		if (tw_live_add(&w->live, ev, &v, sum, sl))
 			fputs("tracewall: watch: out of memory, an event not stored\n", stderr);
 	}

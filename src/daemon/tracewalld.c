@@ -171,11 +171,8 @@ static int on_nflog(void *ctx, struct tw_event *ev)
 {
 	struct daemon *d = ctx;
 	struct tw_verdict v;
-	struct tw_decoded dec;
-	char sum[200];
-	tw_classify_decoded(
-	    ev, ev->payload.p && tw_decode(ev, &dec, &d->dst) == TW_OK ? &dec : NULL, &v);
-	size_t sl = tw_nflog_summary(ev, sum, sizeof(sum));
+	char sum[800];
+	size_t sl = tw_classify_live(ev, &d->dst, &v, sum, sizeof(sum));
 	live_event(d, &d->nlive, ev, &v, sum, sl);
 	return 0;
 }
@@ -494,8 +491,9 @@ static int run(struct daemon *d)
 		}
 		if (d->reload) {
 			d->reload = false;
-			reload(d);
+			reload(d); /* which commits what was pending */
 			flush_ms = d->conf.daemon_flush / 1000000;
+			next_flush = mono_ms() + flush_ms;
 		}
 		t = mono_ms();
 		if (t >= next_poll) {

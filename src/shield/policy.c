@@ -81,16 +81,18 @@ static struct tw_banner_src *find_or_add(struct tw_banner *b, const struct tw_co
 		if (s->used)
 			return s;
 	}
-	/* At most 70 % full: grow while under 'max', else forget the quiet sources. */
-	if ((b->n + 1) * 10 > b->cap * 7) {
-		size_t want = b->cap ? b->cap * 2 : 1024;
-		if (b->cap / 10 * 7 < b->max) {
-			if (rebuild(b, want, c, 0))
-				return NULL;
-		} else if (rebuild(b, b->cap, c, now) || (b->n + 1) * 10 > b->cap * 7) {
+	/* At most 'max' sources: when full, the quiet ones are forgotten — looked for at most
+	 * once a second, so that a flood of new sources costs no sweep per packet. */
+	if (b->n >= b->max) {
+		if (now - b->swept < 1000000000 || rebuild(b, b->cap, c, now))
 			return NULL;
-		}
+		b->swept = now;
+		if (b->n >= b->max)
+			return NULL;
 	}
+	/* At most 70 % of the slots used. */
+	if ((b->n + 1) * 10 > b->cap * 7 && rebuild(b, b->cap ? b->cap * 2 : 1024, c, 0))
+		return NULL;
 	struct tw_banner_src *s = slot(b->t, b->cap, a);
 	memset(s, 0, sizeof(*s));
 	s->a = *a;

@@ -22,6 +22,7 @@ struct tw_banner {
 	struct tw_banner_src *t; /* open addressing, keyed by address */
 	size_t cap, n, max;
 	uint64_t untracked; /* probes of new sources while the table was full */
+	int64_t swept;	    /* when the quiet sources were last forgotten */
 };
 
 /* 'max' sources are followed at once (0: 1,048,576); memory grows with sources seen. */
