@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -15,6 +18,81 @@
 #include <zlib.h>
 
 #define CHUNK (256 * 1024)
+
+/* ---- files that shrink under a mapping -------------------------------------------------
+ * A mapped file truncated while it is read (logrotate's copytruncate, a log being followed)
+ * raises SIGBUS on the pages past its new end. The reader's own mappings are registered
+ * here; a SIGBUS inside one of them puts a page of zeros where the page was and returns,
+ * so that the reader sees NUL bytes instead of dying. Readers look at the size before they
+ * trust what they read (check_size, tw_lines_shrank). Any other SIGBUS goes to the handler
+ * that was there before (or the default action). */
+#define MAPS_MAX 64
+static _Atomic(uintptr_t) maps_lo[MAPS_MAX], maps_hi[MAPS_MAX];
+static struct sigaction old_bus;
+static pthread_once_t bus_once = PTHREAD_ONCE_INIT;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+	for (int i = 0; i < MAPS_MAX; i++) {
+		uintptr_t lo = atomic_load(&maps_lo[i]), hi = atomic_load(&maps_hi[i]);
+		if (lo && a >= lo && a < hi) {
+			uintptr_t pg = a & ~(uintptr_t)4095;
+			if (mmap((void *)pg, 4096, PROT_READ,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED)
+				return;
+		}
+	}
+	if (old_bus.sa_flags & SA_SIGINFO) {
+		old_bus.sa_sigaction(sig, si, uc);
+		return;
+	}
+	if (old_bus.sa_handler != SIG_DFL && old_bus.sa_handler != SIG_IGN) {
+		old_bus.sa_handler(sig);
+		return;
+	}
+	signal(SIGBUS, SIG_DFL); /* the fault repeats, now with the default action */
+}
+
+static void bus_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_bus);
+}
+
+static void map_register(const void *p, size_t n)
+{
+	pthread_once(&bus_once, bus_install);
+	for (int i = 0; i < MAPS_MAX; i++) {
+		uintptr_t zero = 0;
+		if (atomic_compare_exchange_strong(&maps_lo[i], &zero, (uintptr_t)p)) {
+			atomic_store(&maps_hi[i], (uintptr_t)p + n);
+			return;
+		}
+	}
+	/* More than MAPS_MAX files mapped at once: this one is read unguarded. */
+}
+
+static void map_unregister(const void *p)
+{
+	for (int i = 0; i < MAPS_MAX; i++)
+		if (atomic_load(&maps_lo[i]) == (uintptr_t)p) {
+			atomic_store(&maps_hi[i], 0);
+			atomic_store(&maps_lo[i], 0);
+		}
+}
+
+bool tw_lines_shrank(const struct tw_lines *lr, uint64_t upto)
+{
+	struct stat st;
+	if (!lr->map || lr->fd < 0)
+		return false;
+	return lr->truncated || fstat(lr->fd, &st) != 0 || (uint64_t)st.st_size < upto;
+}
 
 static void reset(struct tw_lines *lr, const char *name, size_t max_line)
 {
@@ -64,6 +142,7 @@ int tw_lines_open(struct tw_lines *lr, const char *path, size_t max_line, struct
 				goto out;
 			}
 			madvise(m, lr->map_size, MADV_SEQUENTIAL | MADV_WILLNEED);
+			map_register(m, lr->map_size);
 			lr->map = m;
 			lr->owns_map = true;
 		}
@@ -289,8 +368,10 @@ void tw_lines_close(struct tw_lines *lr)
 {
 	if (lr->gz)
 		gzclose(lr->gz);
-	if (lr->map && lr->owns_map)
+	if (lr->map && lr->owns_map) {
+		map_unregister(lr->map);
 		munmap((void *)lr->map, lr->map_size);
+	}
 	if (lr->fd >= 0 && lr->owns_fd)
 		close(lr->fd);
 	free(lr->buf);

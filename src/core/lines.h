@@ -60,6 +60,9 @@ void tw_lines_sub(const struct tw_lines *lr, size_t from, size_t to, uint64_t li
 /* Offset of the first line start at or after 'off' in the mapping. */
 size_t tw_lines_align(const struct tw_lines *lr, size_t off);
 void tw_lines_close(struct tw_lines *lr);
+/* True when the mapped file is now shorter than 'upto' bytes (or shrank while it was read):
+ * what was read past its new end may be zeros, not the file's bytes. */
+bool tw_lines_shrank(const struct tw_lines *lr, uint64_t upto);
 
 /* Reads a whole small file (configuration, signatures) into a NUL-terminated buffer of at
  * most 'max' bytes (free with free()). TW_E_NOTFOUND when it does not exist, TW_E_IO,

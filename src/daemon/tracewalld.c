@@ -70,6 +70,7 @@ struct daemon {
 	/* auto-ban */
 	struct tw_banner banner;
 	uint64_t events, bans, ban_errors;
+	uint64_t said_skipped, said_overruns; /* NFLOG counts last reported */
 	bool stop, reload;
 };
 
@@ -427,6 +428,30 @@ static int64_t mono_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* NFLOG packets skipped (not IP, malformed) and lost to buffer overruns: reported when
+ * they grow, at most every 10 seconds — never silent, never a flood. */
+static bool report_losses(struct daemon *d)
+{
+	struct tw_nflog_stats ns = {0};
+	if (!d->nl)
+		return false;
+	tw_nflog_stats(d->nl, &ns);
+	if (ns.skipped > d->said_skipped)
+		say("NFLOG: %llu packets skipped so far, %llu since the last report (the last: %s)",
+		    (unsigned long long)ns.skipped,
+		    (unsigned long long)(ns.skipped - d->said_skipped),
+		    ns.last_skip ? ns.last_skip : "?");
+	if (ns.overruns > d->said_overruns)
+		say("NFLOG: buffer overruns — %llu messages lost so far (the kernel sent faster "
+		    "than "
+		    "they were read)",
+		    (unsigned long long)ns.overruns);
+	bool said = ns.skipped > d->said_skipped || ns.overruns > d->said_overruns;
+	d->said_skipped = ns.skipped;
+	d->said_overruns = ns.overruns;
+	return said;
+}
+
 static void status(struct daemon *d)
 {
 	struct tw_nflog_stats ns = {0};
@@ -443,7 +468,7 @@ static int run(struct daemon *d)
 	bool wd = sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0;
 	int64_t flush_ms = d->conf.daemon_flush / 1000000, t = mono_ms();
 	int64_t next_flush = t + flush_ms, next_poll = t + 5000, next_wd = t,
-		next_status = t + 10000;
+		next_status = t + 10000, next_losses = t;
 	int rc = EXIT_OK;
 	while (!d->stop) {
 		t = mono_ms();
@@ -513,6 +538,8 @@ static int run(struct daemon *d)
 			sd_notify(0, "WATCHDOG=1");
 			next_wd = t + (int64_t)(wd_usec / 2000);
 		}
+		if (t >= next_losses && report_losses(d))
+			next_losses = t + 10000;
 		if (t >= next_status) {
 			status(d);
 			next_status = t + 10000;

@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/time.h"
 #include "input/nflog.h"
+#include "input/input.h"
 #include "input/packet.h"
 
 struct tw_nflog {
@@ -35,6 +36,7 @@ static int on_packet(struct nflog_g_handle *g, struct nfgenmsg *msg, struct nflo
 	int len = nflog_get_payload(nfa, &payload);
 	if (len <= 0 || !payload) {
 		nl->st.skipped++;
+		nl->st.last_skip = "no packet copied";
 		return 0;
 	}
 	struct timeval tv;
@@ -48,8 +50,16 @@ static int on_packet(struct nflog_g_handle *g, struct nfgenmsg *msg, struct nflo
 	memset(&ev, 0, sizeof(ev));
 	int r = tw_pkt_parse(TW_LINK_RAW, (const uint8_t *)payload, (size_t)len, (size_t)len, ts,
 			     &ev, &pc);
+	if (r == TW_IN_NOPACKET) {
+		nl->st.held++; /* a fragment, held for reassembly */
+		return 0;
+	}
 	if (r != TW_OK) {
-		nl->st.skipped++; /* not IP, malformed, or a fragment held */
+		nl->st.skipped++; /* not IP, or malformed */
+		nl->st.last_skip = pc.detail		 ? pc.detail
+				   : r == TW_E_NOTFOUND	 ? "not IP"
+				   : r == TW_E_TRUNCATED ? "cut short"
+							 : "malformed";
 		return 0;
 	}
 	const char *prefix = nflog_get_prefix(nfa);

@@ -35,6 +35,8 @@ size_t tw_nflog_summary(const struct tw_event *ev, char *out, size_t cap);
 /* Packets received, parsed, not IP or malformed, and lost to buffer overruns. */
 struct tw_nflog_stats {
 	uint64_t received, parsed, skipped, overruns;
+	uint64_t held;	       /* fragments held for reassembly */
+	const char *last_skip; /* why the last skipped one was (static), or NULL */
 };
 void tw_nflog_stats(const struct tw_nflog *nl, struct tw_nflog_stats *st);
 void tw_nflog_close(struct tw_nflog *nl);

@@ -63,6 +63,7 @@ static int read_head(const char *path, struct tw_lines *lr, char *head, size_t *
 struct file_row {
 	int64_t id; /* 0: not known yet */
 	uint64_t offset, lines;
+	bool same; /* the row was made from this very file (device and inode) */
 };
 
 /* Finds the row of a file whose first bytes match: for each head length the store knows,
@@ -104,7 +105,7 @@ static int find_file(struct tw_store *st, const char *path, const char *head, si
 			row->id = sqlite3_column_int64(q, 0);
 			row->offset = off;
 			row->lines = (uint64_t)sqlite3_column_int64(q, 2);
-			best_same = same;
+			row->same = best_same = same;
 		}
 	}
 out:
@@ -758,6 +759,14 @@ static int run_mapped(struct tw_lines *lr, const struct tw_ingest_opts *o, uint6
 			tw_agg_fini(&p->agg);
 			tw_lines_close(&p->sub);
 		}
+		/* Read from a file that shrank meanwhile (copytruncate): what was read past its
+		 * new end may be zeros. Nothing of this chunk is kept; the next run reads the
+		 * rest where it now is (the copy has the same first bytes). */
+		if (!r && tw_lines_shrank(lr, cend))
+			r = tw_err_set(
+			    ec, TW_E_IO, 0,
+			    "the file shrank while it was read (truncated after a copy?); "
+			    "the rest is read at the next run");
 		if (r)
 			break;
 		lines += chunk_lines;
@@ -821,7 +830,13 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 		/* Up to the last newline: a line still being written waits. */
 		const char *nl = lr.map_size ? memrchr(lr.map, '\n', lr.map_size) : NULL;
 		end = nl ? (uint64_t)(nl - lr.map) + 1 : 0;
-		if (row.offset > end) { /* shorter than what was read: another file now */
+		if (row.offset > end && !row.same) {
+			/* A copy of a file read further (being written: a rotation's copy, or
+			 * compressed): nothing in it that was not read. */
+			res->from = res->to = row.offset;
+			goto out;
+		}
+		if (row.offset > end) { /* this file, shorter than what was read: rewritten */
 			res->restarted = true;
 			row.id = 0;
 			row.offset = row.lines = 0;
@@ -843,6 +858,11 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 				res->restarted = true;
 				break;
 			}
+			if (r && !row.same) { /* a copy still being written: nothing new */
+				r = TW_OK;
+				res->from = res->to = row.offset;
+				goto out;
+			}
 			if (r)
 				goto out;
 			if (l.len && l.p[0] == '#') {
@@ -857,6 +877,11 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 			} else {
 				in_hdr = false;
 			}
+		}
+		if (res->restarted && !row.same) {
+			res->restarted = false; /* a shorter copy (see above) */
+			res->from = res->to = row.offset;
+			goto out;
 		}
 		if (res->restarted) {
 			tw_lines_close(&lr);
@@ -933,7 +958,10 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 		for (int i = 0; i < TW_SKIP_NREASONS; i++)
 			res->skipped[i] = rd.skipped[i];
 	}
-	/* The file's first record even when it had nothing to say yet. */
+	/* The file's first record even when it had nothing to say yet (not when its first
+	 * bytes were read from a file that has shrunk since: they may be zeros). */
+	if (!r && !was_known && !handed && tw_lines_shrank(&lr, hn))
+		r = tw_err_set(ec, TW_E_IO, 0, "%.200s: the file shrank while it was read", path);
 	if (!r && !was_known && !handed)
 		pipe_put(&pp, &agg, NULL, from_offset, base_lines);
 	int werr = pipe_end(&pp, th);

@@ -321,6 +321,19 @@ time.sleep(300)
           "only: forgeable)", tcp("192.0.2.1", 2222, src="192.0.2.3") == "open"
           and tcp("2001:db8::1", 2222) == "open" and "2001:db8::2" not in bans(), d.err())
 
+    # A packet NFLOG delivers that is no IP packet (ARP, logged by a netdev rule of the
+    # test's): counted, reported with the reason, skipped; the daemon goes on.
+    sh("nft", "add table netdev twtest; add chain netdev twtest c { type filter hook ingress "
+       "device vA priority 0; }; add rule netdev twtest c meta protocol arp log group 7",
+       ns=A, check_rc=True)
+    sh(ip, "neigh", "flush", "dev", "vB", ns=B)
+    tcp("192.0.2.1", 2222)
+    sh("nft", "delete table netdev twtest", ns=A)
+    time.sleep(0.5)
+    check("a packet that is not IP (ARP through NFLOG): reported with the reason, skipped, the "
+          "daemon goes on", "packets skipped so far" in d.err() and "(the last: " in d.err()
+          and d.p.poll() is None and tcp("192.0.2.1", 2222) == "open", d.err()[-600:])
+
     # 5. The journal: entries from before the start, and new ones.
     journal_write(jdir, [(time.time(), ufw_line("198.51.100.7", 445, seq=10 + i).split(
         "kernel: ", 1)[1].strip()) for i in range(3)])
@@ -368,6 +381,29 @@ time.sleep(300)
     fp = packets(db, "203.0.113.9")
     check("rotation by copytruncate: the lines before the copy read from the copy, the new "
           "ones from the file, each stored once (19)", fp == 19, (fp, d.err()))
+
+    # Copytruncate again and again while lines are written (a file emptied under the
+    # daemon's mapping once killed it with SIGBUS): every line stored once, the daemon alive.
+    base = packets(db, "203.0.113.77")
+    n77 = 0
+    for rnd_i in range(40):
+        for k in range(5):  # each append wakes the daemon: it reads while the next come
+            with open(log, "a") as fh:
+                fh.write("".join(ufw_line("203.0.113.77", 1026, proto="UDP", seq=n77 + i)
+                                 for i in range(200)))
+            n77 += 200
+        if os.path.exists(log + ".1"):
+            os.rename(log + ".1", log + ".2")
+        shutil.copyfile(log, log + ".1")
+        with open(log, "r+") as fh:
+            fh.truncate(0)
+        time.sleep(0.15)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and packets(db, "203.0.113.77") - base < n77:
+        time.sleep(0.3)
+    got = packets(db, "203.0.113.77") - base
+    check("copytruncate 40 times while 40,000 lines were written: each stored once, the daemon "
+          "alive", got == n77 and d.p.poll() is None, (got, n77, d.p.poll(), d.err()[-700:]))
 
     # 7. SIGHUP: the new configuration in force; a bad one refused, the old kept.
     write_conf(after=2)
@@ -431,6 +467,31 @@ time.sleep(300)
           "banned 192.0.2.2 for 75s (offense 3" in d.err(), d.err()[-800:])
     rc = d.stop()
     check("stopped cleanly again", rc == 0, d.err()[-400:])
+    # 10. Killed (SIGKILL) while a file grows, three times, restarted each time: every line
+    # stored exactly once (the offset is committed with the incidents).
+    import random
+    rnd = random.Random(os.getpid())
+    base = packets(db, "203.0.113.50")
+    total = 0
+    for k in range(3):
+        d = Daemon(conf, db, notify)
+        for j in range(20):
+            with open(log, "a") as fh:
+                for i in range(500):
+                    fh.write(ufw_line("203.0.113.50", 1026, proto="UDP", seq=total))
+                    total += 1
+            time.sleep(rnd.random() * 0.05)
+        time.sleep(rnd.random() * 0.3)
+        d.p.kill()
+        d.p.wait()
+    d = Daemon(conf, db, notify)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and packets(db, "203.0.113.50") - base < total:
+        time.sleep(0.3)
+    got = packets(db, "203.0.113.50") - base
+    check("killed with SIGKILL three times while the file grew (30,000 lines), restarted: "
+          "every line stored exactly once", got == total, (got, total, d.err()[-500:]))
+    d.stop()
     d = None
     p = sh(TWD, "--config", conf, "--db", db, "--no-nflog", "--follow", "relative.log", ns=A)
     check("a relative --follow path refused, naming it (exit 2... or 3)", p.returncode in (2, 3)

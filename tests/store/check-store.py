@@ -165,6 +165,24 @@ try:
     check("copytruncate: the copy continues at the old offset, the truncated file is new",
           incidents(db) == whole, incidents(db)[0][:3])
 
+    # A copy still being written (a rotation's copy, seen half-way by a follower) is
+    # shorter than what was read of the file it copies: nothing new in it, and it must not
+    # be taken as another file and read again (a bug the daemon's test found: duplicates).
+    db = os.path.join(tmp, "cpy.db")
+    a, b = os.path.join(tmp, "p.log"), os.path.join(tmp, "p.log.1")
+    with open(a, "w") as fh:
+        fh.writelines(LINES[:1000])
+    ingest(db, a)
+    with open(b, "w") as fh:
+        fh.writelines(LINES[:400])
+    p1 = ingest(db, b)
+    with open(b, "a") as fh:
+        fh.writelines(LINES[400:1000])
+    p2 = ingest(db, b)
+    check("a copy of a file read further, half-written then complete: nothing read twice",
+          incidents(db) == fresh("cp", "".join(LINES[:1000])) and p1.returncode == 0
+          and p2.returncode == 0, (incidents(db)[0][:3], p1.stdout, p2.stdout))
+
     # Errors name the file; what was stored stays.
     before = incidents(db)
     p = ingest(db, os.path.join(tmp, "missing.log"))

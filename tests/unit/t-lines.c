@@ -163,6 +163,31 @@ static void t_shrinks_while_read(void)
 	free(d);
 }
 
+static void t_truncated_under_map(void)
+{
+	/* A bug the daemon's test found: ingest reads the mapping directly (the last newline,
+	 * the first bytes), not only line by line; a file emptied under it raised SIGBUS and
+	 * killed the process. Now the vanished pages read as zeros and the reader is told. */
+	size_t n = 64u << 10;
+	char *d = malloc(n);
+	memset(d, 'b', n);
+	d[n - 1] = '\n';
+	char *p = tmpfile_with(d, n, false);
+	struct tw_lines lr;
+	struct tw_errctx ec;
+	CHECK_EQ_I(tw_lines_open(&lr, p, 0, &ec), TW_OK);
+	CHECK(!tw_lines_shrank(&lr, n));
+	CHECK(truncate(p, 0) == 0);
+	volatile char c0 = lr.map[0], cl = lr.map[n - 1]; /* SIGBUS before the fix */
+	CHECK(c0 == 0 && cl == 0);
+	CHECK(tw_lines_shrank(&lr, n));
+	CHECK(tw_lines_shrank(&lr, 1));
+	tw_lines_close(&lr);
+	unlink(p);
+	free(d);
+}
+
 TW_SUITE(lines, {"mmap_crlf_nonl", t_mmap_crlf_nonl}, {"gzip_and_long_line", t_gzip_and_long_line},
 	 {"pipe_stdin", t_pipe_stdin}, {"missing_file", t_missing_file},
-	 {"split_align", t_split_align}, {"shrinks_while_read", t_shrinks_while_read});
+	 {"split_align", t_split_align}, {"shrinks_while_read", t_shrinks_while_read},
+	 {"truncated_under_map", t_truncated_under_map});
