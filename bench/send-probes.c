@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Benchmark sender (not a test): UDP datagrams to HOST:PORT at RATE packets per second for
  * SECONDS, paced in batches of sendmmsg; prints how many were sent. Only ever used inside
- * the benchmark's own network namespace.   Usage: send-probes HOST PORT RATE SECONDS */
+ * the benchmark's (or a test's) own network namespace.
+ *   Usage: send-probes HOST PORT RATE SECONDS [SOURCE] */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -21,8 +22,8 @@ static long long now_ns(void)
 
 int main(int argc, char **argv)
 {
-	if (argc != 5) {
-		fprintf(stderr, "usage: send-probes HOST PORT RATE SECONDS\n");
+	if (argc != 5 && argc != 6) {
+		fprintf(stderr, "usage: send-probes HOST PORT RATE SECONDS [SOURCE]\n");
 		return 2;
 	}
 	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
@@ -32,6 +33,12 @@ int main(int argc, char **argv)
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0 || rate <= 0 || secs <= 0)
 		return 2;
+	if (argc == 6) { /* from this address (one of the namespace's own) */
+		struct sockaddr_in from = {.sin_family = AF_INET};
+		if (inet_pton(AF_INET, argv[5], &from.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0)
+			return 2;
+	}
 	static char payload[120];
 	memset(payload, 'M', sizeof(payload));
 	struct mmsghdr msgs[BATCH];

@@ -36,7 +36,7 @@ if command -v clang-format >/dev/null; then
 	report "clang-format clean" "$(clang-format --dry-run $src 2>&1 | grep -o '^[^:]*:[0-9]*' | sort -u)"
 fi
 if command -v groff >/dev/null; then
-	report "man page renders without warnings" "$(groff -man -Tutf8 -ww doc/tracewall.1 2>&1 >/dev/null)"
+	report "man page renders without warnings" "$(for m in doc/tracewall.1 doc/tracewalld.8; do groff -man -Tutf8 -ww "$m" 2>&1 >/dev/null; done)"
 fi
 echo "1..$n"
 echo "# $pass passed, $fail failed, 0 skipped"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/cursor.h"
 #include "core/esc.h"
 
 struct subcmd {
@@ -33,13 +34,7 @@ static const struct subcmd subcmds[] = {
 
 int tw_cli_num(const char *s, long long min, long long max, long long *out)
 {
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
+	return tw_num_parse(s, min, max, out) ? -1 : 0;
 }
 
 int tw_cli_num_opt(const char *opt, const char *s, long long min, long long max, long long *out)

@@ -2,6 +2,9 @@
 /* Bounded byte cursor: checked fetches with a sticky error. */
 #include "core/cursor.h"
 
+#include <errno.h>
+#include <stdlib.h>
+
 #define NEED(c, n)                                                                                 \
 	do {                                                                                       \
 		if (tw_cursor_left(c) < (n)) {                                                     \
@@ -120,6 +123,17 @@ int tw_span_hex32(struct tw_span s, bool need_0x, uint32_t *out)
 			return TW_E_INVALID;
 		v = v << 4 | (uint32_t)h;
 	}
+	*out = v;
+	return TW_OK;
+}
+
+int tw_num_parse(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return TW_E_RANGE;
 	*out = v;
 	return TW_OK;
 }

@@ -225,5 +225,8 @@ static inline int tw_span_u32(struct tw_span s, uint32_t max, uint32_t *out)
 }
 /* Parses "0x" followed by 1..8 hex digits (or bare hex digits when 'need_0x' is false). */
 int tw_span_hex32(struct tw_span s, bool need_0x, uint32_t *out);
+/* A whole decimal number in [min, max], all of the NUL-terminated 's' (no trailing junk):
+ * TW_OK, or TW_E_RANGE (the command-line and daemon options go through it). */
+int tw_num_parse(const char *s, long long min, long long max, long long *out);
 
 #endif

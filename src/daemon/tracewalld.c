@@ -27,6 +27,7 @@
 #include "classify/conf.h"
 #include "classify/sigs.h"
 #include "core/addr.h"
+#include "core/cursor.h"
 #include "core/esc.h"
 #include "core/time.h"
 #include "daemon/follow.h"
@@ -70,7 +71,8 @@ struct daemon {
 	/* auto-ban */
 	struct tw_banner banner;
 	uint64_t events, bans, ban_errors;
-	uint64_t said_skipped, said_overruns; /* NFLOG counts last reported */
+	uint64_t said_skipped, said_overruns; /* NFLOG counts last reported, and when next */
+	int64_t next_skip_report, next_overrun_report;
 	bool stop, reload;
 };
 
@@ -351,15 +353,13 @@ static void usage(FILE *f)
 
 static int num_arg(const char *name, const char *s, long lo, long hi, long *out)
 {
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
+	long long v;
+	if (tw_num_parse(s, lo, hi, &v)) {
 		fprintf(stderr, "tracewalld: %s: want a whole number from %ld to %ld\n", name, lo,
 			hi);
 		return -1;
 	}
-	*out = v;
+	*out = (long)v;
 	return 0;
 }
 
@@ -428,28 +428,29 @@ static int64_t mono_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* NFLOG packets skipped (not IP, malformed) and lost to buffer overruns: reported when
- * they grow, at most every 10 seconds — never silent, never a flood. */
-static bool report_losses(struct daemon *d)
+/* NFLOG packets skipped (not IP, malformed) and buffer overruns: each reported when it
+ * grows, at most every 10 seconds — never silent, never a flood. */
+static void report_losses(struct daemon *d, int64_t now_ms)
 {
 	struct tw_nflog_stats ns = {0};
 	if (!d->nl)
-		return false;
+		return;
 	tw_nflog_stats(d->nl, &ns);
-	if (ns.skipped > d->said_skipped)
+	if (ns.skipped > d->said_skipped && now_ms >= d->next_skip_report) {
 		say("NFLOG: %llu packets skipped so far, %llu since the last report (the last: %s)",
 		    (unsigned long long)ns.skipped,
 		    (unsigned long long)(ns.skipped - d->said_skipped),
 		    ns.last_skip ? ns.last_skip : "?");
-	if (ns.overruns > d->said_overruns)
-		say("NFLOG: buffer overruns — %llu messages lost so far (the kernel sent faster "
-		    "than "
-		    "they were read)",
+		d->said_skipped = ns.skipped;
+		d->next_skip_report = now_ms + 10000;
+	}
+	if (ns.overruns > d->said_overruns && now_ms >= d->next_overrun_report) {
+		say("NFLOG: buffer overruns, %llu so far: the kernel logged faster than the daemon "
+		    "read, and dropped what did not fit",
 		    (unsigned long long)ns.overruns);
-	bool said = ns.skipped > d->said_skipped || ns.overruns > d->said_overruns;
-	d->said_skipped = ns.skipped;
-	d->said_overruns = ns.overruns;
-	return said;
+		d->said_overruns = ns.overruns;
+		d->next_overrun_report = now_ms + 10000;
+	}
 }
 
 static void status(struct daemon *d)
@@ -468,7 +469,7 @@ static int run(struct daemon *d)
 	bool wd = sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0;
 	int64_t flush_ms = d->conf.daemon_flush / 1000000, t = mono_ms();
 	int64_t next_flush = t + flush_ms, next_poll = t + 5000, next_wd = t,
-		next_status = t + 10000, next_losses = t;
+		next_status = t + 10000;
 	int rc = EXIT_OK;
 	while (!d->stop) {
 		t = mono_ms();
@@ -538,8 +539,7 @@ static int run(struct daemon *d)
 			sd_notify(0, "WATCHDOG=1");
 			next_wd = t + (int64_t)(wd_usec / 2000);
 		}
-		if (t >= next_losses && report_losses(d))
-			next_losses = t + 10000;
+		report_losses(d, t);
 		if (t >= next_status) {
 			status(d);
 			next_status = t + 10000;

@@ -52,8 +52,15 @@ static size_t put_str(char *out, size_t len, size_t cap, const char *s)
 
 size_t tw_decoded_line(const struct tw_decoded *d, char *out, size_t len, size_t cap)
 {
-	if (!d || d->kind != TW_DEC_MESSENGER || len >= cap)
+	if (!d || len >= cap)
 		return len;
+	if (d->kind != TW_DEC_MESSENGER) { /* what it was, in a word or two */
+		if (!d->what)
+			return len;
+		len = put_str(out, len, cap, " [");
+		len = put_clean(out, len, cap, d->what, strlen(d->what), 80);
+		return put_str(out, len, cap, "]");
+	}
 	len = put_str(out, len, cap, " messenger from \"");
 	len = put_clean(out, len, cap, d->msg.from.p, d->msg.from.len, 64);
 	len = put_str(out, len, cap, "\" to \"");

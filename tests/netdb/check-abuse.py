@@ -19,44 +19,19 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from twtap import check, done, free_port, skip  # noqa: E402
+
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 TW = os.path.join(os.path.abspath(BUILD), "tracewall")
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "..", "..", "..", "shared", "corpus", "enrich")
-n = ok_n = fail_n = skip_n = 0
-
-
-def check(name, cond, why=""):
-    global n, ok_n, fail_n
-    n += 1
-    ok_n += bool(cond)
-    fail_n += not cond
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, name))
-    if not cond:
-        for line in str(why).splitlines()[:20]:
-            print("#   " + line)
-
-
-def skip(name, why):
-    global n, skip_n
-    n += 1
-    skip_n += 1
-    print("ok %d - %s # SKIP %s" % (n, name, why))
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 if not nginx:
-    print("ok 1 - abuse contacts against nginx # SKIP nginx is not installed (nginx-light)")
-    print("1..1\n# 0 passed, 0 failed, 1 skipped")
-    sys.exit(0)
+    skip("abuse contacts against nginx", "nginx is not installed (nginx-light)")
+    done()
 
 tmp = tempfile.mkdtemp(prefix="tw-abuse-")
 os.chmod(tmp, 0o755)
@@ -636,6 +611,4 @@ finally:
         s.shutdown()
     shutil.rmtree(tmp, ignore_errors=True)
 
-print("1..%d" % n)
-print("# %d passed, %d failed, %d skipped" % (ok_n, fail_n, skip_n))
-sys.exit(1 if fail_n else 0)
+done()

@@ -13,32 +13,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from twtap import check, done, skip  # noqa: E402
+
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 TW = os.path.join(os.path.abspath(BUILD), "tracewall")
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(HERE, "..", "..", "..", "shared", "corpus", "enrich")
 tmp = tempfile.mkdtemp(prefix="tw-netdb-")
-n = ok_n = fail_n = skip_n = 0
-
-
-def check(name, cond, why=""):
-    global n, ok_n, fail_n
-    n += 1
-    if cond:
-        ok_n += 1
-        print("ok %d - %s" % (n, name))
-    else:
-        fail_n += 1
-        print("not ok %d - %s" % (n, name))
-        for line in str(why).splitlines()[:15]:
-            print("#   " + line)
-
-
-def skip(name, why):
-    global n, skip_n
-    n += 1
-    skip_n += 1
-    print("ok %d - %s # SKIP %s" % (n, name, why))
 
 
 def tw(*args):
@@ -201,6 +183,4 @@ else:
           "country", rc == 0 and got.get("198.51.100.200", {}).get("allocation") == "available"
           and got.get("192.0.2.1", {}).get("country") == "ZZ", out + err + json.dumps(got))
 
-print("1..%d" % n)
-print("# %d passed, %d failed, %d skipped" % (ok_n, fail_n, skip_n))
-sys.exit(1 if fail_n else 0)
+done()

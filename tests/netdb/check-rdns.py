@@ -14,28 +14,11 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from twtap import check, done, free_port, skip  # noqa: E402
+
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 TW = os.path.join(os.path.abspath(BUILD), "tracewall")
-n = ok_n = fail_n = skip_n = 0
-
-
-def check(name, cond, why=""):
-    global n, ok_n, fail_n
-    n += 1
-    ok_n += bool(cond)
-    fail_n += not cond
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, name))
-    if not cond:
-        for line in str(why).splitlines()[:15]:
-            print("#   " + line)
-
-
-def free_port(kind=socket.SOCK_DGRAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def trace(server, *addrs, timeout=1000, db=None):
@@ -52,10 +35,8 @@ def trace(server, *addrs, timeout=1000, db=None):
 
 dnsmasq = shutil.which("dnsmasq") or ("/usr/sbin/dnsmasq" if os.path.exists("/usr/sbin/dnsmasq") else None)
 if not dnsmasq:
-    print("ok 1 - reverse DNS against dnsmasq # SKIP dnsmasq is not installed (dnsmasq-base)")
-    print("1..1")
-    print("# 0 passed, 0 failed, 1 skipped")
-    sys.exit(0)
+    skip("reverse DNS against dnsmasq", "dnsmasq is not installed (dnsmasq-base)")
+    done()
 
 tmp = tempfile.mkdtemp(prefix="tw-rdns-")
 os.chmod(tmp, 0o755)  # dnsmasq reads its hosts file after dropping to "nobody"
@@ -63,7 +44,7 @@ hosts = os.path.join(tmp, "hosts")
 with open(hosts, "w") as fh:
     for i in range(2000):
         fh.write("198.18.%d.%d h%d.bulk.example\n" % (i // 250, 1 + i % 250, i))
-port = free_port()
+port = free_port(socket.SOCK_DGRAM)
 proc = subprocess.Popen([dnsmasq, "--keep-in-foreground", "--port=%d" % port,
                          "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
                          "--no-hosts", "--conf-file=/dev/null", "--pid-file=",
@@ -159,6 +140,4 @@ rc, got, err = trace("not a server list", "198.51.100.7")
 check("a DNS server list that is not one: refused (exit 2)", rc == 2 and "DNS server list" in err,
       err)
 shutil.rmtree(tmp, ignore_errors=True)
-print("1..%d" % n)
-print("# %d passed, %d failed, %d skipped" % (ok_n, fail_n, skip_n))
-sys.exit(1 if fail_n else 0)
+done()

@@ -16,26 +16,11 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from twtap import check, done, skip  # noqa: E402
+
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 TW = os.path.join(os.path.abspath(BUILD), "tracewall")
-n = ok_n = fail_n = skip_n = 0
-
-
-def check(name, cond, why=""):
-    global n, ok_n, fail_n
-    n += 1
-    ok_n += bool(cond)
-    fail_n += not cond
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, name))
-    if not cond:
-        for line in str(why).splitlines()[:15]:
-            print("#   " + line)
-
-
-def done():
-    print("1..%d" % n)
-    print("# %d passed, %d failed, %d skipped" % (ok_n, fail_n, skip_n))
-    sys.exit(1 if fail_n else 0)
 
 
 A, B = "twshA%d" % os.getpid(), "twshB%d" % os.getpid()
@@ -52,16 +37,12 @@ def sh(*cmd, ns=None, check_rc=False, timeout=20):
 
 ip = shutil.which("ip") or "/usr/sbin/ip"
 if os.geteuid() != 0 or not os.path.exists(ip):
-    print("ok 1 - shield in network namespaces # SKIP needs root and iproute2")
-    skip_n += 1
-    n += 1
+    skip("shield in network namespaces", "needs root and iproute2")
     done()
 p = subprocess.run([ip, "netns", "add", A], capture_output=True)
 if p.returncode:
-    print("ok 1 - shield in network namespaces # SKIP the kernel refuses namespaces: %s"
-          % p.stderr.decode().strip())
-    skip_n += 1
-    n += 1
+    skip("shield in network namespaces",
+         "the kernel refuses namespaces: %s" % p.stderr.decode().strip())
     done()
 tmp = tempfile.mkdtemp(prefix="tw-shield-")
 try:
@@ -84,6 +65,7 @@ try:
     # A listener for the allowed service and one on SMB (which must stay unreachable).
     srv = subprocess.Popen(["ip", "netns", "exec", A, "/usr/bin/python3", "-c", """
 import socket, threading, time
+
 def serve(port, fam, addr):
     s = socket.socket(fam, socket.SOCK_STREAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if fam == socket.AF_INET6:

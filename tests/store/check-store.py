@@ -18,22 +18,13 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from twtap import check, done, skip  # noqa: E402
+
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 TW = os.path.join(os.path.abspath(BUILD), "tracewall")
 GEN = os.path.join(os.path.abspath(BUILD), "bench", "gen-netfilter")
 HERE = os.path.dirname(os.path.abspath(__file__))
-n = ok_n = fail_n = 0
-
-
-def check(name, cond, why=""):
-    global n, ok_n, fail_n
-    n += 1
-    ok_n += bool(cond)
-    fail_n += not cond
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, name))
-    if not cond:
-        for line in str(why).splitlines()[:15]:
-            print("#   " + line)
 
 
 tmp = tempfile.mkdtemp(prefix="tw-store-")
@@ -312,8 +303,7 @@ try:
         check("X-ARF v4: %d objects valid against the port-scan schema (format checks on)" % len(objs),
               objs and not errs, errs[:5])
     else:
-        print("ok %d - X-ARF v4 schema check # SKIP python3-jsonschema or the corpus schemas missing" % (n + 1))
-        globals()["n"] += 1
+        skip("X-ARF v4 schema check", "python3-jsonschema or the corpus schemas missing")
     p1 = subprocess.run(rep + ["--show", "1", "--format", "xarf"], capture_output=True, env=ENV)
     check("X-ARF: a stable report_id per incident, source port from the log, evidence base64",
           p1.stdout == p.stdout and all(o.get("source_port") == 4000 for o in objs)
@@ -473,8 +463,7 @@ try:
         check("a relay that is down: the report marked failed, exit 5",
               p.returncode == 5 and " failed " in lst and b"failed" in p.stdout, p.stdout + p.stderr)
     else:
-        print("ok %d - sending over SMTP # SKIP python3-aiosmtpd is not installed" % (n + 1))
-        globals()["n"] += 1
+        skip("sending over SMTP", "python3-aiosmtpd is not installed")
 
     # SIGKILL at random moments: nothing lost, nothing twice.
     big = os.path.join(tmp, "big.log")
@@ -513,6 +502,4 @@ try:
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 
-print("1..%d" % n)
-print("# %d passed, %d failed, 0 skipped" % (ok_n, fail_n))
-sys.exit(1 if fail_n else 0)
+done()

@@ -155,6 +155,11 @@ static void t_decoded_line(void)
 	CHECK_EQ_U(strlen(small), 19);
 	d.kind = TW_DEC_NBSS;
 	CHECK_EQ_U(tw_decoded_line(&d, small, 3, sizeof(small)), 3);
+	d.kind = TW_DEC_NBSTAT_REQUEST;
+	d.what = "NBSTAT\nprobe";
+	char w[64] = "x";
+	tw_decoded_line(&d, w, 1, sizeof(w));
+	CHECK_STR(w, "x [NBSTAT probe]");
 }
 
 TW_SUITE(policy, {"threshold_and_window", t_threshold_and_window},
