@@ -8,6 +8,7 @@
 
 #include "classify/agg.h"
 #include "classify/conf.h"
+#include "shield/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,6 +47,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		size_t n;
 		tw_agg_summary_free(tw_agg_summarise(&a, 3, &n));
+		/* The auto-ban policy with these values: windows, thresholds, escalation. */
+		struct tw_banner bn;
+		uint32_t probes;
+		tw_banner_init(&bn, 64);
+		for (unsigned i = 0; i < 200; i++) {
+			ev.src.b[3] = (uint8_t)(i % 97);
+			ev.ts = (int64_t)i * 37 * 1000000000ll;
+			if (tw_banner_probe(&bn, &c, &ev, ev.ts, &probes))
+				tw_banner_banned(&bn, &ev.src, ev.ts + tw_ban_duration(&c, i));
+		}
+		tw_banner_fini(&bn);
 		tw_agg_fini(&a);
 		tw_conf_defaults(&c);
 		tw_conf_set_active(&c);

@@ -48,12 +48,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ev.has = TW_EV_HAS_PORTS | TW_EV_HAS_PAYLEN;
 		ev.payload = (struct tw_span){(const char *)p, n > cut ? n - cut : 0};
 		ev.payload_len = (uint16_t)(n > 65535 ? 65535 : n);
-		if (TW_FUZZ_DECODER.decode(&ev, &d, &st) == TW_OK && d.kind == TW_DEC_MESSENGER &&
-		    d.status == TW_OK) {
+		int r = TW_FUZZ_DECODER.decode(&ev, &d, &st);
+		if (r == TW_OK && d.kind == TW_DEC_MESSENGER && d.status == TW_OK) {
 			struct tw_buf b;
 			tw_buf_init(&b);
 			tw_out_json_msg(&b, &d.msg);
 			tw_buf_fini(&b);
+		}
+		if (r == TW_OK) { /* the live evidence line (the daemon's), small on purpose */
+			char line[96] = "nflog";
+			size_t l = tw_decoded_line(&d, line, 5, sizeof(line));
+			if (l >= sizeof(line) || line[l] != '\0')
+				__builtin_trap();
 		}
 		free(p);
 		data += n;
