@@ -453,3 +453,30 @@ void tw_sigs_set_active(const struct tw_sigset *s)
 {
 	active = s;
 }
+
+int tw_sigs_use(const char *path, struct tw_errctx *ec)
+{
+	static struct tw_sigset loaded[2];
+	static int cur = -1; /* which of 'loaded' is active, or -1 */
+	if (!path || !*path) {
+		tw_sigs_set_active(NULL);
+	} else {
+		int next = cur == 0 ? 1 : 0;
+		struct tw_sigset s;
+		memset(&s, 0, sizeof(s));
+		int r = tw_sigs_load(path, &s, ec);
+		if (r)
+			return r;
+		tw_sigs_free(&loaded[next]);
+		loaded[next] = s;
+		tw_sigs_set_active(&loaded[next]);
+		if (cur >= 0)
+			tw_sigs_free(&loaded[cur]);
+		cur = next;
+		return TW_OK;
+	}
+	if (cur >= 0)
+		tw_sigs_free(&loaded[cur]);
+	cur = -1;
+	return TW_OK;
+}

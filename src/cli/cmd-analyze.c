@@ -1115,17 +1115,15 @@ int tw_cmd_analyze(int argc, char **argv)
 		}
 	}
 	tzset();
-	if (conf.signatures[0]) {
-		static struct tw_sigset sigs;
+	if (conf.signatures[0]) { /* --signatures (or the configuration's, loaded again) */
 		struct tw_errctx ec;
 		memset(&ec, 0, sizeof(ec));
-		if (tw_sigs_load(conf.signatures, &sigs, &ec) != TW_OK) {
+		if (tw_sigs_use(conf.signatures, &ec) != TW_OK) {
 			fputs("tracewall: ", stderr);
 			tw_cli_puts_safe(stderr, ec.msg);
 			fputc('\n', stderr);
 			return TW_EXIT_USAGE;
 		}
-		tw_sigs_set_active(&sigs);
 	}
 	tw_conf_set_active(&conf);
 	if (optind >= argc && isatty(STDIN_FILENO))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "classify/sigs.h"
 #include "cli/lookup.h"
 
 /* The configuration: the defaults, then /etc/tracewall/tracewall.conf when it exists, or
@@ -27,7 +28,12 @@ int tw_cli_load_config(int argc, char **argv, struct tw_conf *conf)
 	const char *env = getenv(TW_CONF_ENV);
 	const char *dflt = env && *env ? env : TW_CONF_DEFAULT_PATH;
 	int r = tw_conf_load(path ? path : dflt, conf, &ec);
-	if (r == TW_OK || (r == TW_E_NOTFOUND && !path))
+	if (r == TW_E_NOTFOUND && !path)
+		r = TW_OK;
+	/* Every command classifies with the configuration's rules ([analyze] signatures). */
+	if (r == TW_OK && conf->signatures[0])
+		r = tw_sigs_use(conf->signatures, &ec);
+	if (r == TW_OK)
 		return 0;
 	fputs("tracewall: ", stderr);
 	tw_cli_puts_safe(stderr, ec.msg);

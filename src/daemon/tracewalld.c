@@ -136,6 +136,18 @@ static int load_conf(const struct opts *o, struct tw_conf *c)
 	return TW_OK;
 }
 
+/* The configuration's rules ([analyze] signatures; "" the compiled-in ones) made active. A
+ * bad rule file: said, and the rules in force kept. */
+static int use_sigs(const struct tw_conf *c)
+{
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	int r = tw_sigs_use(c->signatures, &ec);
+	if (r)
+		say("%s", ec.msg);
+	return r;
+}
+
 /* ---- events ------------------------------------------------------------------------------ */
 
 /* Every event, whatever its source: the auto-ban policy. */
@@ -299,7 +311,7 @@ static void reload(struct daemon *d)
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 		   (unsigned long long)mt.tv_sec * 1000000ull +
 		       (unsigned long long)mt.tv_nsec / 1000);
-	if (load_conf(&d->o, &nc)) {
+	if (load_conf(&d->o, &nc) || use_sigs(&nc)) {
 		say("reload refused: the configuration in force is kept");
 		sd_notify(0, "READY=1\nSTATUS=reload refused (bad configuration), old one kept");
 		return;
@@ -556,10 +568,9 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &d->o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (load_conf(&d->o, &d->conf))
+	if (load_conf(&d->o, &d->conf) || use_sigs(&d->conf))
 		return EXIT_USAGE;
 	tw_conf_set_active(&d->conf);
-	(void)tw_sigs_active();
 	memset(&ec, 0, sizeof(ec));
 	d->ep = d->sfd = -1;
 	d->fol.ino_fd = -1;

@@ -241,11 +241,12 @@ time.sleep(300)
     db = os.path.join(tmp, "tw.db")
     conf = os.path.join(tmp, "tw.conf")
 
-    def write_conf(after=5, flush="1s"):
+    def write_conf(after=5, flush="1s", sigs=None):
         # Documentation addresses are never banned nor reported: for the test only, the
         # configuration takes them as ordinary.
         with open(conf, "w") as fh:
             fh.write("[analyze]\ndocumentation-is-public = yes\n"
+                     + ("signatures = %s\n" % sigs if sigs else "") +
                      "[shield]\nallow = tcp/2222\nban-timeout = 3s\nlog-rate = 1000000\n"
                      "[ban]\nafter = %d\nwindow = 1m\nescalate = 5\nmax = 1h\n"
                      "never = 192.0.2.3\n"
@@ -450,6 +451,31 @@ time.sleep(300)
     check("a bad configuration on SIGHUP: refused with its file and line, the daemon runs on",
           "tw.conf:" in d.err() and "reload refused" in d.err() and d.p.poll() is None,
           d.err()[-800:])
+    # The rule file of the configuration ([analyze] signatures) is reloaded too; a bad one
+    # refuses the reload, the rules in force kept.
+    rules = os.path.join(tmp, "site.rules")
+    with open(rules, "w") as fh:
+        fh.write("rule site-worm worm:sitetest 3 proto=tcp dport=4899\n"
+                 + open(os.path.join(HERE, "..", "..", "data", "signatures.rules")).read())
+    write_conf(after=5, sigs=rules)
+    mark = len(notify.msgs)
+    d.p.send_signal(1)
+    notify.wait("READY=1", since=mark)
+    syns("192.0.2.1", [4899], src="192.0.2.3")
+    with open(rules, "a") as fh:
+        fh.write("rule broken nosuchclass 1 proto=tcp\n")
+    mark = len(notify.msgs)
+    d.p.send_signal(1)
+    notify.wait("READY=1", since=mark)
+    syns("192.0.2.1", [4899], src="192.0.2.3")
+    time.sleep(1.6)
+    n_site = q(db, "SELECT COALESCE(SUM(packets), 0) FROM incidents WHERE src = ? AND class = "
+                   "'worm:sitetest'", key("192.0.2.3"))[0][0]
+    check("SIGHUP reloads the rule file of the configuration (a site rule classes TCP 4899); a "
+          "broken rule file refuses the reload with FILE:LINE, the rules in force kept",
+          n_site == 2 and "site.rules:" in d.err() and d.p.poll() is None,
+          (n_site, d.err()[-500:]))
+
     # 8. SIGTERM: what is pending committed, a clean stop. (Commits an hour apart now, so
     # that only the stop can commit the last probe.)
     write_conf(after=5, flush="1h")

@@ -174,6 +174,23 @@ try:
           incidents(db) == fresh("cp", "".join(LINES[:1000])) and p1.returncode == 0
           and p2.returncode == 0, (incidents(db)[0][:3], p1.stdout, p2.stdout))
 
+    # ingest classifies with the rule file of the configuration (a bug: only analyze read
+    # [analyze] signatures; ingest used the compiled-in rules whatever the file said).
+    rules = os.path.join(tmp, "site.rules")
+    with open(rules, "w") as fh:
+        fh.write("rule site-smb worm:sitetest 3 proto=tcp dport=20-59\n")
+    sconf = os.path.join(tmp, "site.conf")
+    with open(sconf, "w") as fh:
+        fh.write("[analyze]\nsignatures = %s\n" % rules)
+    db = os.path.join(tmp, "sig.db")
+    a = os.path.join(tmp, "sig.log")
+    with open(a, "w") as fh:
+        fh.writelines(LINES[:100])
+    p = ingest(db, "--config", sconf, a)
+    cls = {r[0] for r in sqlite3.connect(db).execute("SELECT class FROM incidents")}
+    check("ingest classifies with [analyze] signatures of the configuration",
+          p.returncode == 0 and cls == {"worm:sitetest"}, (cls, p.stderr))
+
     # Errors name the file; what was stored stays.
     before = incidents(db)
     p = ingest(db, os.path.join(tmp, "missing.log"))
