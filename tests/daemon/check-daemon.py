@@ -23,7 +23,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from twtap import check, done, skip  # noqa: E402
+from twtap import check, done, netns_add, skip  # noqa: E402
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 TW = os.path.join(os.path.abspath(BUILD), "tracewall")
@@ -34,10 +34,6 @@ JREMOTE = "/lib/systemd/systemd-journal-remote"
 A, B = "twdA%d" % os.getpid(), "twdB%d" % os.getpid()
 ENV = dict(os.environ, TRACEWALL_CONF="/nonexistent/x.conf", XDG_DATA_HOME="/nonexistent",
            TZ="UTC")
-ip = shutil.which("ip") or "/usr/sbin/ip"
-if os.geteuid() != 0 or not os.path.exists(ip):
-    skip("tracewalld in network namespaces", "needs root and iproute2")
-    done()
 # The unit of contrib/ is one systemd accepts (with this build's paths), and the example
 # configuration documents keys that exist.
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -63,11 +59,7 @@ check("doc/tracewall.conf.example ([ban], [daemon] included) is accepted", p.ret
 if not os.path.exists(JREMOTE):
     skip("tracewalld in network namespaces", "systemd-journal-remote is not installed")
     done()
-p = subprocess.run([ip, "netns", "add", A], capture_output=True)
-if p.returncode:
-    skip("tracewalld in network namespaces",
-         "the kernel refuses namespaces: %s" % p.stderr.decode().strip())
-    done()
+ip = netns_add("tracewalld in network namespaces", A)
 
 
 def sh(*cmd, ns=None, check_rc=False, timeout=30, env=ENV):

@@ -48,3 +48,20 @@ def free_port(kind=socket.SOCK_STREAM):
     p = s.getsockname()[1]
     s.close()
     return p
+
+
+def netns_add(what, ns):
+    """Creates the network namespace 'ns' and returns the path of `ip`; without root,
+    iproute2 or a kernel that allows namespaces, skips 'what' with the reason and ends."""
+    import os
+    import shutil
+    import subprocess
+    ip = shutil.which("ip") or "/usr/sbin/ip"
+    if os.geteuid() != 0 or not os.path.exists(ip):
+        skip(what, "needs root and iproute2")
+        done()
+    p = subprocess.run([ip, "netns", "add", ns], capture_output=True)
+    if p.returncode:
+        skip(what, "the kernel refuses namespaces: %s" % p.stderr.decode().strip())
+        done()
+    return ip

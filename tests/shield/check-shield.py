@@ -17,7 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from twtap import check, done, skip  # noqa: E402
+from twtap import check, done, netns_add  # noqa: E402
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else "build"
 TW = os.path.join(os.path.abspath(BUILD), "tracewall")
@@ -35,15 +35,7 @@ def sh(*cmd, ns=None, check_rc=False, timeout=20):
     return p
 
 
-ip = shutil.which("ip") or "/usr/sbin/ip"
-if os.geteuid() != 0 or not os.path.exists(ip):
-    skip("shield in network namespaces", "needs root and iproute2")
-    done()
-p = subprocess.run([ip, "netns", "add", A], capture_output=True)
-if p.returncode:
-    skip("shield in network namespaces",
-         "the kernel refuses namespaces: %s" % p.stderr.decode().strip())
-    done()
+ip = netns_add("shield in network namespaces", A)
 tmp = tempfile.mkdtemp(prefix="tw-shield-")
 try:
     sh(ip, "netns", "add", B, check_rc=True)
