@@ -37,7 +37,7 @@ static int open_store(const char *db, struct tw_store **st)
 static void ingest_usage(FILE *f)
 {
 	fputs("usage: tracewall ingest [--db PATH] [--config FILE] [--format NAME] [--year YYYY]\n"
-	      "                        [--keep-events] FILE...\n"
+	      "                        [--keep-events] [--max-bytes N] FILE...\n"
 	      "\n"
 	      "Adds what is new in each log file to the store (default\n"
 	      "$XDG_DATA_HOME/tracewall/tracewall.db): its incidents with their evidence lines.\n"
@@ -45,7 +45,9 @@ static void ingest_usage(FILE *f)
 	      "truncated, or compressed) continues where it was left; running it again adds\n"
 	      "nothing twice, and a crash loses nothing. Then `tracewall incidents` and\n"
 	      "`tracewall sources` read the store. --keep-events stores every event as well\n"
-	      "(time, addresses, protocol, ports, class; table events).\n",
+	      "(time, addresses, protocol, ports, class; table events). --max-bytes N reads\n"
+	      "at most N bytes of each plain file this run, to a line start (\"more left\"):\n"
+	      "a long backlog in steps.\n",
 	      f);
 }
 
@@ -57,6 +59,7 @@ int tw_cmd_ingest(int argc, char **argv)
 					      {"config", required_argument, NULL, 'C'},
 					      {"chunk-lines", required_argument, NULL, 'c'},
 					      {"keep-events", no_argument, NULL, 'k'},
+					      {"max-bytes", required_argument, NULL, 'm'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	static struct tw_conf conf;
@@ -92,6 +95,11 @@ int tw_cmd_ingest(int argc, char **argv)
 			io.chunk_lines = (uint64_t)v;
 			break;
 		case 'k': io.keep_events = true; break;
+		case 'm':
+			if (tw_cli_num_opt("--max-bytes", optarg, 1, 1ll << 50, &v))
+				return TW_EXIT_USAGE;
+			io.max_bytes = (uint64_t)v;
+			break;
 		case 'h': ingest_usage(stdout); return TW_EXIT_OK;
 		default: ingest_usage(stderr); return TW_EXIT_USAGE;
 		}
@@ -126,13 +134,14 @@ int tw_cmd_ingest(int argc, char **argv)
 			       res.known ? "known" : "empty", (unsigned long long)res.to);
 		else
 			printf(": %s%s bytes %llu-%llu, %llu lines, %llu events: %llu new "
-			       "incidents, %llu continued\n",
+			       "incidents, %llu continued%s\n",
 			       res.known ? "known, " : "new, ",
 			       res.restarted ? "shorter than before: read anew," : "",
 			       (unsigned long long)res.from, (unsigned long long)res.to,
 			       (unsigned long long)res.lines, (unsigned long long)res.events,
 			       (unsigned long long)res.incidents_new,
-			       (unsigned long long)res.incidents_merged);
+			       (unsigned long long)res.incidents_merged,
+			       res.more ? "; more left" : "");
 	}
 	tw_store_close(st);
 	return rc;

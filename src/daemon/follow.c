@@ -143,6 +143,23 @@ static uint64_t ingest(struct tw_store *st, const char *path, const char *shown,
 	return res->events;
 }
 
+/* The rest of the predecessor PATH.1 (a copy, or the renamed file), slice by slice. */
+static uint64_t read_copy(struct tw_follow *f, struct tw_store *st, const struct tw_ingest_opts *o,
+			  tw_follow_warn warn, void *ctx)
+{
+	struct stat cb;
+	struct tw_ingest_result res;
+	char p[PATH_MAX];
+	uint64_t ev = 0;
+	snprintf(p, sizeof(p), "%s.1", f->path);
+	memset(&res, 0, sizeof(res));
+	if (stat(p, &cb) == 0 && S_ISREG(cb.st_mode))
+		ev = ingest(st, p, p, o, &res, warn, ctx);
+	f->copy_left = res.more;
+	f->more |= res.more;
+	return ev;
+}
+
 static uint64_t poll_one(struct tw_follow *f, struct tw_store *st, const struct tw_ingest_opts *o,
 			 tw_follow_warn warn, void *ctx)
 {
@@ -152,21 +169,33 @@ static uint64_t poll_one(struct tw_follow *f, struct tw_store *st, const struct 
 	char p[PATH_MAX];
 	bool exists = stat(f->path, &sb) == 0 && S_ISREG(sb.st_mode);
 	bool copy_read = false;
+	f->more = false;
+	/* Lines in the predecessor first, as they are older. */
+	if (f->copy_left) {
+		ev += read_copy(f, st, o, warn, ctx);
+		if (f->copy_left)
+			return ev;
+		copy_read = true;
+	}
 	if (f->fd >= 0) {
 		if (!exists || sb.st_dev != f->dev || sb.st_ino != f->ino) {
 			/* Renamed or deleted: the rest of it through the descriptor held. */
 			snprintf(p, sizeof(p), "/proc/self/fd/%d", f->fd);
+			memset(&res, 0, sizeof(res));
 			ev += ingest(st, p, f->path, o, &res, warn, ctx);
+			if (res.more) {
+				f->more = true;
+				return ev; /* the old file's next slice before the new file */
+			}
 			close(f->fd);
 			f->fd = -1;
 			f->size = 0;
 		} else if ((uint64_t)sb.st_size < f->size) {
 			/* Truncated after a copy: the copy goes on from the committed offset. */
-			struct stat cb;
-			snprintf(p, sizeof(p), "%s.1", f->path);
-			if (stat(p, &cb) == 0 && S_ISREG(cb.st_mode))
-				ev += ingest(st, p, p, o, &res, warn, ctx);
+			ev += read_copy(f, st, o, warn, ctx);
 			copy_read = true;
+			if (f->copy_left)
+				return ev;
 		}
 	}
 	if (!exists)
@@ -191,15 +220,13 @@ static uint64_t poll_one(struct tw_follow *f, struct tw_store *st, const struct 
 		f->ino = fb.st_ino;
 		f->warned = false;
 	}
+	memset(&res, 0, sizeof(res));
 	ev += ingest(st, f->path, f->path, o, &res, warn, ctx);
+	f->more |= res.more;
 	/* A file new under this name (truncated and grown past the old size before this look,
 	 * or rotated while the daemon was down): the rest of its predecessor too. */
-	if (!res.known && !copy_read) {
-		struct stat cb;
-		snprintf(p, sizeof(p), "%s.1", f->path);
-		if (stat(p, &cb) == 0 && S_ISREG(cb.st_mode))
-			ev += ingest(st, p, p, o, &res, warn, ctx);
-	}
+	if (!res.known && !copy_read && res.from == 0)
+		ev += read_copy(f, st, o, warn, ctx);
 	f->size = (uint64_t)sb.st_size;
 	return ev;
 }
@@ -210,7 +237,7 @@ uint64_t tw_followers_poll(struct tw_followers *fs, struct tw_store *st, bool al
 	uint64_t ev = 0;
 	for (size_t i = 0; i < fs->n; i++) {
 		struct tw_follow *f = &fs->f[i];
-		if (!all && !f->dirty)
+		if (!all && !f->dirty && !f->more)
 			continue;
 		f->dirty = false;
 		uint64_t e = poll_one(f, st, o, warn, ctx);
@@ -218,6 +245,14 @@ uint64_t tw_followers_poll(struct tw_followers *fs, struct tw_store *st, bool al
 		ev += e;
 	}
 	return ev;
+}
+
+bool tw_followers_pending(const struct tw_followers *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->f[i].more)
+			return true;
+	return false;
 }
 
 void tw_followers_fini(struct tw_followers *fs)

@@ -28,6 +28,8 @@ struct tw_follow {
 	int wd;		 /* inotify watch of its directory */
 	bool dirty;	 /* inotify said something changed there */
 	bool warned;	 /* "cannot read" said once */
+	bool more;	 /* a slice was read: more is left (look again at once) */
+	bool copy_left;	 /* the predecessor PATH.1 still has lines to read */
 	uint64_t events; /* events read from it since start */
 };
 
@@ -42,11 +44,14 @@ int tw_followers_init(struct tw_followers *fs, struct tw_errctx *ec);
 int tw_followers_set(struct tw_followers *fs, const char *list, struct tw_errctx *ec);
 /* After inotify woke: marks the followers whose directory changed. */
 void tw_followers_inotify(struct tw_followers *fs);
-/* Ingests what is new in every follower (all of them when 'all', else those marked).
+/* Ingests what is new in every follower (all of them when 'all', else those marked), at
+ * most o->max_bytes of each file per call (the rest at the next: tw_followers_pending).
  * Errors are reported through 'warn' (one line each), never fatal. Returns the events read. */
 typedef void (*tw_follow_warn)(void *ctx, const char *msg);
 uint64_t tw_followers_poll(struct tw_followers *fs, struct tw_store *st, bool all,
 			   const struct tw_ingest_opts *o, tw_follow_warn warn, void *ctx);
+/* Whether a follower has more to read than the last call read. */
+bool tw_followers_pending(const struct tw_followers *fs);
 void tw_followers_fini(struct tw_followers *fs);
 
 #endif

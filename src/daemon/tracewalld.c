@@ -488,7 +488,9 @@ static int run(struct daemon *d)
 		int64_t due = next_flush < next_poll ? next_flush : next_poll;
 		if (wd && next_wd < due)
 			due = next_wd;
-		int wait = due <= t ? 0 : (int)(due - t > 1000 ? 1000 : due - t);
+		int wait = due <= t || tw_followers_pending(&d->fol)
+			       ? 0
+			       : (int)(due - t > 1000 ? 1000 : due - t);
 		struct epoll_event evs[8];
 		int n = epoll_wait(d->ep, evs, 8, wait);
 		if (n < 0 && errno != EINTR) {
@@ -527,6 +529,8 @@ static int run(struct daemon *d)
 				break;
 			}
 		}
+		if (tw_followers_pending(&d->fol)) /* the next slice of a long file */
+			tw_followers_poll(&d->fol, d->st, false, &d->iopts, warn_cb, d);
 		if (d->reload) {
 			d->reload = false;
 			reload(d); /* which commits what was pending */
@@ -581,6 +585,9 @@ int main(int argc, char **argv)
 	d->iopts.on_event = on_file_event;
 	d->iopts.ctx = d;
 	d->iopts.chunk_lines = 100000;
+	/* A long file is read 8 MiB at a time between turns of the loop (NFLOG, signals and the
+	 * watchdog are served meanwhile). */
+	d->iopts.max_bytes = 8u << 20;
 
 	const char *db = d->o.db ? d->o.db : d->conf.db[0] ? d->conf.db : NULL;
 	if (db && strlen(db) < sizeof(d->db))

@@ -846,6 +846,15 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 			res->to = row.offset;
 			goto out;
 		}
+		/* A slice (max_bytes): up to a line start that is no repeat note. */
+		if (o->max_bytes && end - row.offset > o->max_bytes && !tw_reader_multiline(&lr)) {
+			uint64_t cut =
+			    tw_reader_part_start(&lr, (size_t)(row.offset + o->max_bytes));
+			if (cut > row.offset && cut < end) {
+				end = cut;
+				res->more = true;
+			}
+		}
 	} else {
 		/* A stream (gzip): skip what was committed, keeping the header lines seen. */
 		struct tw_line l;

@@ -25,6 +25,9 @@ struct tw_ingest_opts {
 	uint64_t chunk_lines;		      /* lines per transaction (streams); 0 = 1,000,000 */
 	uint64_t chunk_bytes; /* bytes per transaction (plain files); 0: chunk_lines x 200, or
 				 256 MiB */
+	/* At most this many bytes of a plain file per run (0: all), cut at a line start; the
+	 * result says when more is left (a daemon's slice, so that its loop goes on). */
+	uint64_t max_bytes;
 	/* Optional: each event as it is classified, in file order (one reader, then). */
 	void (*on_event)(void *ctx, const struct tw_event *ev, const struct tw_verdict *v);
 	void *ctx;
@@ -33,6 +36,7 @@ struct tw_ingest_opts {
 struct tw_ingest_result {
 	bool known;	   /* the file (or a copy of it) was ingested before */
 	bool restarted;	   /* known, but shorter than what was read: taken as new */
+	bool more;	   /* max_bytes reached: more is left for the next run */
 	uint64_t from, to; /* byte offsets: where this run started and stopped */
 	uint64_t lines, events, chunks;
 	uint64_t incidents_new, incidents_merged;

@@ -102,6 +102,32 @@ try:
     check("37-line chunks: the same incidents and evidence as one transaction",
           incidents(dbc) == whole, incidents(dbc)[0][:3])
 
+    # --max-bytes (the daemon reads a long file in 8 MiB slices between turns of its loop):
+    # read in steps of 10,000 bytes until nothing is left, with repeat notes that must not
+    # be cut from the line they repeat, the same as one ingest of the whole.
+    rlines = []
+    for i, l in enumerate(LINES):
+        rlines.append(l)
+        if i % 97 == 0:
+            rlines.append(l[:16] + "gw kernel: last message repeated 3 times\n")
+    rep = os.path.join(tmp, "rep.log")
+    with open(rep, "w") as fh:
+        fh.writelines(rlines)
+    ref_rep = fresh("rep-ref", "".join(rlines))
+    dbs = os.path.join(tmp, "steps.db")
+    runs, outs = 0, []
+    while runs < 200:
+        p = ingest(dbs, "--max-bytes", "10000", rep)
+        runs += 1
+        outs.append(p.stdout.decode())
+        if b"more left" not in p.stdout:
+            break
+    check("--max-bytes 10000: %d runs, each ending at a line start, the same incidents as one "
+          "ingest (repeat notes kept with their line)" % runs,
+          runs > 30 and incidents(dbs) == ref_rep and "more left" in outs[0]
+          and "more left" not in outs[-1], (runs, outs[:2], outs[-1:], incidents(dbs)[0][:3],
+                                            ref_rep[0][:3]))
+
     # --keep-events: every event once, whatever the chunks.
     def events(db):
         c = sqlite3.connect(db)
