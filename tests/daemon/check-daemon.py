@@ -491,9 +491,18 @@ time.sleep(300)
     journal_write(jdir, [(time.time(), ufw_line("198.51.100.7", 139, seq=40).split(
         "kernel: ", 1)[1].strip())])
     append(log, 2)
+    # And a backlog longer than one slice (8 MiB): 60,000 lines, read in steps.
+    with open(log, "a") as fh:
+        fh.write("".join(ufw_line("203.0.113.60", 1026, proto="UDP", seq=i)
+                         for i in range(60000)))
     d = Daemon(conf, db, notify)
     ready = notify.wait("READY=1", since=len(notify.msgs) - 1 if notify.msgs else 0)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and packets(db, "203.0.113.60") < 60000:
+        time.sleep(0.3)
+    check("restart with a backlog of 60,000 lines (13 MB, read in 8 MiB slices): each stored "
+          "once", packets(db, "203.0.113.60") == 60000, (packets(db, "203.0.113.60"),
+                                                         d.err()[-400:]))
     after = {a: packets(db, a) for a in counts}
     check("restart: the journal goes on from its cursor and the file from its offset — only "
           "what came while the daemon was down is added (1 journal line, 2 file lines)",
