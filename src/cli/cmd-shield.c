@@ -5,18 +5,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/lookup.h"
 #include "core/esc.h"
+#include "core/time.h"
 #include "shield/shield.h"
+#include "store/store.h"
 
 static void usage(FILE *f)
 {
 	fputs("usage: tracewall shield print|apply|remove|status [--config FILE]\n"
 	      "       tracewall ban ADDRESS... [--for DURATION]\n"
 	      "       tracewall unban ADDRESS...\n"
-	      "       tracewall bans\n"
+	      "       tracewall bans [--db PATH]\n"
 	      "\n"
 	      "The shield is tracewall's own nftables table (inet tracewall), replaced in one\n"
 	      "transaction: inbound policy drop, loopback and established connections\n"
@@ -27,7 +30,8 @@ static void usage(FILE *f)
 	      "sets for IPv4 and IPv6 with timeouts. print shows the ruleset; apply loads it\n"
 	      "(bans in force are kept); remove deletes the table and leaves nothing behind.\n"
 	      "It coexists with ufw and firewalld (its own table, priority filter - 10; a\n"
-	      "service must be open in both).\n",
+	      "service must be open in both). bans lists the sets, with why tracewalld banned\n"
+	      "each when its store ([store] db, --db) knows.\n",
 	      f);
 }
 
@@ -38,10 +42,11 @@ static void fail(const struct tw_errctx *ec)
 	fputc('\n', stderr);
 }
 
-static int parse_common(int argc, char **argv, int64_t *for_s)
+static int parse_common(int argc, char **argv, int64_t *for_s, const char **db)
 {
 	static const struct option lopts[] = {{"config", required_argument, NULL, 'C'},
 					      {"for", required_argument, NULL, 'f'},
+					      {"db", required_argument, NULL, 'd'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	int c;
@@ -59,6 +64,13 @@ static int parse_common(int argc, char **argv, int64_t *for_s)
 			*for_s = ns / 1000000000ll;
 			break;
 		}
+		case 'd':
+			if (!db) {
+				usage(stderr);
+				return TW_EXIT_USAGE;
+			}
+			*db = optarg;
+			break;
 		case 'h': usage(stdout); return -1;
 		default: usage(stderr); return TW_EXIT_USAGE;
 		}
@@ -82,7 +94,7 @@ int tw_cmd_shield(int argc, char **argv)
 	const char *sub = argv[1];
 	if (tw_cli_load_config(argc, argv, &conf))
 		return TW_EXIT_USAGE;
-	int rc = parse_common(argc - 1, argv + 1, NULL);
+	int rc = parse_common(argc - 1, argv + 1, NULL, NULL);
 	if (rc)
 		return rc < 0 ? TW_EXIT_OK : rc;
 	if (optind + 1 < argc) {
@@ -123,7 +135,7 @@ static int ban_cmd(int argc, char **argv, bool ban)
 	int64_t for_s = 0;
 	if (tw_cli_load_config(argc, argv, &conf))
 		return TW_EXIT_USAGE;
-	int rc = parse_common(argc, argv, ban ? &for_s : NULL);
+	int rc = parse_common(argc, argv, ban ? &for_s : NULL, NULL);
 	if (rc)
 		return rc < 0 ? TW_EXIT_OK : rc;
 	if (optind >= argc) {
@@ -171,27 +183,55 @@ int tw_cmd_unban(int argc, char **argv)
 
 int tw_cmd_bans(int argc, char **argv)
 {
+	static struct tw_conf conf;
 	struct tw_ban *bans = NULL;
+	struct tw_store *st = NULL;
+	const char *db = NULL;
 	size_t n = 0;
 	struct tw_errctx ec;
 	memset(&ec, 0, sizeof(ec));
-	int rc = parse_common(argc, argv, NULL);
+	if (tw_cli_load_config(argc, argv, &conf))
+		return TW_EXIT_USAGE;
+	int rc = parse_common(argc, argv, NULL, &db);
 	if (rc)
 		return rc < 0 ? TW_EXIT_OK : rc;
 	if (tw_shield_bans(&bans, &n, &ec)) {
 		fail(&ec);
 		return TW_EXIT_INPUT;
 	}
+	/* Why each is banned, when the daemon's store says (one that exists: never created
+	 * here). */
+	char path[4096];
+	struct stat sb;
+	if (db)
+		snprintf(path, sizeof(path), "%s", db);
+	else if (conf.db[0])
+		snprintf(path, sizeof(path), "%s", conf.db);
+	else if (tw_store_default_path(path, sizeof(path)) != TW_OK)
+		path[0] = '\0';
+	if (path[0] && stat(path, &sb) == 0 && tw_store_open(&st, path, &ec) != TW_OK) {
+		fail(&ec);
+		st = NULL;
+	}
 	for (size_t i = 0; i < n; i++) {
-		char as[TW_ADDR_STRLEN];
+		char as[TW_ADDR_STRLEN], ts[TW_TIME_STRLEN];
+		struct tw_offense of;
 		tw_addr_format(&bans[i].addr, as);
 		if (bans[i].expires_s)
-			printf("%-39s expires in %llds\n", as, (long long)bans[i].expires_s);
+			printf("%-39s expires in %llds", as, (long long)bans[i].expires_s);
 		else
-			printf("%-39s no timeout\n", as);
+			printf("%-39s no timeout", as);
+		if (st && tw_store_offense_get(st, &bans[i].addr, &of) == TW_OK) {
+			tw_time_format(of.last, false, ts);
+			printf("  (offense %u, %s: ", of.offenses, ts);
+			tw_cli_puts_safe(stdout, of.why);
+			fputc(')', stdout);
+		}
+		fputc('\n', stdout);
 	}
 	if (!n)
 		printf("no bans\n");
+	tw_store_close(st);
 	free(bans);
 	return TW_EXIT_OK;
 }

@@ -312,3 +312,29 @@ int tw_store_offense_add(struct tw_store *st, const struct tw_addr *a, uint32_t 
 	sqlite3_finalize(q);
 	return s == SQLITE_DONE ? TW_OK : TW_E_DB;
 }
+
+int tw_store_offense_get(struct tw_store *st, const struct tw_addr *a, struct tw_offense *out)
+{
+	unsigned char k[17];
+	sqlite3_stmt *q = NULL;
+	memset(out, 0, sizeof(*out));
+	tw_store_key(a, k);
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT offenses, probes, last, until, why FROM bans WHERE src = ?1",
+			       -1, &q, NULL) != SQLITE_OK)
+		return TW_E_DB;
+	sqlite3_bind_blob(q, 1, k, 17, SQLITE_STATIC);
+	int s = sqlite3_step(q), r = s == SQLITE_ROW	? TW_OK
+				     : s == SQLITE_DONE ? TW_E_NOTFOUND
+							: TW_E_DB;
+	if (s == SQLITE_ROW) {
+		out->offenses = (uint32_t)sqlite3_column_int64(q, 0);
+		out->probes = (uint32_t)sqlite3_column_int64(q, 1);
+		out->last = sqlite3_column_int64(q, 2);
+		out->until = sqlite3_column_int64(q, 3);
+		const char *w = (const char *)sqlite3_column_text(q, 4);
+		snprintf(out->why, sizeof(out->why), "%s", w ? w : "");
+	}
+	sqlite3_finalize(q);
+	return r;
+}

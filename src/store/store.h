@@ -43,6 +43,14 @@ int tw_store_offenses(struct tw_store *st, const struct tw_addr *a, int64_t sinc
 int tw_store_offense_add(struct tw_store *st, const struct tw_addr *a, uint32_t offenses,
 			 int64_t now, int64_t until, uint32_t probes, const char *why);
 
+/* The last offense recorded for 'a': TW_OK, TW_E_NOTFOUND or TW_E_DB. */
+struct tw_offense {
+	uint32_t offenses, probes;
+	int64_t last, until; /* nanoseconds */
+	char why[96];
+};
+int tw_store_offense_get(struct tw_store *st, const struct tw_addr *a, struct tw_offense *out);
+
 /* An address as the store keys it: its family, then its 16 bytes (network order). */
 void tw_store_key(const struct tw_addr *a, unsigned char k[17]);
 

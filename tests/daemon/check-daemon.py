@@ -513,6 +513,10 @@ time.sleep(300)
     time.sleep(0.5)
     check("escalation kept across the restart: the 3rd offense banned for 75 s",
           "banned 192.0.2.2 for 75s (offense 3" in d.err(), d.err()[-800:])
+    bl = sh(TW, "bans", "--db", db, ns=A).stdout.decode()
+    check("tracewall bans --db: the ban with why (offense 3, its probes and window)",
+          any(l.startswith("192.0.2.2 ") and "(offense 3, " in l and "5 probes within 60s" in l
+              for l in bl.splitlines()), bl)
     rc = d.stop()
     check("stopped cleanly again", rc == 0, d.err()[-400:])
     # 10. Killed (SIGKILL) while a file grows, three times, restarted each time: every line
