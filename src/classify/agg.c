@@ -5,6 +5,7 @@
 #include "classify/agg.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,39 +287,14 @@ void tw_agg_fini(struct tw_agg *a)
 	for (size_t i = 0; i < a->nsrcs; i++)
 		src_free(a, &a->srcs[i]);
 	free(a->srcs);
-	free(a->index);
+	tw_addrix_fini(&a->ix);
 	memset(a, 0, sizeof(*a));
 }
 
-static int index_grow(struct tw_agg *a)
+/* The source records as the address index sees them. */
+static struct tw_addrix_recs src_recs(const struct tw_agg *a)
 {
-	size_t nc = a->index_cap ? a->index_cap * 2 : 1024;
-	uint32_t *ni = tw_calloc(nc, sizeof(*ni));
-
-	if (!ni)
-		return TW_E_NOMEM;
-	for (size_t i = 0; i < a->nsrcs; i++) {
-		size_t j = tw_addr_hash(&a->srcs[i].addr) & (nc - 1);
-		while (ni[j])
-			j = (j + 1) & (nc - 1);
-		ni[j] = (uint32_t)i + 1;
-	}
-	free(a->index);
-	a->index = ni;
-	a->index_cap = nc;
-	return TW_OK;
-}
-
-static void index_rebuild(struct tw_agg *a)
-{
-	size_t mask = a->index_cap - 1;
-	memset(a->index, 0, a->index_cap * sizeof(*a->index));
-	for (size_t i = 0; i < a->nsrcs; i++) {
-		size_t j = tw_addr_hash(&a->srcs[i].addr) & mask;
-		while (a->index[j])
-			j = (j + 1) & mask;
-		a->index[j] = (uint32_t)i + 1;
-	}
+	return (struct tw_addrix_recs){a->srcs, sizeof(*a->srcs), offsetof(struct tw_srcagg, addr)};
 }
 
 /* Keeps the table within max-sources: drops the sources with the fewest packets (at most
@@ -347,43 +323,30 @@ static void prune(struct tw_agg *a)
 	}
 	a->nsrcs = keep;
 	a->prune_below = cut;
-	index_rebuild(a);
+	tw_addrix_rebuild(&a->ix, src_recs(a), a->nsrcs);
 }
 
 /* Finds or creates the source; returns its index or a negative error. */
 static long src_get(struct tw_agg *a, const struct tw_addr *addr)
 {
-	if ((a->nsrcs + 1) * 10 > a->index_cap * 7 && index_grow(a))
+	size_t hole;
+	if (tw_addrix_reserve(&a->ix, src_recs(a), a->nsrcs, a->nsrcs + 1))
 		return TW_E_NOMEM;
-	size_t mask = a->index_cap - 1, j = tw_addr_hash(addr) & mask;
-	for (;;) {
-		uint32_t v = a->index[j];
-		if (!v)
-			break;
-		if (tw_addr_eq(&a->srcs[v - 1].addr, addr))
-			return (long)v - 1;
-		j = (j + 1) & mask;
-	}
+	long i = tw_addrix_find(&a->ix, src_recs(a), addr, &hole);
+	if (i >= 0)
+		return i;
 	if (a->nsrcs >= (a->max_sources ? a->max_sources : tw_conf_active()->max_sources)) {
 		prune(a);
-		j = tw_addr_hash(addr) & mask;
-		while (a->index[j])
-			j = (j + 1) & mask;
+		(void)tw_addrix_find(&a->ix, src_recs(a), addr, &hole);
 	}
-	if (a->nsrcs == UINT32_MAX - 1)
+	struct tw_srcagg *ns = tw_grow(a->srcs, a->nsrcs, &a->capsrcs, sizeof(*ns), 256);
+	if (!ns)
 		return TW_E_NOMEM;
-	if (a->nsrcs == a->capsrcs) {
-		size_t nc = a->capsrcs ? a->capsrcs * 2 : 256;
-		struct tw_srcagg *ns = tw_realloc(a->srcs, nc * sizeof(*ns));
-		if (!ns)
-			return TW_E_NOMEM;
-		a->srcs = ns;
-		a->capsrcs = nc;
-	}
+	a->srcs = ns;
 	struct tw_srcagg *s = &a->srcs[a->nsrcs];
 	memset(s, 0, sizeof(*s));
 	s->addr = *addr;
-	a->index[j] = (uint32_t)++a->nsrcs;
+	tw_addrix_put(&a->ix, hole, a->nsrcs++);
 	return (long)a->nsrcs - 1;
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "classify/classify.h"
+#include "core/addrix.h"
 #include "core/event.h"
 
 #define TW_KMV_K 1024
@@ -158,8 +159,7 @@ struct tw_portcount {
 struct tw_agg {
 	struct tw_srcagg *srcs;
 	size_t nsrcs, capsrcs;
-	uint32_t *index; /* open addressing: src index + 1, 0 = empty */
-	size_t index_cap;
+	struct tw_addrix ix; /* address → position in srcs */
 	uint64_t events;
 	uint64_t classes[TW_CLS_MAX];
 	bool oom;

@@ -37,7 +37,7 @@ static int add(struct tw_followers *fs, const char *path, size_t len, struct tw_
 	for (size_t i = 0; i < fs->n; i++)
 		if (strlen(fs->f[i].path) == len && !memcmp(fs->f[i].path, path, len))
 			return TW_OK;
-	struct tw_follow *nf = tw_grow(fs->f, fs->n + 1, &fs->cap, sizeof(*nf), 4);
+	struct tw_follow *nf = tw_grow(fs->f, fs->n, &fs->cap, sizeof(*nf), 4);
 	if (!nf)
 		return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
 	fs->f = nf;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The auto-ban policy (policy.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ struct tw_banner_src {
 	struct tw_addr a;
 	int64_t start, last, until; /* the window's first probe, the last, banned until */
 	uint32_t count;
-	bool used, solid; /* solid: a TCP probe in the window (not forgeable alone) */
+	bool solid; /* a TCP probe in the window (not forgeable alone) */
 };
 
 void tw_banner_init(struct tw_banner *b, size_t max)
@@ -25,7 +26,8 @@ void tw_banner_init(struct tw_banner *b, size_t max)
 
 void tw_banner_fini(struct tw_banner *b)
 {
-	free(b->t);
+	free(b->v);
+	tw_addrix_fini(&b->ix);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -43,61 +45,50 @@ const char *tw_ban_exempt(const struct tw_conf *c, const struct tw_addr *a)
 	return NULL;
 }
 
-static struct tw_banner_src *slot(struct tw_banner_src *t, size_t cap, const struct tw_addr *a)
+static struct tw_addrix_recs recs(const struct tw_banner *b)
 {
-	size_t i = (size_t)tw_addr_hash(a) & (cap - 1);
-	while (t[i].used && !tw_addr_eq(&t[i].a, a))
-		i = (i + 1) & (cap - 1);
-	return &t[i];
+	return (struct tw_addrix_recs){b->v, sizeof(*b->v), offsetof(struct tw_banner_src, a)};
 }
 
-/* Rebuilds the table at 'cap' slots, keeping the sources still of interest at 'now' (all
- * when 'now' is 0). */
-static int rebuild(struct tw_banner *b, size_t cap, const struct tw_conf *c, int64_t now)
+/* Forgets the sources no longer of interest at 'now': quiet for a window, not banned. */
+static void sweep(struct tw_banner *b, const struct tw_conf *c, int64_t now)
 {
-	struct tw_banner_src *t = tw_calloc(cap, sizeof(*t));
-	if (!t)
-		return TW_E_NOMEM;
-	size_t n = 0;
-	for (size_t i = 0; i < b->cap; i++) {
-		const struct tw_banner_src *s = &b->t[i];
-		if (!s->used || (now && s->last < now - c->ban_window && s->until < now))
-			continue;
-		*slot(t, cap, &s->a) = *s;
-		n++;
-	}
-	free(b->t);
-	b->t = t;
-	b->cap = cap;
-	b->n = n;
-	return TW_OK;
+	size_t k = 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].last >= now - c->ban_window || b->v[i].until >= now)
+			b->v[k++] = b->v[i];
+	b->n = k;
+	tw_addrix_rebuild(&b->ix, recs(b), b->n);
 }
 
 static struct tw_banner_src *find_or_add(struct tw_banner *b, const struct tw_conf *c,
 					 const struct tw_addr *a, int64_t now)
 {
-	if (b->cap) {
-		struct tw_banner_src *s = slot(b->t, b->cap, a);
-		if (s->used)
-			return s;
-	}
+	size_t hole;
+	long i = tw_addrix_find(&b->ix, recs(b), a, &hole);
+	if (i >= 0)
+		return &b->v[i];
 	/* At most 'max' sources: when full, the quiet ones are forgotten — looked for at most
 	 * once a second, so that a flood of new sources costs no sweep per packet. */
 	if (b->n >= b->max) {
-		if (now - b->swept < 1000000000 || rebuild(b, b->cap, c, now))
+		if (now - b->swept < 1000000000)
 			return NULL;
 		b->swept = now;
+		sweep(b, c, now);
 		if (b->n >= b->max)
 			return NULL;
 	}
-	/* At most 70 % of the slots used. */
-	if ((b->n + 1) * 10 > b->cap * 7 && rebuild(b, b->cap ? b->cap * 2 : 1024, c, 0))
+	if (tw_addrix_reserve(&b->ix, recs(b), b->n, b->n + 1))
 		return NULL;
-	struct tw_banner_src *s = slot(b->t, b->cap, a);
+	struct tw_banner_src *nv = tw_grow(b->v, b->n, &b->cap, sizeof(*nv), 64);
+	if (!nv)
+		return NULL;
+	b->v = nv;
+	(void)tw_addrix_find(&b->ix, recs(b), a, &hole);
+	struct tw_banner_src *s = &b->v[b->n];
 	memset(s, 0, sizeof(*s));
 	s->a = *a;
-	s->used = true;
-	b->n++;
+	tw_addrix_put(&b->ix, hole, b->n++);
 	return s;
 }
 
@@ -130,13 +121,12 @@ bool tw_banner_probe(struct tw_banner *b, const struct tw_conf *c, const struct 
 
 void tw_banner_banned(struct tw_banner *b, const struct tw_addr *a, int64_t until)
 {
-	if (!b->cap)
+	size_t hole;
+	long i = tw_addrix_find(&b->ix, recs(b), a, &hole);
+	if (i < 0)
 		return;
-	struct tw_banner_src *s = slot(b->t, b->cap, a);
-	if (!s->used)
-		return;
-	s->until = until;
-	s->count = 0;
+	b->v[i].until = until;
+	b->v[i].count = 0;
 }
 
 int64_t tw_ban_duration(const struct tw_conf *c, uint32_t prior)

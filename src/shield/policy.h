@@ -14,13 +14,15 @@
 #include <stdint.h>
 
 #include "classify/conf.h"
+#include "core/addrix.h"
 #include "core/event.h"
 
 struct tw_banner_src;
 
 struct tw_banner {
-	struct tw_banner_src *t; /* open addressing, keyed by address */
-	size_t cap, n, max;
+	struct tw_banner_src *v; /* the sources followed, indexed by address */
+	size_t n, cap, max;
+	struct tw_addrix ix;
 	uint64_t untracked; /* probes of new sources while the table was full */
 	int64_t swept;	    /* when the quiet sources were last forgotten */
 };
