@@ -47,7 +47,7 @@ struct tw_bootstrap {
 	struct tw_bootstrap_entry *e;
 	size_t n, cap;
 	char **urls; /* the preferred base URL of each service (https first), ending in '/' */
-	size_t nurls;
+	size_t nurls, capurls;
 	char publication[32];
 };
 /* Adds the services of one bootstrap file (ipv4.json or ipv6.json). At most 1 MiB. */

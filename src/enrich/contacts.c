@@ -59,7 +59,7 @@ int tw_contacts_parse(const char *text, size_t len, const char *name, bool allow
 			goto bad;
 		memcpy(c.mailbox, p + m0, m1 - m0); /* < TW_ABUSE_MAILLEN: checked above */
 		c.mailbox[m1 - m0] = '\0';
-		struct tw_contact *nc = tw_realloc(cs->c, (cs->n + 1) * sizeof(*nc));
+		struct tw_contact *nc = tw_grow(cs->c, cs->n, &cs->cap, sizeof(*nc), 16);
 		if (!nc) {
 			tw_contacts_fini(cs);
 			return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");

@@ -19,7 +19,7 @@ struct tw_contact {
 
 struct tw_contacts {
 	struct tw_contact *c;
-	size_t n;
+	size_t n, cap;
 };
 
 /* Parses the text of a list ('name' for messages). Mailboxes are checked like the

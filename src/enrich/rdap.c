@@ -66,7 +66,7 @@ static int bs_url(struct tw_bootstrap *bs, const json_t *urls, unsigned *idx)
 			*idx = (unsigned)k;
 			return TW_OK;
 		}
-	char **nu = tw_realloc(bs->urls, (bs->nurls + 1) * sizeof(*nu));
+	char **nu = tw_grow(bs->urls, bs->nurls, &bs->capurls, sizeof(*nu), 8);
 	if (!nu) {
 		free(c);
 		return TW_E_NOMEM;

@@ -199,7 +199,7 @@ int tw_shield_bans(struct tw_ban **out, size_t *nout, struct tw_errctx *ec)
 {
 	struct nft_ctx *n = ctx_new(true);
 	struct tw_ban *v = NULL;
-	size_t nv = 0;
+	size_t nv = 0, capv = 0;
 	int r = TW_OK;
 	*out = NULL;
 	*nout = 0;
@@ -231,7 +231,7 @@ int tw_shield_bans(struct tw_ban **out, size_t *nout, struct tw_errctx *ec)
 					continue;
 				json_t *ex = el ? json_object_get(el, "expires") : NULL;
 				b.expires_s = json_is_integer(ex) ? json_integer_value(ex) : 0;
-				struct tw_ban *nv2 = tw_realloc(v, (nv + 1) * sizeof(*nv2));
+				struct tw_ban *nv2 = tw_grow(v, nv, &capv, sizeof(*nv2), 16);
 				if (!nv2) {
 					r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
 					break;
