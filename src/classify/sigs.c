@@ -449,17 +449,12 @@ const struct tw_sigset *tw_sigs_active(void)
 	return &builtin;
 }
 
-void tw_sigs_set_active(const struct tw_sigset *s)
-{
-	active = s;
-}
-
 int tw_sigs_use(const char *path, struct tw_errctx *ec)
 {
 	static struct tw_sigset loaded[2];
 	static int cur = -1; /* which of 'loaded' is active, or -1 */
 	if (!path || !*path) {
-		tw_sigs_set_active(NULL);
+		active = NULL;
 	} else {
 		int next = cur == 0 ? 1 : 0;
 		struct tw_sigset s;
@@ -469,7 +464,7 @@ int tw_sigs_use(const char *path, struct tw_errctx *ec)
 			return r;
 		tw_sigs_free(&loaded[next]);
 		loaded[next] = s;
-		tw_sigs_set_active(&loaded[next]);
+		active = &loaded[next];
 		if (cur >= 0)
 			tw_sigs_free(&loaded[cur]);
 		cur = next;

@@ -62,7 +62,6 @@ const struct tw_sig *tw_sigs_match(const struct tw_sigset *s, const struct tw_ev
 
 /* The rule set the classifier uses: the compiled-in default until one is set. */
 const struct tw_sigset *tw_sigs_active(void);
-void tw_sigs_set_active(const struct tw_sigset *s);
 /* Makes the rules of 'path' active ("" or NULL: the compiled-in ones), replacing (and
  * freeing) those an earlier call loaded. A bad file: its error in 'ec' and the rules in force
  * kept. Only where no thread classifies (at start, or a daemon between events). */

@@ -9,13 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify/agg.h"
 #include "classify/classify.h"
 #include "classify/sigs.h"
 #include "cli/cli.h"
 #include "cli/lookup.h"
 #include "core/esc.h"
-#include "core/special.h"
 #include "core/time.h"
 #include "decode/decode.h"
 #include "input/nflog.h"

@@ -57,46 +57,48 @@ static int add(struct tw_followers *fs, const char *path, size_t len, struct tw_
 	return TW_OK;
 }
 
+/* The next item of a comma-separated list, the blanks around it trimmed; *p moves past it.
+ * False at the end. */
+static bool next_item(const char **p, const char **item, size_t *len)
+{
+	while (**p) {
+		const char *q = *p;
+		size_t l = strcspn(q, ","), s = 0, e = l;
+		while (s < l && (q[s] == ' ' || q[s] == '\t'))
+			s++;
+		while (e > s && (q[e - 1] == ' ' || q[e - 1] == '\t'))
+			e--;
+		*p += l + (q[l] == ',');
+		*item = q + s;
+		*len = e - s;
+		if (*len)
+			return true;
+	}
+	return false;
+}
+
 int tw_followers_set(struct tw_followers *fs, const char *list, struct tw_errctx *ec)
 {
+	const char *p, *it;
+	size_t l;
 	/* Dropped: those not in the new list (their watches stay; events for them are
 	 * ignored). */
 	size_t k = 0;
 	for (size_t i = 0; i < fs->n; i++) {
-		const char *p = list;
 		size_t pl = strlen(fs->f[i].path);
 		bool keep = false;
-		while (*p && !keep) {
-			size_t l = strcspn(p, ",");
-			size_t s = 0;
-			while (s < l && (p[s] == ' ' || p[s] == '\t'))
-				s++;
-			size_t e = l;
-			while (e > s && (p[e - 1] == ' ' || p[e - 1] == '\t'))
-				e--;
-			keep = e - s == pl && !memcmp(p + s, fs->f[i].path, pl);
-			p += l + (p[l] == ',');
-		}
-		if (keep) {
+		for (p = list; !keep && next_item(&p, &it, &l);)
+			keep = l == pl && !memcmp(it, fs->f[i].path, pl);
+		if (keep)
 			fs->f[k++] = fs->f[i];
-		} else if (fs->f[i].fd >= 0) {
+		else if (fs->f[i].fd >= 0)
 			close(fs->f[i].fd);
-		}
 	}
 	fs->n = k;
-	for (const char *p = list; *p;) {
-		size_t l = strcspn(p, ",");
-		size_t s = 0, e = l;
-		while (s < l && (p[s] == ' ' || p[s] == '\t'))
-			s++;
-		while (e > s && (p[e - 1] == ' ' || p[e - 1] == '\t'))
-			e--;
-		if (e > s) {
-			int r = add(fs, p + s, e - s, ec);
-			if (r)
-				return r;
-		}
-		p += l + (p[l] == ',');
+	for (p = list; next_item(&p, &it, &l);) {
+		int r = add(fs, it, l, ec);
+		if (r)
+			return r;
 	}
 	return TW_OK;
 }

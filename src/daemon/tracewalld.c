@@ -65,6 +65,7 @@ struct daemon {
 	char jdir[1024];
 	struct tw_live jlive;
 	char jcommitted[512];
+	bool jmore; /* the last read stopped at its bound: more is waiting */
 	/* files */
 	struct tw_followers fol;
 	struct tw_ingest_opts iopts;
@@ -208,6 +209,18 @@ static void on_file_event(void *ctx, const struct tw_event *ev, const struct tw_
 
 /* ---- sources ----------------------------------------------------------------------------- */
 
+/* What the journal has, at most 10,000 entries a turn of the loop (a backlog goes on at
+ * the next turn, without waiting for a wake-up). */
+static void read_journal(struct daemon *d)
+{
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	int n = d->jr ? tw_journal_read(d->jr, 10000, on_journal, d, &ec) : 0;
+	if (n < 0)
+		say("%s", ec.msg);
+	d->jmore = n == 10000;
+}
+
 static void commit(struct daemon *d)
 {
 	struct tw_errctx ec;
@@ -251,6 +264,7 @@ static int open_nflog(struct daemon *d)
 		return TW_E_PERM;
 	}
 	d->group = (long)d->conf.nflog_group;
+	d->said_skipped = d->said_overruns = 0; /* a new handle counts from 0 */
 	char name[32];
 	snprintf(name, sizeof(name), "nflog:%ld", d->group);
 	snprintf(d->nlive.name, sizeof(d->nlive.name), "%s", name);
@@ -488,7 +502,7 @@ static int run(struct daemon *d)
 		int64_t due = next_flush < next_poll ? next_flush : next_poll;
 		if (wd && next_wd < due)
 			due = next_wd;
-		int wait = due <= t || tw_followers_pending(&d->fol)
+		int wait = due <= t || tw_followers_pending(&d->fol) || d->jmore
 			       ? 0
 			       : (int)(due - t > 1000 ? 1000 : due - t);
 		struct epoll_event evs[8];
@@ -519,10 +533,7 @@ static int run(struct daemon *d)
 					rc = EXIT_INPUT;
 				}
 				break;
-			case TAG_JOURNAL:
-				if (d->jr && tw_journal_read(d->jr, 10000, on_journal, d, &ec) < 0)
-					say("%s", ec.msg);
-				break;
+			case TAG_JOURNAL: read_journal(d); break;
 			case TAG_INOTIFY:
 				tw_followers_inotify(&d->fol);
 				tw_followers_poll(&d->fol, d->st, false, &d->iopts, warn_cb, d);
@@ -531,6 +542,8 @@ static int run(struct daemon *d)
 		}
 		if (tw_followers_pending(&d->fol)) /* the next slice of a long file */
 			tw_followers_poll(&d->fol, d->st, false, &d->iopts, warn_cb, d);
+		if (d->jmore)
+			read_journal(d);
 		if (d->reload) {
 			d->reload = false;
 			reload(d); /* which commits what was pending */
@@ -540,14 +553,10 @@ static int run(struct daemon *d)
 		t = mono_ms();
 		if (t >= next_poll) {
 			tw_followers_poll(&d->fol, d->st, true, &d->iopts, warn_cb, d);
-			if (d->jr) { /* a fallback for a missed wake-up */
-				struct tw_errctx ec;
-				if (tw_journal_read(d->jr, 10000, on_journal, d, &ec) < 0)
-					say("%s", ec.msg);
-			}
+			read_journal(d); /* a fallback for a missed wake-up */
 			next_poll = t + 5000;
 		}
-		if (t >= next_flush || d->stop) {
+		if (t >= next_flush) { /* and at the stop, after the loop */
 			commit(d);
 			next_flush = t + flush_ms;
 		}
@@ -629,8 +638,7 @@ int main(int argc, char **argv)
 		say("could not drop capabilities: %s", strerror(errno));
 	/* What was already there before the loop starts. */
 	tw_followers_poll(&d->fol, d->st, true, &d->iopts, warn_cb, d);
-	if (d->jr && tw_journal_read(d->jr, UINT32_MAX, on_journal, d, &ec) < 0)
-		say("%s", ec.msg);
+	read_journal(d);
 	commit(d);
 	say("ready: store %s; %s", d->db,
 	    d->conf.ban_after ? "auto-ban on" : "auto-ban off ([ban] after = 0)");

@@ -150,10 +150,9 @@ int tw_autoban(struct tw_banner *b, const struct tw_conf *c, struct tw_store *st
 	uint32_t probes = 0, prior = 0;
 	if (!tw_banner_probe(b, c, ev, now, &probes))
 		return 0;
-	if (st && c->ban_forget > 0)
-		(void)tw_store_offenses(st, &ev->src, now - c->ban_forget, &prior);
-	else if (st)
-		(void)tw_store_offenses(st, &ev->src, 0, &prior);
+	if (st) /* [ban] forget = 0: remembered for ever */
+		(void)tw_store_offenses(st, &ev->src, c->ban_forget > 0 ? now - c->ban_forget : 0,
+					&prior);
 	int64_t d = tw_ban_duration(c, prior);
 	int64_t secs = d / 1000000000;
 	tw_banner_banned(b, &ev->src, now + d);

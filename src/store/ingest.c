@@ -997,8 +997,10 @@ out:
 
 /* ---- a live source (NFLOG): its incidents committed in batches ------------------------- */
 
-int tw_store_commit_live(struct tw_store *st, const char *name, struct tw_agg *agg, uint64_t events,
-			 const char *cursor, struct tw_ingest_result *res, struct tw_errctx *ec)
+/* The live source 'name' is a "file" known by its name; its offset counts the events
+ * stored so far, and 'cursor' (NULL keeps the last) is committed with its incidents. */
+static int commit_live(struct tw_store *st, const char *name, struct tw_agg *agg, uint64_t events,
+		       const char *cursor, struct tw_ingest_result *res, struct tw_errctx *ec)
 {
 	struct writer w;
 	struct file_row row;
@@ -1069,7 +1071,7 @@ int tw_live_commit(struct tw_store *st, struct tw_live *l, const char *cursor, s
 	struct tw_ingest_result res;
 	if (!l->pending && !cursor)
 		return TW_OK;
-	int r = tw_store_commit_live(st, l->name, &l->agg, l->pending, cursor, &res, ec);
+	int r = commit_live(st, l->name, &l->agg, l->pending, cursor, &res, ec);
 	if (r)
 		return r; /* kept: tried again at the next commit */
 	l->stored += l->pending;

@@ -49,17 +49,13 @@ struct tw_ingest_result {
 int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
 		    struct tw_ingest_result *res, struct tw_errctx *ec);
 
-/* Commits the incidents of a live source (an NFLOG group, named e.g. "nflog:7") gathered
- * in 'agg' — 'events' of them since the last commit — in one transaction, merged with the
- * stored ones like a file's next chunk, with where the source was read to ('cursor', e.g.
- * the journal's; NULL keeps the last). The caller empties 'agg' after. */
-int tw_store_commit_live(struct tw_store *st, const char *name, struct tw_agg *agg, uint64_t events,
-			 const char *cursor, struct tw_ingest_result *res, struct tw_errctx *ec);
 /* The cursor last committed for the live source 'name': TW_OK, or TW_E_NOTFOUND (none). */
 int tw_store_live_cursor(struct tw_store *st, const char *name, char *out, size_t cap);
 
-/* A live source's incidents between commits: events added as they come, committed every
- * few seconds (a failed commit keeps them for the next). */
+/* A live source's incidents between commits (an NFLOG group, named e.g. "nflog:7", or
+ * "journal"): events added as they come, committed every few seconds in one transaction,
+ * merged with the stored ones like a file's next chunk, with where the source was read to
+ * (the journal's cursor). A failed commit keeps them for the next. */
 struct tw_live {
 	char name[64];
 	struct tw_agg agg;
