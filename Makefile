@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Thin wrapper around Meson (style.md B7). `make`, `make demo`, `make test`, `make bench`.
 BUILD ?= build
 MESON ?= meson

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make bench: tracewall analyze side by side with `wc -l`, fwlogwatch and psad on the same
 # generated netfilter logs, and tracewall decode with tcpdump -r and tshark on generated
 # captures, in one run; medians of several runs (this machine is noisy).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The shield's benchmark (issue 8; not a test): two network namespaces joined by a veth pair
 # (documentation addresses, no route elsewhere). The shield is applied in A with a log rate
 # that lets everything through; the daemon, tracewalld, runs there (storing every second)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Source rules of style.md, checked mechanically. Prints TAP, one test per rule.
 #  1. no banned functions (B5.6)          2. every header compiles alone (B4)
 #  3. lines at most 100 columns (B10)     4. every source file starts with an SPDX line (B9)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Seeds the fuzz corpora from the team's own example and golden inputs: one file per line.
 # Usage: scripts/mk-corpus.sh   (run from the top of the tree; idempotent)
 set -eu

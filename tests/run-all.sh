@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every test of tracewall, as `make test` runs it:
 #   1. source rules (scripts/checksrc.sh)
 #   2. with the normal build (gcc -O3): unit tests, golden end-to-end cases, the corpus

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer harnesses with clang (build-fuzz/) and runs each for FUZZ_SECONDS
 # (default 60) on a scratch copy of its corpus; prints executions and crashes. New inputs
 # worth keeping are left in the scratch folder it names; crashes go to build-fuzz/crashes/.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the golden cases of TESTLIST against BUILD/tracewall and prints TAP, ending with
 # "# N passed, N failed, N skipped". With UPDATE=1 it rewrites the expected files instead
 # (update-golden.sh); read the diff before committing.

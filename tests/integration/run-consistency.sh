@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Integration checks on a generated 300,000-line log (72 MB, large enough for the thread
 # split and the progress bar): the result must not depend on how the input is read or
 # split. Prints TAP.   Usage: run-consistency.sh BUILD_DIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Out-of-memory paths: runs tracewall with TW_FAULT_ALLOC=N (the Nth allocation and all
 # later ones fail) for N = 1..MAX, and checks that every run ends cleanly: exit 0 or 3, a
 # message on stderr when it fails, no sanitizer report, no hang. Prints TAP.
