@@ -12,6 +12,7 @@
 
 #include "classify/classify.h"
 #include "core/addrix.h"
+#include "core/conf.h"
 #include "core/event.h"
 
 #define TW_KMV_K 1024
@@ -24,7 +25,7 @@
 enum { TW_SCAN_SYN, TW_SCAN_NULL, TW_SCAN_FIN, TW_SCAN_XMAS, TW_SCAN_ACK, TW_SCAN_UDP, TW_SCAN_N };
 const char *tw_scan_name(int t);
 
-/* Thresholds and windows come from the configuration (classify/conf.h): a port scan is
+/* Thresholds and windows come from the configuration (core/conf.h): a port scan is
  * at least scan_ports ports on at most scan_hosts hosts, a sweep at least sweep_hosts hosts
  * on at most sweep_ports ports, reached within the scan window (fast) or the slow window. */
 
@@ -169,9 +170,13 @@ struct tw_agg {
 	uint32_t prune_below; /* sources with at most this many packets were dropped */
 	uint32_t max_sources; /* this aggregate's bound (0: the configuration's max-sources) */
 	uint64_t evidence_bytes;
+	/* The configuration (thresholds, windows, gap, evidence, own networks) that this
+	 * aggregate and its verdicts follow; the caller's, valid while the aggregate is. */
+	const struct tw_conf *conf;
 };
 
-void tw_agg_init(struct tw_agg *a);
+/* Prepares an empty aggregate that follows 'conf' (not NULL). */
+void tw_agg_init(struct tw_agg *a, const struct tw_conf *conf);
 void tw_agg_fini(struct tw_agg *a);
 /* Adds one classified event. TW_E_NOMEM when memory ran out (the aggregate stays valid
  * but incomplete; a.oom is set). */

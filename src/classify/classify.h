@@ -64,10 +64,4 @@ void tw_classify_decoded(const struct tw_event *ev, const struct tw_decoded *d,
 /* Runs the registry in order; the last resort is TW_CLS_OTHER. */
 void tw_classify(const struct tw_event *ev, struct tw_verdict *v);
 
-/* A live packet (NFLOG: `watch`, the daemon): decoded with 'st', classified into 'v', and its
- * evidence line written to 'line' — the packet's summary (input/nflog.h) and, for Messenger
- * spam, what the message says (tw_decoded_line). Returns the line's length (0: none). */
-size_t tw_classify_live(const struct tw_event *ev, struct tw_decode_state *st, struct tw_verdict *v,
-			char *line, size_t cap);
-
 #endif

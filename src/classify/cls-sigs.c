@@ -3,7 +3,6 @@
  * port, messenger-protocol.md §7), then the first rule of the active signature set that
  * matches (classify/sigs.h; data/signatures.rules). */
 #include "classify/classify.h"
-#include "input/nflog.h"
 #include "classify/sigs.h"
 
 void tw_classify_decoded(const struct tw_event *ev, const struct tw_decoded *d,
@@ -40,15 +39,3 @@ const struct tw_classifier tw_cls_sigs = {
     .summary = "per-event rules of the signature file, on fields and decoded payloads",
     .classify = classify,
 };
-
-size_t tw_classify_live(const struct tw_event *ev, struct tw_decode_state *st, struct tw_verdict *v,
-			char *line, size_t cap)
-{
-	struct tw_decoded d;
-	bool ok = ev->payload.p && tw_decode(ev, &d, st) == TW_OK;
-	tw_classify_decoded(ev, ok ? &d : NULL, v);
-	size_t n = tw_nflog_summary(ev, line, cap);
-	if (ok && n)
-		n = tw_decoded_line(&d, line, n, cap);
-	return n;
-}

@@ -210,7 +210,7 @@ static int add_src(void *ctx, const struct tw_addr *a)
 }
 
 /* [report] contacts, read into the library's list (enrich/contacts.h). */
-static int contacts_load(const char *file, struct tw_contacts *cs)
+static int contacts_load(const char *file, bool doc_public, struct tw_contacts *cs)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -218,8 +218,7 @@ static int contacts_load(const char *file, struct tw_contacts *cs)
 	memset(&ec, 0, sizeof(ec));
 	int r = tw_file_slurp(file, 1u << 20, &buf, &len, &ec);
 	if (!r)
-		r = tw_contacts_parse(buf, len, file, tw_conf_active()->documentation_public, cs,
-				      &ec);
+		r = tw_contacts_parse(buf, len, file, doc_public, cs, &ec);
 	free(buf);
 	if (r) {
 		fputs("tracewall: ", stderr);
@@ -230,9 +229,10 @@ static int contacts_load(const char *file, struct tw_contacts *cs)
 	return 0;
 }
 
-static int draft(struct tw_store *st, struct tw_cli_lookup *lk, bool unconfirmed,
-		 int64_t cooldown_s)
+static int draft(struct tw_store *st, struct tw_cli_lookup *lk, const struct tw_conf *conf,
+		 bool unconfirmed)
 {
+	int64_t cooldown_s = conf->report_cooldown / 1000000000;
 	struct pending p = {0};
 	struct tw_errctx ec;
 	int rc = TW_EXIT_OK;
@@ -265,8 +265,8 @@ static int draft(struct tw_store *st, struct tw_cli_lookup *lk, bool unconfirmed
 		goto out;
 	}
 	struct tw_contacts cs = {0};
-	const char *cfile = tw_conf_active()->report_contacts;
-	if (cfile[0] && contacts_load(cfile, &cs)) {
+	const char *cfile = conf->report_contacts;
+	if (cfile[0] && contacts_load(cfile, conf->documentation_public, &cs)) {
 		rc = TW_EXIT_USAGE;
 		goto out;
 	}
@@ -424,7 +424,6 @@ int tw_cmd_report(int argc, char **argv)
 	if (tw_cli_load_config(argc, argv, &conf))
 		return TW_EXIT_USAGE;
 	tw_cli_lookup_defaults(&conf, &lk);
-	tw_conf_set_active(&conf);
 	struct tw_reporter who = {conf.report_from, conf.report_org, conf.report_domain,
 				  !conf.report_keep_own};
 	optind = 1;
@@ -548,7 +547,7 @@ int tw_cmd_report(int argc, char **argv)
 	}
 	if (!list && !only) {
 		lk.abuse_opts.cache_only = !lookup;
-		rc = draft(st, &lk, unconfirmed, conf.report_cooldown / 1000000000);
+		rc = draft(st, &lk, &conf, unconfirmed);
 	}
 	if (!rc && tw_store_reports(st, list || only ? NULL : "draft", show_report, &s, &ec)) {
 		fputs("tracewall: ", stderr);

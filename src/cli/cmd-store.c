@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "cli/cli.h"
 #include "cli/lookup.h"
 #include "core/esc.h"
 #include "core/time.h"
+#include "output/output.h"
 #include "store/ingest.h"
 #include "store/query.h"
 
@@ -108,7 +109,8 @@ int tw_cmd_ingest(int argc, char **argv)
 		ingest_usage(stderr);
 		return TW_EXIT_USAGE;
 	}
-	tw_conf_set_active(&conf);
+	io.conf = &conf;
+	io.evline = tw_out_evidence_line;
 	struct tw_store *st = NULL;
 	rc = open_store(db, &st);
 	if (rc)

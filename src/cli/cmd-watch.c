@@ -18,6 +18,7 @@
 #include "decode/decode.h"
 #include "input/nflog.h"
 #include "output/output.h"
+#include "pipeline/pipeline.h"
 #include "shield/policy.h"
 #include "shield/shield.h"
 #include "store/ingest.h"
@@ -42,6 +43,7 @@ struct watch {
 	const struct tw_conf *conf;
 	struct tw_banner banner;
 	uint64_t bans;
+	struct tw_pipe pipe; /* the configuration and the evidence lines of live packets */
 };
 
 static int on_event(void *ctx, struct tw_event *ev)
@@ -50,7 +52,7 @@ static int on_event(void *ctx, struct tw_event *ev)
 	struct tw_verdict v;
 	/* The evidence for a live packet: a one-line summary of it (with the message). */
 	char sum[800];
-	size_t sl = tw_classify_live(ev, &w->dst, &v, sum, sizeof(sum));
+	size_t sl = tw_pipe_live(&w->pipe, ev, &w->dst, &v, sum, sizeof(sum));
 	if (w->st) {
 		if (tw_live_add(&w->live, ev, &v, sum, sl))
 			fputs("tracewall: watch: out of memory, an event not stored\n", stderr);
@@ -190,8 +192,8 @@ int tw_cmd_watch(int argc, char **argv)
 	/* Bans only when asked (the daemon's [ban] after is for the daemon). */
 	conf.ban_after = ban_after;
 	conf.ban_forgeable |= forgeable;
-	tw_conf_set_active(&conf);
 	w.conf = &conf;
+	w.pipe = (struct tw_pipe){.conf = &conf, .evline = tw_out_evidence_line};
 	(void)tw_sigs_active();
 	struct tw_nflog *nl = NULL;
 	struct tw_errctx ec;
@@ -213,7 +215,7 @@ int tw_cmd_watch(int argc, char **argv)
 	struct tw_store *st = NULL;
 	char name[32];
 	snprintf(name, sizeof(name), "nflog:%ld", group);
-	tw_live_init(&w.live, name);
+	tw_live_init(&w.live, name, &conf);
 	if (store) {
 		char path[4096];
 		if (db)

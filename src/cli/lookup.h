@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "enrich/abuse.h"
 #include "enrich/rdns.h"
 #include "store/store.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The configuration file: INI syntax through libinih, values checked here, every error
  * as NAME:LINE: reason. */
-#include "classify/conf.h"
+#include "core/conf.h"
 
 #include <ini.h>
 #include <stdio.h>
@@ -43,24 +43,6 @@ void tw_conf_defaults(struct tw_conf *c)
 	c->ban_forget = 30 * 86400 * NS_PER_S;
 	c->daemon_nflog = true;
 	c->daemon_flush = 5 * NS_PER_S;
-}
-
-static struct tw_conf active_conf;
-static bool active_set;
-
-const struct tw_conf *tw_conf_active(void)
-{
-	if (!active_set) {
-		tw_conf_defaults(&active_conf);
-		active_set = true;
-	}
-	return &active_conf;
-}
-
-void tw_conf_set_active(const struct tw_conf *c)
-{
-	active_conf = *c;
-	active_set = true;
 }
 
 int tw_conf_duration(const char *s, int64_t *ns)

@@ -3,8 +3,8 @@
  * user's own networks, the signature file. Read from /etc/tracewall/tracewall.conf (when it
  * exists) or --config FILE, an INI file parsed by libinih; command-line options win.
  * doc/tracewall.conf.example documents every key. */
-#ifndef TW_CLASSIFY_CONF_H
-#define TW_CLASSIFY_CONF_H
+#ifndef TW_CORE_CONF_H
+#define TW_CORE_CONF_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -107,9 +107,5 @@ bool tw_conf_is_own(const struct tw_conf *c, const struct tw_addr *a);
 /* The special-purpose range holding 'a' (core/special.h), or NULL — documentation ranges
  * excepted when documentation-is-public is set (demonstrations and tests only). */
 const struct tw_special *tw_conf_special(const struct tw_conf *c, const struct tw_addr *a);
-
-/* The configuration the classifier uses (set before threads start). */
-const struct tw_conf *tw_conf_active(void);
-void tw_conf_set_active(const struct tw_conf *c);
 
 #endif

@@ -24,7 +24,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "classify/classify.h"
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "classify/sigs.h"
 #include "core/addr.h"
 #include "core/cursor.h"
@@ -35,6 +35,8 @@
 #include "input/journal.h"
 #include "input/nflog.h"
 #include "shield/policy.h"
+#include "output/output.h"
+#include "pipeline/pipeline.h"
 #include "store/ingest.h"
 #include "store/store.h"
 
@@ -51,7 +53,10 @@ struct opts {
 
 struct daemon {
 	struct opts o;
-	struct tw_conf conf;
+	/* The configuration in force: immutable, replaced whole on SIGHUP (only when nothing
+	 * read under the old one is still pending). */
+	const struct tw_conf *conf;
+	struct tw_pipe pipe; /* live packets: the configuration and their evidence lines */
 	char db[4096];
 	struct tw_store *st;
 	int ep, sfd;
@@ -158,10 +163,10 @@ static void police(struct daemon *d, const struct tw_event *ev)
 	struct tw_errctx ec;
 	char as[TW_ADDR_STRLEN];
 	d->events++;
-	if (!d->conf.ban_after)
+	if (!d->conf->ban_after)
 		return;
 	memset(&ec, 0, sizeof(ec));
-	int r = tw_autoban(&d->banner, &d->conf, d->st, ev, tw_time_now(), &bd, &ec);
+	int r = tw_autoban(&d->banner, d->conf, d->st, ev, tw_time_now(), &bd, &ec);
 	if (r == 0)
 		return;
 	tw_addr_format(&ev->src, as);
@@ -172,7 +177,7 @@ static void police(struct daemon *d, const struct tw_event *ev)
 	}
 	d->bans++;
 	say("banned %s for %llds (offense %u: %u probes within %llds)", as, (long long)bd.seconds,
-	    bd.offense, bd.probes, (long long)(d->conf.ban_window / 1000000000));
+	    bd.offense, bd.probes, (long long)(d->conf->ban_window / 1000000000));
 }
 
 static void live_event(struct daemon *d, struct tw_live *l, const struct tw_event *ev,
@@ -188,7 +193,7 @@ static int on_nflog(void *ctx, struct tw_event *ev)
 	struct daemon *d = ctx;
 	struct tw_verdict v;
 	char sum[800];
-	size_t sl = tw_classify_live(ev, &d->dst, &v, sum, sizeof(sum));
+	size_t sl = tw_pipe_live(&d->pipe, ev, &d->dst, &v, sum, sizeof(sum));
 	live_event(d, &d->nlive, ev, &v, sum, sl);
 	return 0;
 }
@@ -250,20 +255,20 @@ static int open_nflog(struct daemon *d)
 {
 	struct tw_errctx ec;
 	memset(&ec, 0, sizeof(ec));
-	if (d->nl && (!d->conf.daemon_nflog || d->group != (long)d->conf.nflog_group)) {
+	if (d->nl && (!d->conf->daemon_nflog || d->group != (long)d->conf->nflog_group)) {
 		tw_nflog_close(d->nl); /* its descriptor leaves the epoll set as it closes */
 		d->nl = NULL;
 	}
-	if (!d->conf.daemon_nflog || d->nl)
+	if (!d->conf->daemon_nflog || d->nl)
 		return TW_OK;
-	if (tw_nflog_open(&d->nl, d->conf.nflog_group, &ec) ||
+	if (tw_nflog_open(&d->nl, d->conf->nflog_group, &ec) ||
 	    watch_fd(d, tw_nflog_fd(d->nl), TAG_NFLOG)) {
 		say("%s", ec.msg[0] ? ec.msg : "NFLOG: cannot watch");
 		tw_nflog_close(d->nl);
 		d->nl = NULL;
 		return TW_E_PERM;
 	}
-	d->group = (long)d->conf.nflog_group;
+	d->group = (long)d->conf->nflog_group;
 	d->said_skipped = d->said_overruns = 0; /* a new handle counts from 0 */
 	char name[32];
 	snprintf(name, sizeof(name), "nflog:%ld", d->group);
@@ -275,14 +280,14 @@ static int open_nflog(struct daemon *d)
 static int open_journal(struct daemon *d)
 {
 	struct tw_errctx ec;
-	const char *dir = d->conf.daemon_journal_dir[0] ? d->conf.daemon_journal_dir : NULL;
+	const char *dir = d->conf->daemon_journal_dir[0] ? d->conf->daemon_journal_dir : NULL;
 	memset(&ec, 0, sizeof(ec));
-	if (d->jr && (!d->conf.daemon_journal || strcmp(d->jdir, dir ? dir : ""))) {
+	if (d->jr && (!d->conf->daemon_journal || strcmp(d->jdir, dir ? dir : ""))) {
 		commit(d);
 		tw_journal_close(d->jr);
 		d->jr = NULL;
 	}
-	if (!d->conf.daemon_journal || d->jr)
+	if (!d->conf->daemon_journal || d->jr)
 		return TW_OK;
 	char cursor[512];
 	if (tw_store_live_cursor(d->st, d->jlive.name, cursor, sizeof(cursor)) != TW_OK)
@@ -308,7 +313,7 @@ static int set_sources(struct daemon *d)
 	int r = open_nflog(d);
 	if (!r)
 		r = open_journal(d);
-	if (!r && tw_followers_set(&d->fol, d->conf.daemon_follow, &ec)) {
+	if (!r && tw_followers_set(&d->fol, d->conf->daemon_follow, &ec)) {
 		say("%s", ec.msg);
 		r = TW_E_INVALID;
 	}
@@ -317,27 +322,62 @@ static int set_sources(struct daemon *d)
 	return r;
 }
 
+/* Makes 'c' (owned) the configuration in force for everything read from now on. */
+static void use_conf(struct daemon *d, struct tw_conf *c)
+{
+	free((void *)d->conf);
+	d->conf = c;
+	d->pipe = (struct tw_pipe){.conf = c, .evline = tw_out_evidence_line};
+	d->iopts.conf = c;
+	tw_live_fini(&d->nlive);
+	tw_live_fini(&d->jlive);
+	tw_live_init(&d->nlive, "nflog:7", c);
+	tw_live_init(&d->jlive, "journal", c);
+}
+
+/* A new configuration, read and checked whole: NULL when it is bad (said why). */
+static struct tw_conf *read_conf(const struct opts *o)
+{
+	struct tw_conf *c = calloc(1, sizeof(*c));
+	if (!c) {
+		say("out of memory");
+		return NULL;
+	}
+	if (load_conf(o, c) || use_sigs(c)) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
 static void reload(struct daemon *d)
 {
-	struct tw_conf nc;
 	struct timespec mt;
 	clock_gettime(CLOCK_MONOTONIC, &mt);
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
 		   (unsigned long long)mt.tv_sec * 1000000ull +
 		       (unsigned long long)mt.tv_nsec / 1000);
-	if (load_conf(&d->o, &nc) || use_sigs(&nc)) {
+	struct tw_conf *nc = read_conf(&d->o);
+	if (!nc) {
 		say("reload refused: the configuration in force is kept");
 		sd_notify(0, "READY=1\nSTATUS=reload refused (bad configuration), old one kept");
 		return;
 	}
+	/* What was read under the old configuration is judged and committed under it. */
 	commit(d);
-	d->conf = nc;
-	tw_conf_set_active(&d->conf);
+	if (d->nlive.pending || d->jlive.pending) {
+		free(nc);
+		say("reload deferred: events read before it are not committed yet; send SIGHUP "
+		    "again");
+		sd_notify(0, "READY=1\nSTATUS=reload deferred (uncommitted events)");
+		return;
+	}
+	use_conf(d, nc);
 	if (set_sources(d))
 		say("reload: a source could not be opened (see above)");
-	say("reloaded: ban after %u probes within %llds, for %llds", d->conf.ban_after,
-	    (long long)(d->conf.ban_window / 1000000000),
-	    (long long)(d->conf.ban_timeout / 1000000000));
+	say("reloaded: ban after %u probes within %llds, for %llds", d->conf->ban_after,
+	    (long long)(d->conf->ban_window / 1000000000),
+	    (long long)(d->conf->ban_timeout / 1000000000));
 	sd_notify(0, "READY=1\nSTATUS=configuration reloaded");
 }
 
@@ -493,7 +533,7 @@ static int run(struct daemon *d)
 {
 	uint64_t wd_usec = 0;
 	bool wd = sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0;
-	int64_t flush_ms = d->conf.daemon_flush / 1000000, t = mono_ms();
+	int64_t flush_ms = d->conf->daemon_flush / 1000000, t = mono_ms();
 	int64_t next_flush = t + flush_ms, next_poll = t + 5000, next_wd = t,
 		next_status = t + 10000;
 	int rc = EXIT_OK;
@@ -547,7 +587,7 @@ static int run(struct daemon *d)
 		if (d->reload) {
 			d->reload = false;
 			reload(d); /* which commits what was pending */
-			flush_ms = d->conf.daemon_flush / 1000000;
+			flush_ms = d->conf->daemon_flush / 1000000;
 			next_flush = mono_ms() + flush_ms;
 		}
 		t = mono_ms();
@@ -581,14 +621,15 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &d->o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (load_conf(&d->o, &d->conf) || use_sigs(&d->conf))
+	struct tw_conf *c0 = read_conf(&d->o);
+	if (!c0)
 		return EXIT_USAGE;
-	tw_conf_set_active(&d->conf);
 	memset(&ec, 0, sizeof(ec));
 	d->ep = d->sfd = -1;
 	d->fol.ino_fd = -1;
-	tw_live_init(&d->nlive, "nflog:7");
-	tw_live_init(&d->jlive, "journal");
+	tw_live_init(&d->nlive, "nflog:7", c0);
+	tw_live_init(&d->jlive, "journal", c0);
+	use_conf(d, c0);
 	tw_decode_state_init(&d->dst);
 	tw_banner_init(&d->banner, 0);
 	d->iopts.on_event = on_file_event;
@@ -598,7 +639,7 @@ int main(int argc, char **argv)
 	 * watchdog are served meanwhile). */
 	d->iopts.max_bytes = 8u << 20;
 
-	const char *db = d->o.db ? d->o.db : d->conf.db[0] ? d->conf.db : NULL;
+	const char *db = d->o.db ? d->o.db : d->conf->db[0] ? d->conf->db : NULL;
 	if (db && strlen(db) < sizeof(d->db))
 		memcpy(d->db, db, strlen(db) + 1);
 	else if (db)
@@ -641,7 +682,7 @@ int main(int argc, char **argv)
 	read_journal(d);
 	commit(d);
 	say("ready: store %s; %s", d->db,
-	    d->conf.ban_after ? "auto-ban on" : "auto-ban off ([ban] after = 0)");
+	    d->conf->ban_after ? "auto-ban on" : "auto-ban off ([ban] after = 0)");
 	sd_notify(0, "READY=1\nSTATUS=running");
 	rc = run(d);
 	sd_notify(0, "STOPPING=1");
@@ -664,6 +705,7 @@ out:
 	tw_banner_fini(&d->banner);
 	tw_decode_state_fini(&d->dst);
 	tw_store_close(d->st);
+	free((void *)d->conf);
 	if (d->ep >= 0)
 		close(d->ep);
 	if (d->sfd >= 0)

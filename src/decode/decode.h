@@ -100,12 +100,6 @@ extern const struct tw_decoder *const tw_decoders[];
 /* Runs the registry on an event with a payload; TW_OK when one decoder recognised it. */
 int tw_decode(const struct tw_event *ev, struct tw_decoded *out, struct tw_decode_state *st);
 
-/* Appends to 'out' (holding 'len' bytes, NUL-terminated, of 'cap') what a decoded Messenger
- * message says, on one line: ' messenger from "F" to "T": TEXT', control characters as
- * spaces, the text cut at 300 bytes; for the other kinds, what it was (' [NBSTAT node status
- * request (NetBIOS probe)]'). Returns the new length. */
-size_t tw_decoded_line(const struct tw_decoded *d, char *out, size_t len, size_t cap);
-
 /* Shared by the decoders (decode-int.h would hold them if there were more):
  * NetrSendMessage's NDR stub (3 conformant varying strings) into 'm'. */
 int tw_dec_netrsendmessage(const uint8_t *stub, size_t len, size_t wire_len, bool little,

@@ -548,4 +548,5 @@ const struct tw_input_format tw_in_netfilter = {
     .summary = "Linux iptables/ip6tables LOG and nftables log lines (syslog, kern.log, "
 	       "journalctl -o short*, dmesg, ufw, firewalld, Shorewall)",
     .parse = parse_line,
+    .spans_in_line = true, /* prefix, host, interfaces and MAC all point into the line */
 };

@@ -65,18 +65,12 @@ static int gz_close(void *cookie)
 	return gzclose(cookie) == Z_OK ? 0 : -1;
 }
 
-/* A capture is no line format: per-line detection never picks this row, which is there
- * for --list-formats, --format pcap (a capture on standard input) and event origins. */
+/* A capture is no line format: the row says so (.capture), per-line detection never tries
+ * it, and the pipeline reads such a file with tw_pcap_next(). */
 static int not_a_line(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx)
 {
 	(void)line, (void)len, (void)ev, (void)ctx;
 	return TW_E_NOTFOUND;
-}
-
-static bool never(const char *line, size_t len, const struct tw_parse_ctx *ctx)
-{
-	(void)line, (void)len, (void)ctx;
-	return false;
 }
 
 const struct tw_input_format tw_in_pcap = {
@@ -84,7 +78,7 @@ const struct tw_input_format tw_in_pcap = {
     .summary = "packet captures: pcap and pcapng (also gzip); Ethernet, VLAN, SLL, SLL2, raw IP, "
 	       "loopback",
     .parse = not_a_line,
-    .sniff = never,
+    .capture = true,
 };
 
 static uint32_t rd32(const uint8_t *p, bool swapped)

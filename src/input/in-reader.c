@@ -101,7 +101,7 @@ static int detect(struct tw_reader *r, const struct tw_line *l, const struct tw_
 			cand = tw_input_formats[i - 1];
 		if (i > 0 && !cand)
 			break;
-		if (!cand || (i > 0 && cand == r->last))
+		if (!cand || (i > 0 && cand == r->last) || cand->capture)
 			continue;
 		if (cand->sniff && !cand->sniff(l->p, l->len, &r->ctx))
 			continue;
@@ -221,7 +221,7 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 	ev->origin.offset = l.offset;
 	r->raw.p = l.p;
 	r->raw.len = l.len;
-	remember(r, ev, tw_lines_is_mapped(r->lines) && f == &tw_in_netfilter);
+	remember(r, ev, tw_lines_is_mapped(r->lines) && f->spans_in_line);
 	r->owed = r->ctx.repeat;
 	r->events++;
 	return TW_OK;
@@ -270,7 +270,7 @@ int tw_input_parse_line(const char *line, size_t len, int year, struct tw_event 
 			(int64_t)time(NULL)); /* year-less stamps need a reference */
 	for (size_t i = 0; tw_input_formats[i]; i++) {
 		const struct tw_input_format *f = tw_input_formats[i];
-		if (f->sniff && !f->sniff(line, len, &ctx))
+		if (f->capture || (f->sniff && !f->sniff(line, len, &ctx)))
 			continue;
 		memset(ev, 0, sizeof(*ev));
 		ctx.detail = NULL;
@@ -298,7 +298,8 @@ size_t tw_reader_part_start(const struct tw_lines *lr, size_t off)
 bool tw_reader_multiline(const struct tw_lines *lr)
 {
 	size_t n = lr->map_size < 512 ? lr->map_size : 512;
-	return memmem(lr->map, n, "<Event", 6) ||
-	       memmem(lr->map, n, "Microsoft-Windows-Security-Auditing", 35) ||
-	       memmem(lr->map, n, "Date and Time", 13);
+	for (size_t i = 0; n && tw_input_formats[i]; i++)
+		if (tw_input_formats[i]->multiline && tw_input_formats[i]->multiline(lr->map, n))
+			return true;
+	return false;
 }

@@ -322,9 +322,18 @@ static bool sniff(const char *line, size_t len, const struct tw_parse_ctx *ctx)
 	return tw_in_find(line, len < 200 ? len : 200, "Security-Auditing", 17, 8) != NULL;
 }
 
+/* A Windows event export, told by its first bytes: XML events, or Event Viewer's text. */
+static bool whole_file(const char *head, size_t n)
+{
+	return memmem(head, n, "<Event", 6) ||
+	       memmem(head, n, "Microsoft-Windows-Security-Auditing", 35) ||
+	       memmem(head, n, "Date and Time", 13);
+}
+
 const struct tw_input_format tw_in_wfp = {
     .name = "wfp",
     .summary = "Windows Filtering Platform events 5152/5156/5157 (XML or Event Viewer text)",
     .parse = parse_wfp,
     .sniff = sniff,
+    .multiline = whole_file,
 };

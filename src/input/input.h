@@ -62,6 +62,14 @@ struct tw_input_format {
 	/* Optional and cheap: false when the line cannot be this format's (parse() would say
 	 * TW_E_NOTFOUND), so that per-line detection skips it without clearing an event. */
 	bool (*sniff)(const char *line, size_t len, const struct tw_parse_ctx *ctx);
+	/* What the reader and the pipeline need to know of the format, so that neither names
+	 * one. 'capture': packets, not lines (input/pcap.h reads it; per-line detection never
+	 * tries the row). 'spans_in_line': every span of its events points into the line, so
+	 * a repeat note's copy of a mapped line's event needs no copy of its text. */
+	bool capture, spans_in_line;
+	/* Optional, for formats whose records span lines: true when a file's first bytes are
+	 * this format's; such a file is read whole, by one reader. */
+	bool (*multiline)(const char *head, size_t len);
 };
 
 /* The formats, one per file in this folder (in-<name>.c). */

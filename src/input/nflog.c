@@ -176,20 +176,6 @@ int tw_nflog_dispatch(struct tw_nflog *nl, tw_nflog_cb cb, void *ctx, struct tw_
 	return TW_OK;
 }
 
-size_t tw_nflog_summary(const struct tw_event *ev, char *out, size_t cap)
-{
-	char sa[TW_ADDR_STRLEN], da[TW_ADDR_STRLEN], ts[TW_TIME_STRLEN];
-	tw_addr_format(&ev->src, sa);
-	tw_addr_format(&ev->dst, da);
-	tw_time_format(ev->ts, true, ts);
-	const char *pn = tw_proto_name(ev->proto);
-	int n = snprintf(out, cap, "nflog %s %.*s %s:%u > %s:%u %s length %u", ts,
-			 (int)(ev->prefix.len < 40 ? ev->prefix.len : 40),
-			 ev->prefix.p ? ev->prefix.p : "", sa, ev->sport, da, ev->dport,
-			 pn ? pn : "?", ev->ip_len);
-	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
-}
-
 void tw_nflog_stats(const struct tw_nflog *nl, struct tw_nflog_stats *st)
 {
 	*st = nl->st;

@@ -29,9 +29,6 @@ int tw_nflog_run(struct tw_nflog *nl, int timeout_ms, tw_nflog_cb cb, void *ctx,
  * (at most 256 messages), each parsed packet given to 'cb'. TW_OK or TW_E_IO. */
 int tw_nflog_fd(const struct tw_nflog *nl);
 int tw_nflog_dispatch(struct tw_nflog *nl, tw_nflog_cb cb, void *ctx, struct tw_errctx *ec);
-/* The evidence line of a live packet: "nflog TIME PREFIX SRC:PORT > DST:PORT PROTO length N"
- * (prefix cut at 40 bytes). Its length, 0 when it did not fit. */
-size_t tw_nflog_summary(const struct tw_event *ev, char *out, size_t cap);
 /* Packets received, parsed, not IP or malformed, and lost to buffer overruns. */
 struct tw_nflog_stats {
 	uint64_t received, parsed, skipped, overruns;

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "core/addrix.h"
 #include "core/event.h"
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "core/addr.h"
 #include "core/err.h"
 #include "core/esc.h"

@@ -15,9 +15,10 @@
 
 #include "classify/agg.h"
 #include "classify/classify.h"
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "core/alloc.h"
 #include "core/lines.h"
+#include "pipeline/pipeline.h"
 #include "store/ingest.h"
 
 /* FNV-1a, 63 bits (SQLite integers are signed). */
@@ -37,12 +38,13 @@ static int db_fail(struct tw_store *st, struct tw_errctx *ec, const char *path, 
 			  sqlite3_errmsg(tw_store_db(st)));
 }
 
-/* The file's first bytes (uncompressed): from the map, or the first lines of a stream. */
+/* The file's first bytes (uncompressed): from the map, or the first lines of a stream (a
+ * capture's: 'lr' NULL). */
 static int read_head(const char *path, struct tw_lines *lr, char *head, size_t *n,
 		     struct tw_errctx *ec)
 {
 	*n = 0;
-	if (tw_lines_is_mapped(lr)) {
+	if (lr && tw_lines_is_mapped(lr)) {
 		*n = lr->map_size < TW_INGEST_HEAD ? lr->map_size : TW_INGEST_HEAD;
 		memcpy(head, lr->map, *n);
 		return TW_OK;
@@ -112,68 +114,6 @@ out:
 	sqlite3_finalize(lens);
 	sqlite3_finalize(q);
 	return r;
-}
-
-/* ---- events kept with --keep-events ---------------------------------------------------- */
-
-struct kept_ev {
-	int64_t ts;
-	uint64_t line;
-	struct tw_addr src, dst;
-	uint16_t sport, dport;
-	uint8_t proto, has_ts, has_ports;
-	int16_t cls;
-};
-
-struct kept {
-	struct kept_ev *v;
-	size_t n, cap;
-};
-
-static int kept_add(struct kept *k, const struct tw_event *ev, int cls, uint64_t line_shift)
-{
-	struct kept_ev *nv = tw_grow(k->v, k->n, &k->cap, sizeof(*nv), 1024);
-	if (!nv)
-		return TW_E_NOMEM;
-	k->v = nv;
-	struct kept_ev *e = &k->v[k->n++];
-	e->ts = ev->ts;
-	e->has_ts = (ev->has & TW_EV_HAS_TS) != 0;
-	e->line = ev->origin.line + line_shift;
-	e->src = ev->src;
-	e->dst = ev->dst;
-	e->has_ports = (ev->has & TW_EV_HAS_PORTS) != 0;
-	e->sport = ev->sport;
-	e->dport = ev->dport;
-	e->proto = ev->proto;
-	e->cls = (int16_t)cls;
-	return TW_OK;
-}
-
-/* Appends 'from' to 'to', its lines shifted; 'from' is emptied. */
-static int kept_join(struct kept *to, struct kept *from, uint64_t shift)
-{
-	if (!to->n && !shift) {
-		free(to->v);
-		*to = *from;
-		memset(from, 0, sizeof(*from));
-		return TW_OK;
-	}
-	if (to->n + from->n > to->cap) {
-		size_t nc = to->n + from->n;
-		struct kept_ev *nv = tw_realloc(to->v, nc * sizeof(*nv));
-		if (!nv)
-			return TW_E_NOMEM;
-		to->v = nv;
-		to->cap = nc;
-	}
-	for (size_t i = 0; i < from->n; i++) {
-		to->v[to->n] = from->v[i];
-		to->v[to->n++].line += shift;
-	}
-	free(from->v);
-	memset(from, 0, sizeof(*from));
-	return TW_OK;
 }
 
 /* ---- writing a chunk ------------------------------------------------------------------ */
@@ -363,7 +303,7 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 /* One transaction: the file's row (created at its first chunk), every incident of the
  * chunk, the new offset. */
 static int commit_chunk(struct writer *w, struct file_row *row, const char *head, size_t hn,
-			const struct stat *sb, struct tw_agg *agg, const struct kept *kept,
+			const struct stat *sb, struct tw_agg *agg, const struct tw_evlist *kept,
 			uint64_t offset, uint64_t lines, const char *cursor,
 			struct tw_ingest_result *res, struct tw_errctx *ec)
 {
@@ -412,7 +352,7 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 		goto fail;
 	/* --keep-events: the chunk's events, in the same transaction. */
 	for (size_t i = 0; kept && i < kept->n && !r; i++) {
-		const struct kept_ev *e = &kept->v[i];
+		const struct tw_evrec *e = &kept->v[i];
 		unsigned char ks[17], kd[17];
 		int seq = 0;
 		for (size_t k = i; k > 0 && kept->v[k - 1].line == e->line; k--)
@@ -487,10 +427,9 @@ fail:
 }
 
 static int writer_open(struct writer *w, struct tw_store *st, const char *path,
-		       struct tw_errctx *ec)
+		       const struct tw_conf *c, struct tw_errctx *ec)
 {
 	sqlite3 *db = tw_store_db(st);
-	const struct tw_conf *c = tw_conf_active();
 	memset(w, 0, sizeof(*w));
 	w->st = st;
 	w->path = path;
@@ -554,7 +493,7 @@ struct pipe {
 	bool full, done;
 	int err;
 	struct tw_agg agg;
-	struct kept kept;
+	struct tw_evlist kept;
 	uint64_t offset, lines;
 };
 
@@ -572,8 +511,7 @@ static void *writer_main(void *arg)
 			       : commit_chunk(p->w, p->row, p->head, p->hn, p->sb, &p->agg,
 					      &p->kept, p->offset, p->lines, NULL, p->res, &p->ec);
 		tw_agg_fini(&p->agg);
-		free(p->kept.v);
-		memset(&p->kept, 0, sizeof(p->kept));
+		tw_evlist_fini(&p->kept);
 		pthread_mutex_lock(&p->m);
 		if (r && !p->err)
 			p->err = r;
@@ -584,11 +522,12 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-/* Hands a chunk to the writer (waiting while it still writes the previous one); 'agg' is
- * taken and left empty. The writer's first error, or TW_OK. */
-static int pipe_put(struct pipe *p, struct tw_agg *agg, struct kept *kept, uint64_t offset,
+/* Hands a chunk to the writer (waiting while it still writes the previous one); 'agg' and
+ * 'kept' are taken and left empty. The writer's first error, or TW_OK. */
+static int pipe_put(struct pipe *p, struct tw_agg *agg, struct tw_evlist *kept, uint64_t offset,
 		    uint64_t lines)
 {
+	const struct tw_conf *conf = agg->conf;
 	pthread_mutex_lock(&p->m);
 	while (p->full && !p->err)
 		pthread_cond_wait(&p->c, &p->m);
@@ -607,12 +546,10 @@ static int pipe_put(struct pipe *p, struct tw_agg *agg, struct kept *kept, uint6
 	pthread_mutex_unlock(&p->m);
 	if (err) {
 		tw_agg_fini(agg);
-		if (kept) {
-			free(kept->v);
-			memset(kept, 0, sizeof(*kept));
-		}
+		if (kept)
+			tw_evlist_fini(kept);
 	}
-	tw_agg_init(agg);
+	tw_agg_init(agg, conf);
 	return err;
 }
 
@@ -627,179 +564,187 @@ static int pipe_end(struct pipe *p, pthread_t th)
 	return p->err;
 }
 
-/* ---- reading ---------------------------------------------------------------------------- */
+/* ---- reading: the pipeline, whose chunks go to the writer ------------------------------ */
 
-/* ---- a mapped file: chunks by bytes, each read by several threads --------------------- */
-
-#define PARTS_MAX 8
-
-struct part {
-	struct tw_lines sub;
-	struct tw_span prime;
+struct sink {
+	struct pipe *pp;
 	const struct tw_ingest_opts *o;
-	struct tw_agg agg;
-	struct kept kept;
-	uint64_t lines, events, skipped[TW_SKIP_NREASONS];
-	int err;
-	struct tw_errctx ec;
+	bool handed;
 };
 
-static void *part_run(void *arg)
+static int sink_chunk(void *ctx, struct tw_agg *agg, struct tw_evlist *kept, uint64_t end,
+		      uint64_t lines, struct tw_errctx *ec)
 {
-	struct part *p = arg;
-	struct tw_reader rd;
-	tw_reader_init(&rd, &p->sub, p->o->format, 0, p->o->year);
-	if (p->prime.len)
-		tw_reader_prime(&rd, p->prime.p, p->prime.len);
-	for (;;) {
-		struct tw_event ev;
-		struct tw_verdict v;
-		int r = tw_reader_next(&rd, &ev, &p->ec);
-		if (r == TW_EOF)
-			break;
-		if (r < 0) {
-			p->err = r;
-			break;
-		}
-		if (r != TW_OK)
-			continue;
-		tw_classify(&ev, &v);
-		if (p->o->on_event)
-			p->o->on_event(p->o->ctx, &ev, &v);
-		if (tw_agg_add_raw(&p->agg, &ev, &v, rd.raw.p, rd.raw.len, false) ||
-		    (p->o->keep_events && kept_add(&p->kept, &ev, v.cls, 0))) {
-			p->err = tw_err_set(&p->ec, TW_E_NOMEM, 0, "out of memory");
-			break;
-		}
-		p->events++;
+	struct sink *k = ctx;
+	if (pipe_put(k->pp, agg, kept, end, lines)) {
+		*ec = k->pp->ec;
+		return k->pp->err;
 	}
-	p->lines = rd.lines_read;
-	memcpy(p->skipped, rd.skipped, sizeof(p->skipped));
-	tw_reader_fini(&rd);
-	return NULL;
+	k->handed = true;
+	return TW_OK;
 }
 
-/* Reads [from, end) of the mapping chunk by chunk (chunk_bytes, at line starts that are no
- * repeat notes; a file of multi-line records in one chunk), each chunk split among the CPUs,
- * the parts' aggregates joined in order (their line numbers shifted to the file's) and
- * handed to the writer with the chunk's end as the new offset. */
-static int run_mapped(struct tw_lines *lr, const struct tw_ingest_opts *o, uint64_t from,
-		      uint64_t end, uint64_t lines, struct pipe *pp, struct tw_ingest_result *res,
-		      bool *handed, struct tw_errctx *ec)
+static int sink_event(void *ctx, const struct tw_event *ev, const struct tw_verdict *v,
+		      const char *raw, size_t rawlen)
 {
-	uint64_t cb = o->chunk_bytes   ? o->chunk_bytes
-		      : o->chunk_lines ? o->chunk_lines * 200
-				       : 256ull << 20;
-	bool whole = tw_reader_multiline(lr);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned maxp = ncpu < 1 ? 1 : ncpu > PARTS_MAX ? PARTS_MAX : (unsigned)ncpu;
-	struct part *parts = tw_calloc(PARTS_MAX, sizeof(*parts));
-	struct tw_agg agg;
-	struct kept kept = {0};
-	int r = TW_OK;
-	if (!parts)
-		return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
-	tw_agg_init(&agg);
-	while (from < end && !r) {
-		uint64_t cend =
-		    whole || end - from <= cb ? end : tw_reader_part_start(lr, (size_t)(from + cb));
-		if (cend <= from || cend > end)
-			cend = end;
-		/* Parts of at least 4 MiB, at most one per CPU. */
-		uint64_t len = cend - from;
-		unsigned n = whole || o->on_event ? 1 : (unsigned)(len / (4u << 20));
-		n = n < 1 ? 1 : n > maxp ? maxp : n;
-		uint64_t pf = from;
-		for (unsigned k = 0; k < n; k++) {
-			uint64_t pt =
-			    k + 1 == n
-				? cend
-				: tw_reader_part_start(lr, (size_t)(from + len / n * (k + 1)));
-			if (pt < pf || pt > cend)
-				pt = k + 1 == n ? cend : pf;
-			struct part *p = &parts[k];
-			memset(p, 0, sizeof(*p));
-			p->o = o;
-			tw_agg_init(&p->agg);
-			uint32_t per = tw_conf_active()->max_sources / n;
-			p->agg.max_sources = per < 1024 ? 1024 : per;
-			tw_lines_sub(lr, (size_t)pf, (size_t)pt, 0, &p->sub);
-			p->prime = tw_reader_headers_before(lr, (size_t)pf);
-			pf = pt;
+	struct sink *k = ctx;
+	(void)raw, (void)rawlen;
+	k->o->on_event(k->o->ctx, ev, v);
+	return TW_OK;
+}
+
+/* A stream (gzip) positioned at the committed offset: the lines before it skipped, the
+ * last block of '#' header lines among them kept in 'hdr' for the reader. Sets
+ * *nothing_new for a shorter copy still being written, *restarted when the stream ended
+ * before the offset (this file, rewritten). */
+static int skip_stream(struct tw_lines *lr, const struct file_row *row, char *hdr, size_t cap,
+		       size_t *hl, bool *nothing_new, bool *restarted, struct tw_errctx *ec)
+{
+	struct tw_line l;
+	bool in_hdr = false;
+	*hl = 0;
+	while (lr->offset < row->offset) {
+		int r = tw_lines_next(lr, &l, ec);
+		if (r == TW_EOF) {
+			*restarted = true;
+			break;
 		}
-		pthread_t tids[PARTS_MAX];
-		unsigned started = 1;
-		for (unsigned k = 1; k < n; k++) {
-			if (pthread_create(&tids[k], NULL, part_run, &parts[k]))
-				break;
-			started++;
+		if (r && !row->same) { /* a copy still being written: nothing new */
+			*nothing_new = true;
+			return TW_OK;
 		}
-		part_run(&parts[0]);
-		for (unsigned k = started; k < n; k++)
-			part_run(&parts[k]); /* a thread that could not start: here */
-		for (unsigned k = 1; k < started; k++)
-			pthread_join(tids[k], NULL);
-		uint64_t chunk_lines = 0;
-		for (unsigned k = 0; k < n; k++) {
-			struct part *p = &parts[k];
-			if (!r && p->err) {
-				r = p->err;
-				*ec = p->ec;
-			}
-			tw_agg_shift_lines(&p->agg, 0, lines + chunk_lines);
-			if (!r && kept_join(&kept, &p->kept, lines + chunk_lines))
-				r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
-			free(p->kept.v);
-			chunk_lines += p->lines;
-			res->events += p->events;
-			for (int i = 0; i < TW_SKIP_NREASONS; i++)
-				res->skipped[i] += p->skipped[i];
-			if (!r && tw_agg_take(&agg, &p->agg))
-				r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
-			tw_agg_fini(&p->agg);
-			tw_lines_close(&p->sub);
-		}
-		/* Read from a file that shrank meanwhile (copytruncate): what was read past its
-		 * new end may be zeros. Nothing of this chunk is kept; the next run reads the
-		 * rest where it now is (the copy has the same first bytes). */
-		if (!r && tw_lines_shrank(lr, cend))
-			r = tw_err_set(
-			    ec, TW_E_IO, 0,
-			    "the file shrank while it was read (truncated after a copy?); "
-			    "the rest is read at the next run");
 		if (r)
-			break;
-		lines += chunk_lines;
-		res->lines += chunk_lines;
-		if (pipe_put(pp, &agg, &kept, cend, lines)) {
-			r = pp->err;
-			*ec = pp->ec;
-			break;
+			return r;
+		if (l.len && l.p[0] == '#') {
+			if (!in_hdr)
+				*hl = 0;
+			in_hdr = true;
+			if (*hl + l.len + 1 < cap) {
+				memcpy(hdr + *hl, l.p, l.len);
+				hdr[*hl + l.len] = '\n';
+				*hl += l.len + 1;
+			}
+		} else {
+			in_hdr = false;
 		}
-		*handed = true;
-		from = cend;
 	}
-	tw_agg_fini(&agg);
-	free(kept.v);
-	free(parts);
+	if (*restarted && !row->same) {
+		*restarted = false; /* a shorter copy (see above) */
+		*nothing_new = true;
+	}
+	return TW_OK;
+}
+
+/* Where a mapped file is read from and to: [row->offset, *end) up to its last newline (a
+ * line still being written waits), at most max_bytes. Sets *nothing_new, or
+ * res->restarted (the row is forgotten: read from the start). */
+static void mapped_range(const struct tw_lines *lr, struct file_row *row,
+			 const struct tw_ingest_opts *o, uint64_t *end, bool *nothing_new,
+			 struct tw_ingest_result *res)
+{
+	const char *nl = lr->map_size ? memrchr(lr->map, '\n', lr->map_size) : NULL;
+	*end = nl ? (uint64_t)(nl - lr->map) + 1 : 0;
+	if (row->offset > *end && !row->same) {
+		/* A copy of a file read further (being written: a rotation's copy, or
+		 * compressed): nothing in it that was not read. */
+		*nothing_new = true;
+		return;
+	}
+	if (row->offset > *end) { /* this file, shorter than what was read: rewritten */
+		res->restarted = true;
+		row->id = 0;
+		row->offset = row->lines = 0;
+	}
+	if (row->offset >= *end) {
+		*nothing_new = true;
+		return;
+	}
+	/* A slice (max_bytes): up to a line start that is no repeat note. */
+	if (o->max_bytes && *end - row->offset > o->max_bytes && !tw_reader_multiline(lr)) {
+		uint64_t cut = tw_reader_part_start(lr, (size_t)(row->offset + o->max_bytes));
+		if (cut > row->offset && cut < *end) {
+			*end = cut;
+			res->more = true;
+		}
+	}
+}
+
+/* Reads the source from where 'row' says through the pipeline to the writer thread. */
+static int read_source(struct tw_source *src, struct writer *w, struct file_row *row,
+		       const char *head, size_t hn, const struct stat *sb,
+		       const struct tw_ingest_opts *o, struct tw_ingest_result *res,
+		       struct tw_errctx *ec)
+{
+	uint64_t base_lines = row->lines, from_offset = row->offset;
+	bool was_known = row->id != 0; /* row->* belongs to the writer from here */
+	struct pipe pp = {.w = w, .row = row, .head = head, .hn = hn, .sb = sb, .res = res};
+	struct sink k = {.pp = &pp, .o = o};
+	struct tw_run_stats rs;
+	struct tw_pipe p = {
+	    .conf = o->conf,
+	    .format = o->format,
+	    .year = o->year,
+	    .threads = o->on_event ? 1 : tw_pipe_cpus(),
+	    .chunk_bytes = o->chunk_bytes   ? o->chunk_bytes
+			   : o->chunk_lines ? o->chunk_lines * 200
+					    : 256ull << 20,
+	    .chunk_lines = o->chunk_lines ? o->chunk_lines : 1000000,
+	    .keep_events = o->keep_events,
+	    .copy_evidence = true,
+	    .strict = true,
+	    .evline = o->evline,
+	    .ctx = &k,
+	    .on_event = o->on_event ? sink_event : NULL,
+	    .on_chunk = sink_chunk,
+	};
+	pthread_t th;
+	int r;
+	memset(&rs, 0, sizeof(rs));
+	pthread_mutex_init(&pp.m, NULL);
+	pthread_cond_init(&pp.c, NULL);
+	if (pthread_create(&th, NULL, writer_main, &pp)) {
+		r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: cannot start a thread", src->name);
+		goto out;
+	}
+	r = tw_pipe_run(&p, src, &rs, ec);
+	res->lines += rs.lines + rs.frames;
+	res->events += rs.events;
+	for (int i = 0; i < TW_SKIP_NREASONS; i++)
+		res->skipped[i] += rs.skipped[i];
+	/* The file's first record even when it had nothing to say yet (not when its first
+	 * bytes were read from a file that has shrunk since: they may be zeros). */
+	if (!r && !was_known && !k.handed && !src->capture && tw_lines_shrank(&src->lines, hn))
+		r = tw_err_set(ec, TW_E_IO, 0, "%.200s: the file shrank while it was read",
+			       src->name);
+	if (!r && !was_known && !k.handed) {
+		struct tw_agg empty;
+		tw_agg_init(&empty, o->conf);
+		pipe_put(&pp, &empty, NULL, from_offset, base_lines);
+		tw_agg_fini(&empty);
+	}
+	int werr = pipe_end(&pp, th);
+	if (!r && werr) {
+		r = werr;
+		*ec = pp.ec;
+	}
+out:
+	pthread_mutex_destroy(&pp.m);
+	pthread_cond_destroy(&pp.c);
 	return r;
 }
 
 int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
 		    struct tw_ingest_result *res, struct tw_errctx *ec)
 {
-	struct tw_lines lr, sub, *in = &lr;
-	struct tw_reader rd;
-	struct tw_agg agg;
+	struct tw_source src;
 	struct writer w;
 	struct stat sb;
 	struct file_row row;
 	char head[TW_INGEST_HEAD];
-	size_t hn = 0;
+	static _Thread_local char hdr[4096];
+	size_t hn = 0, hl = 0;
+	bool nothing_new = false, have_writer = false;
 	int r;
-	bool have_sub = false, have_reader = false;
-	/* Each chunk is written while the next is read. */
-	uint64_t chunk = o->chunk_lines ? o->chunk_lines : 1000000;
 
 	memset(res, 0, sizeof(*res));
 	if (!strcmp(path, "-"))
@@ -808,190 +753,63 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 				  "standard input; use `tracewall analyze -`");
 	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
 		return tw_err_set(ec, TW_E_IO, 0, "%.200s: not a regular file", path);
-	r = tw_lines_open(&lr, path, 0, ec);
+	r = tw_source_open(&src, path, 0, o->format, ec);
 	if (r)
 		return r;
-	tw_agg_init(&agg);
-	r = writer_open(&w, st, path, ec);
-	if (r)
-		goto out;
-	r = read_head(path, &lr, head, &hn, ec);
-	if (r)
-		goto out;
-	if (hn == 0)
+	r = writer_open(&w, st, path, o->conf, ec);
+	have_writer = true;
+	if (!r)
+		r = read_head(path, src.capture ? NULL : &src.lines, head, &hn, ec);
+	if (r || hn == 0)
 		goto out; /* empty: nothing to know it by yet */
 	r = find_file(st, path, head, hn, &sb, &row, ec);
 	if (r)
 		goto out;
 	res->known = row.id != 0;
-	struct tw_span prime = {NULL, 0};
-	uint64_t end = 0;
-	if (tw_lines_is_mapped(&lr)) {
-		/* Up to the last newline: a line still being written waits. */
-		const char *nl = lr.map_size ? memrchr(lr.map, '\n', lr.map_size) : NULL;
-		end = nl ? (uint64_t)(nl - lr.map) + 1 : 0;
-		if (row.offset > end && !row.same) {
-			/* A copy of a file read further (being written: a rotation's copy, or
-			 * compressed): nothing in it that was not read. */
-			res->from = res->to = row.offset;
-			goto out;
-		}
-		if (row.offset > end) { /* this file, shorter than what was read: rewritten */
-			res->restarted = true;
-			row.id = 0;
-			row.offset = row.lines = 0;
-		}
+	res->from = row.offset;
+	if (src.capture) {
+		/* Frames are counted as lines: those read before are skipped. */
+		src.skip_frames = row.lines;
+	} else if (tw_lines_is_mapped(&src.lines)) {
+		uint64_t end = 0;
+		mapped_range(&src.lines, &row, o, &end, &nothing_new, res);
 		res->from = row.offset;
-		if (row.offset >= end) {
-			res->to = row.offset;
-			goto out;
-		}
-		/* A slice (max_bytes): up to a line start that is no repeat note. */
-		if (o->max_bytes && end - row.offset > o->max_bytes && !tw_reader_multiline(&lr)) {
-			uint64_t cut =
-			    tw_reader_part_start(&lr, (size_t)(row.offset + o->max_bytes));
-			if (cut > row.offset && cut < end) {
-				end = cut;
-				res->more = true;
-			}
-		}
+		src.from = row.offset;
+		src.to = end;
+		src.line_base = row.lines;
 	} else {
-		/* A stream (gzip): skip what was committed, keeping the header lines seen. */
-		struct tw_line l;
-		static _Thread_local char hdr[4096];
-		size_t hl = 0;
-		bool in_hdr = false;
-		while (lr.offset < row.offset) {
-			r = tw_lines_next(&lr, &l, ec);
-			if (r == TW_EOF) {
-				res->restarted = true;
-				break;
-			}
-			if (r && !row.same) { /* a copy still being written: nothing new */
-				r = TW_OK;
-				res->from = res->to = row.offset;
-				goto out;
-			}
-			if (r)
-				goto out;
-			if (l.len && l.p[0] == '#') {
-				if (!in_hdr)
-					hl = 0;
-				in_hdr = true;
-				if (hl + l.len + 1 < sizeof(hdr)) {
-					memcpy(hdr + hl, l.p, l.len);
-					hdr[hl + l.len] = '\n';
-					hl += l.len + 1;
-				}
-			} else {
-				in_hdr = false;
-			}
-		}
-		if (res->restarted && !row.same) {
-			res->restarted = false; /* a shorter copy (see above) */
-			res->from = res->to = row.offset;
+		bool restarted = false;
+		r = skip_stream(&src.lines, &row, hdr, sizeof(hdr), &hl, &nothing_new, &restarted,
+				ec);
+		if (r || nothing_new)
 			goto out;
-		}
-		if (res->restarted) {
-			tw_lines_close(&lr);
-			r = tw_lines_open(&lr, path, 0, ec);
+		if (restarted) {
+			res->restarted = true;
+			tw_lines_close(&src.lines);
+			r = tw_lines_open(&src.lines, path, 0, ec);
 			if (r) {
 				writer_close(&w);
-				tw_agg_fini(&agg);
 				return r;
 			}
 			row.id = 0;
 			row.offset = row.lines = 0;
 		} else if (hl) {
-			prime = (struct tw_span){hdr, hl};
+			src.prime = (struct tw_span){hdr, hl};
 		}
 		res->from = row.offset;
+		src.line_base = row.lines;
 	}
-	uint64_t base_lines = row.lines, from_offset = row.offset;
-	bool handed = false, was_known = row.id != 0; /* row.* belongs to the writer from here */
-	struct pipe pp = {.w = &w, .row = &row, .head = head, .hn = hn, .sb = &sb, .res = res};
-	pthread_t th;
-	pthread_mutex_init(&pp.m, NULL);
-	pthread_cond_init(&pp.c, NULL);
-	if (pthread_create(&th, NULL, writer_main, &pp)) {
-		r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: cannot start a thread", path);
-		goto out_pipe_init;
-	}
-	if (tw_lines_is_mapped(&lr)) {
-		r = run_mapped(&lr, o, from_offset, end, base_lines, &pp, res, &handed, ec);
-	} else {
-		tw_reader_init(&rd, in, o->format, 0, o->year);
-		have_reader = true;
-		struct kept skept = {0};
-		if (prime.len)
-			tw_reader_prime(&rd, prime.p, prime.len);
-		uint64_t chunk_start = rd.lines_read;
-		for (;;) {
-			struct tw_event ev;
-			struct tw_verdict v;
-			r = tw_reader_next(&rd, &ev, ec);
-			if (r == TW_EOF) {
-				r = TW_OK;
-				break;
-			}
-			if (r < 0)
-				break;
-			if (r == TW_OK) {
-				tw_classify(&ev, &v);
-				if (o->on_event)
-					o->on_event(o->ctx, &ev, &v);
-				if (tw_agg_add_raw(&agg, &ev, &v, rd.raw.p, rd.raw.len, false) ||
-				    (o->keep_events && kept_add(&skept, &ev, v.cls, 0))) {
-					r = tw_err_set(ec, TW_E_NOMEM, 0, "%.200s: out of memory",
-						       path);
-					break;
-				}
-				res->events++;
-			}
-			r = TW_OK;
-			/* A chunk ends at a line boundary with nothing pending in the reader. */
-			if (rd.lines_read - chunk_start >= chunk && !rd.have_glued && !rd.owed) {
-				if (pipe_put(&pp, &agg, &skept, in->offset,
-					     base_lines + rd.lines_read))
-					break;
-				handed = true;
-				chunk_start = rd.lines_read;
-			}
-		}
-		if (!r && rd.lines_read > chunk_start) {
-			pipe_put(&pp, &agg, &skept, in->offset, base_lines + rd.lines_read);
-			handed = true;
-		}
-		free(skept.v); /* what was not handed over (an error) */
-		res->lines = rd.lines_read;
-		for (int i = 0; i < TW_SKIP_NREASONS; i++)
-			res->skipped[i] = rd.skipped[i];
-	}
-	/* The file's first record even when it had nothing to say yet (not when its first
-	 * bytes were read from a file that has shrunk since: they may be zeros). */
-	if (!r && !was_known && !handed && tw_lines_shrank(&lr, hn))
-		r = tw_err_set(ec, TW_E_IO, 0, "%.200s: the file shrank while it was read", path);
-	if (!r && !was_known && !handed)
-		pipe_put(&pp, &agg, NULL, from_offset, base_lines);
-	int werr = pipe_end(&pp, th);
-	if (!r && werr) {
-		r = werr;
-		*ec = pp.ec;
-	}
-out_pipe_init:
-	pthread_mutex_destroy(&pp.m);
-	pthread_cond_destroy(&pp.c);
-	if (r)
+	if (nothing_new) {
+		res->to = row.offset;
 		goto out;
-	res->to = row.offset;
+	}
+	r = read_source(&src, &w, &row, head, hn, &sb, o, res, ec);
+	if (!r)
+		res->to = row.offset;
 out:
-	if (have_reader)
-		tw_reader_fini(&rd);
-	if (have_sub)
-		tw_lines_close(&sub);
-	tw_lines_close(&lr);
-	writer_close(&w);
-	tw_agg_fini(&agg);
+	tw_source_close(&src);
+	if (have_writer)
+		writer_close(&w);
 	return r;
 }
 
@@ -1011,7 +829,7 @@ static int commit_live(struct tw_store *st, const char *name, struct tw_agg *agg
 	memset(&sb, 0, sizeof(sb));
 	if (hn == 0 || hn > TW_INGEST_HEAD)
 		return tw_err_set(ec, TW_E_INVALID, 0, "a live source needs a short name");
-	r = writer_open(&w, st, name, ec);
+	r = writer_open(&w, st, name, agg->conf, ec);
 	if (r)
 		return r;
 	/* Known by its name ("nflog:7"); its offset counts the events stored so far. */
@@ -1048,11 +866,11 @@ int tw_store_live_cursor(struct tw_store *st, const char *name, char *out, size_
 	return r;
 }
 
-void tw_live_init(struct tw_live *l, const char *name)
+void tw_live_init(struct tw_live *l, const char *name, const struct tw_conf *conf)
 {
 	memset(l, 0, sizeof(*l));
 	snprintf(l->name, sizeof(l->name), "%s", name);
-	tw_agg_init(&l->agg);
+	tw_agg_init(&l->agg, conf);
 }
 
 int tw_live_add(struct tw_live *l, const struct tw_event *ev, const struct tw_verdict *v,
@@ -1076,8 +894,9 @@ int tw_live_commit(struct tw_store *st, struct tw_live *l, const char *cursor, s
 		return r; /* kept: tried again at the next commit */
 	l->stored += l->pending;
 	l->pending = 0;
+	const struct tw_conf *conf = l->agg.conf;
 	tw_agg_fini(&l->agg);
-	tw_agg_init(&l->agg);
+	tw_agg_init(&l->agg, conf);
 	return TW_OK;
 }
 

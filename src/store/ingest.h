@@ -14,12 +14,15 @@
 #include "classify/agg.h"
 #include "classify/classify.h"
 #include "input/input.h"
+#include "pipeline/pipeline.h"
 #include "store/store.h"
 
 #define TW_INGEST_HEAD 256 /* bytes that identify a file */
 
 struct tw_ingest_opts {
-	bool keep_events; /* every event too (table events), not only incidents */
+	const struct tw_conf *conf; /* not NULL: thresholds, gap, evidence lines */
+	tw_evline_fn evline;	    /* a capture's evidence lines (output/: tw_out_evidence_line) */
+	bool keep_events;	    /* every event too (table events), not only incidents */
 	const struct tw_input_format *format; /* NULL: detected per line */
 	int year;			      /* year-less stamps; 0: from the file's mtime */
 	uint64_t chunk_lines;		      /* lines per transaction (streams); 0 = 1,000,000 */
@@ -43,7 +46,8 @@ struct tw_ingest_result {
 	uint64_t skipped[TW_SKIP_NREASONS];
 };
 
-/* Ingests what is new in 'path' (a regular file, plain or gzip). The last line is left for
+/* Ingests what is new in 'path' (a regular file, plain or gzip, a log or a capture; a
+ * capture's frames count as its lines). The last line is left for
  * the next run while it has no newline (a writer may be in the middle of it). TW_OK, or an
  * error with the reason (naming the file) in 'ec'; what was committed before stays. */
 int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
@@ -61,7 +65,7 @@ struct tw_live {
 	struct tw_agg agg;
 	uint64_t pending, stored;
 };
-void tw_live_init(struct tw_live *l, const char *name);
+void tw_live_init(struct tw_live *l, const char *name, const struct tw_conf *conf);
 /* One event with its verdict and evidence line (copied). TW_E_NOMEM. */
 int tw_live_add(struct tw_live *l, const struct tw_event *ev, const struct tw_verdict *v,
 		const char *line, size_t len);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libFuzzer harness for the configuration parser (classify/conf.c, on libinih): the input
+/* libFuzzer harness for the configuration parser (core/conf.c, on libinih): the input
  * is a configuration file; when it parses, its thresholds and windows drive the per-source
  * analysis of a few generated events, so that odd values reach the window code too. */
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "classify/agg.h"
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "shield/policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,8 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct tw_agg a;
 		struct tw_event ev;
 		struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x", .weight = 1};
-		tw_conf_set_active(&c);
-		tw_agg_init(&a);
+		tw_agg_init(&a, &c);
 		memset(&ev, 0, sizeof(ev));
 		for (unsigned i = 0; i < 200; i++) {
 			ev.src.family = ev.dst.family = TW_AF_INET;
@@ -59,8 +58,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		tw_banner_fini(&bn);
 		tw_agg_fini(&a);
-		tw_conf_defaults(&c);
-		tw_conf_set_active(&c);
 	}
 	free(text);
 	return 0;

@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (r == TW_OK) { /* the live evidence line (the daemon's), small on purpose */
 			char line[96] = "nflog";
-			size_t l = tw_decoded_line(&d, line, 5, sizeof(line));
+			size_t l = tw_out_decoded_line(&d, line, 5, sizeof(line));
 			if (l >= sizeof(line) || line[l] != '\0')
 				__builtin_trap();
 		}

@@ -4,9 +4,20 @@
 #include <stdlib.h>
 
 #include "classify/agg.h"
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "core/time.h"
 #include "tap.h"
+
+/* The default configuration, which most aggregates here follow. */
+static const struct tw_conf *dflt(void)
+{
+	static struct tw_conf c;
+	static bool done;
+	if (!done)
+		tw_conf_defaults(&c);
+	done = true;
+	return &c;
+}
 
 static void ev_make(struct tw_event *ev, const char *src, uint32_t dst, uint8_t proto,
 		    uint16_t dport, int64_t ts_s, uint8_t flags)
@@ -30,7 +41,7 @@ static void t_counts_and_order(void)
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	for (int i = 0; i < 10; i++) {
 		ev_make(&ev, "198.51.100.7", 0xcb007100u + (uint32_t)(i % 3), TW_IPPROTO_TCP,
 			(uint16_t)(1000 + i), 100 + i, TW_TCP_SYN);
@@ -68,7 +79,7 @@ static void t_estimate_beyond_bound(void)
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	/* A sweep of 50,000 hosts: the count is an estimate within a few percent. */
 	for (uint32_t i = 0; i < 50000; i++) {
 		ev_make(&ev, "6.6.6.6", 0x0a000000u + i, TW_IPPROTO_TCP, 445, 1, TW_TCP_SYN);
@@ -89,9 +100,9 @@ static void t_merge_equals_single(void)
 	struct tw_agg one, p1, p2;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_SMB, .why = "x"};
-	tw_agg_init(&one);
-	tw_agg_init(&p1);
-	tw_agg_init(&p2);
+	tw_agg_init(&one, dflt());
+	tw_agg_init(&p1, dflt());
+	tw_agg_init(&p2, dflt());
 	for (uint32_t i = 0; i < 3000; i++) {
 		char src[32];
 		snprintf(src, sizeof(src), "8.8.%u.%u", i % 7, i % 5);
@@ -125,9 +136,9 @@ static void t_ports_beyond_table(void)
 	struct tw_agg one, p1, p2;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&one);
-	tw_agg_init(&p1);
-	tw_agg_init(&p2);
+	tw_agg_init(&one, dflt());
+	tw_agg_init(&p1, dflt());
+	tw_agg_init(&p2, dflt());
 	/* A full TCP port scan (65535 ports) plus 100 UDP ports, split in two parts whose
 	 * port sets overlap: distinct ports stay exact beyond the counted-port table. */
 	for (uint32_t p = 1; p <= 65535; p++) {
@@ -162,7 +173,7 @@ static void t_dsts_exact_below_bound(void)
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	/* 1023 distinct destinations (0.0.0.0 included), each twice: exact. */
 	for (int rep = 0; rep < 2; rep++)
 		for (uint32_t i = 0; i < TW_KMV_K - 1; i++) {
@@ -183,7 +194,7 @@ static void t_scans_and_sweeps(void)
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	/* An XMAS scan of 15 ports on one host. */
 	for (int i = 0; i < 15; i++) {
 		ev_make(&ev, "198.51.100.7", 0xc000020au, TW_IPPROTO_TCP, (uint16_t)(20 + i), 100,
@@ -230,7 +241,7 @@ static void t_own_networks(void)
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	/* SYNs to 4 ports from a public address: confidence 0.7, reportable… */
 	for (int i = 0; i < 4; i++) {
 		ev_make(&ev, "5.5.5.5", 0xc000020au, TW_IPPROTO_TCP, (uint16_t)(20 + i), 100,
@@ -246,13 +257,11 @@ static void t_own_networks(void)
 	struct tw_errctx ec;
 	tw_conf_defaults(&c);
 	CHECK_EQ_I(tw_conf_add_own(&c, "5.5.5.0/24", &ec), TW_OK);
-	tw_conf_set_active(&c);
+	a.conf = &c;
 	s = tw_agg_summarise(&a, 3, &n);
 	CHECK(!s[0].reportable);
 	CHECK_STR(s[0].why[s[0].nwhy - 1], "one of your own networks (--own)");
 	tw_agg_summary_free(s);
-	tw_conf_defaults(&c);
-	tw_conf_set_active(&c);
 	tw_agg_fini(&a);
 }
 
@@ -281,7 +290,7 @@ static void t_scan_windows(void)
 		const char *src;
 		int64_t step;
 	} cases[] = {{"5.5.5.1", 60}, {"5.5.5.2", 3600}, {"5.5.5.3", 86400}};
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	for (int c = 0; c < 3; c++)
 		for (int i = 0; i < 12; i++) {
 			ev_make(&ev, cases[c].src, 0x05060708u, TW_IPPROTO_TCP,
@@ -305,9 +314,8 @@ static void t_scan_windows(void)
 	struct tw_conf c;
 	tw_conf_defaults(&c);
 	c.window = 300 * TW_NS;
-	tw_conf_set_active(&c);
 	tw_agg_fini(&a);
-	tw_agg_init(&a);
+	tw_agg_init(&a, &c);
 	for (int i = 0; i < 12; i++) {
 		ev_make(&ev, "5.5.5.1", 0x05060708u, TW_IPPROTO_TCP, (uint16_t)(2000 + i),
 			1000000 + i * 60, TW_TCP_SYN);
@@ -316,8 +324,6 @@ static void t_scan_windows(void)
 	m = sum_of(&a, "5.5.5.1", &all);
 	CHECK_STR(m->scan_speed, "slow");
 	tw_agg_summary_free(all);
-	tw_conf_defaults(&c);
-	tw_conf_set_active(&c);
 	tw_agg_fini(&a);
 }
 
@@ -329,7 +335,7 @@ static void t_incidents(void)
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_MESSENGER_SPAM, .why = "x", .weight = 1};
 	char line[64];
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	for (int i = 0; i < 20; i++) {
 		ev_make(&ev, "5.5.5.5", 0x05060708u + (uint32_t)(i % 4), TW_IPPROTO_UDP,
 			(uint16_t)(1026 + i % 2), i < 10 ? 1000 + i : 1000 + 3 * 3600 + i, 0);
@@ -364,7 +370,7 @@ static void t_incidents(void)
 	CHECK_EQ_I(tw_incident_danger(s, &s->inc[0]), 2);
 	/* Merging a copy doubles the counts and keeps the incidents apart. */
 	struct tw_agg b;
-	tw_agg_init(&b);
+	tw_agg_init(&b, dflt());
 	CHECK_EQ_I(tw_agg_merge(&b, &a), TW_OK);
 	CHECK_EQ_I(tw_agg_merge(&b, &a), TW_OK);
 	CHECK_EQ_U(b.srcs[0].ninc, 3);
@@ -380,7 +386,7 @@ static void t_incident_estimate(void)
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	for (uint32_t i = 0; i < 5000; i++) {
 		ev_make(&ev, "5.5.5.9", 0x0a000000u + i, TW_IPPROTO_TCP, 23, 1000, TW_TCP_SYN);
 		tw_agg_add(&a, &ev, &v);
@@ -397,7 +403,7 @@ static void t_incident_estimate(void)
 	CHECK(c.dsts > 5000 * 0.9 && c.dsts < 5000 * 1.1);
 	/* Exact up to 16: the 17th value turns the count into an estimate. */
 	struct tw_agg b;
-	tw_agg_init(&b);
+	tw_agg_init(&b, dflt());
 	for (uint32_t i = 0; i < 17; i++) {
 		ev_make(&ev, "5.5.5.8", 0x0a000000u + i, TW_IPPROTO_TCP, 23, 1000, TW_TCP_SYN);
 		tw_agg_add(&b, &ev, &v);
@@ -421,8 +427,8 @@ static void t_incident_merge_overflow(void)
 	struct tw_agg a, b;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&a);
-	tw_agg_init(&b);
+	tw_agg_init(&a, dflt());
+	tw_agg_init(&b, dflt());
 	for (uint16_t p = 0; p < 3; p++) {
 		ev_make(&ev, "5.5.5.7", 0x0a000001u, TW_IPPROTO_TCP, (uint16_t)(100 + p), 1000,
 			TW_TCP_SYN);
@@ -441,8 +447,8 @@ static void t_incident_merge_overflow(void)
 			   ((uint32_t)TW_IPPROTO_TCP << 16 | (i < 3 ? 100 + i : 197 + i)) + 1);
 	/* Two small lists that together pass the bound overflow too. */
 	struct tw_agg c, d;
-	tw_agg_init(&c);
-	tw_agg_init(&d);
+	tw_agg_init(&c, dflt());
+	tw_agg_init(&d, dflt());
 	for (uint16_t p = 0; p < 10; p++) {
 		ev_make(&ev, "5.5.5.6", 0x0a000001u, TW_IPPROTO_UDP, (uint16_t)(100 + p), 1000, 0);
 		tw_agg_add(&c, &ev, &v);
@@ -466,11 +472,10 @@ static void t_max_sources(void)
 	struct tw_conf c;
 	tw_conf_defaults(&c);
 	c.max_sources = 1024;
-	tw_conf_set_active(&c);
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
-	tw_agg_init(&a);
+	tw_agg_init(&a, &c);
 	for (int i = 0; i < 50; i++) {
 		ev_make(&ev, "5.5.5.5", 1, TW_IPPROTO_TCP, 22, 1000 + i, TW_TCP_SYN);
 		tw_agg_add(&a, &ev, &v);
@@ -489,8 +494,6 @@ static void t_max_sources(void)
 	CHECK(m && m->s->packets == 50);
 	tw_agg_summary_free(all);
 	tw_agg_fini(&a);
-	tw_conf_defaults(&c);
-	tw_conf_set_active(&c);
 }
 
 /* The same payload from many sources, and TTLs no single sender shows: forged. */
@@ -501,7 +504,7 @@ static void t_spoofing(void)
 	struct tw_verdict v = {.cls = TW_CLS_MESSENGER_SPAM, .why = "x"};
 	static const char msg[] = "BUY NOW pop-up spam text";
 	struct tw_srcsum *all, *m;
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	for (int i = 0; i < 6; i++) {
 		char src[32];
 		snprintf(src, sizeof(src), "7.7.7.%d", i + 1);
@@ -564,7 +567,7 @@ static void t_confidence_sessions(void)
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
 	struct tw_srcsum *all, *m;
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	ev_make(&ev, "9.9.9.1", 1, TW_IPPROTO_TCP, 22, 1000, TW_TCP_ACK);
 	ev.action = TW_ACT_ACCEPT;
 	tw_agg_add(&a, &ev, &v);
@@ -599,7 +602,7 @@ static void t_source_class(void)
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_srcsum *all, *m;
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	struct tw_verdict rpc = {.cls = TW_CLS_MSRPC, .why = "x", .weight = 1};
 	struct tw_verdict msg = {.cls = TW_CLS_MESSENGER_SPAM, .why = "x", .weight = 1};
 	struct tw_verdict ns = {.cls = TW_CLS_NETBIOS_NS, .why = "x", .weight = 0};
@@ -645,7 +648,7 @@ static void t_evidence_read_back(void)
 	struct tw_agg a;
 	struct tw_event ev;
 	struct tw_verdict v = {.cls = TW_CLS_SMB, .why = "x", .weight = 1};
-	tw_agg_init(&a);
+	tw_agg_init(&a, dflt());
 	for (int i = 0; i < 3; i++) {
 		ev_make(&ev, "5.6.7.8", 1, TW_IPPROTO_TCP, 445, 1000 + i, TW_TCP_SYN);
 		ev.origin.line = (uint64_t)i + 1;

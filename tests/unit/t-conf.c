@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests: classify/conf (the configuration file). */
+/* Unit tests: core/conf (the configuration file). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "core/time.h"
 #include "tap.h"
 

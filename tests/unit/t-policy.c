@@ -3,8 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "classify/conf.h"
+#include "core/conf.h"
 #include "decode/decode.h"
+#include "output/output.h"
 #include "shield/policy.h"
 #include "tap.h"
 
@@ -146,19 +147,19 @@ static void t_decoded_line(void)
 	d.msg.to = (struct tw_span){"ALERT", 5};
 	d.msg.text = (struct tw_span){"Hello\r\n\x1b[2Jworld", 16};
 	char out[80] = "nflog x";
-	size_t n = tw_decoded_line(&d, out, 7, sizeof(out));
+	size_t n = tw_out_decoded_line(&d, out, 7, sizeof(out));
 	CHECK_STR(out, "nflog x messenger from \"SEC URITY\" to \"ALERT\": Hello   [2Jworld");
 	CHECK_EQ_U(n, strlen(out));
 	char small[20] = "abc";
-	n = tw_decoded_line(&d, small, 3, sizeof(small));
+	n = tw_out_decoded_line(&d, small, 3, sizeof(small));
 	CHECK_EQ_U(n, 19);
 	CHECK_EQ_U(strlen(small), 19);
 	d.kind = TW_DEC_NBSS;
-	CHECK_EQ_U(tw_decoded_line(&d, small, 3, sizeof(small)), 3);
+	CHECK_EQ_U(tw_out_decoded_line(&d, small, 3, sizeof(small)), 3);
 	d.kind = TW_DEC_NBSTAT_REQUEST;
 	d.what = "NBSTAT\nprobe";
 	char w[64] = "x";
-	tw_decoded_line(&d, w, 1, sizeof(w));
+	tw_out_decoded_line(&d, w, 1, sizeof(w));
 	CHECK_STR(w, "x [NBSTAT probe]");
 }
 
