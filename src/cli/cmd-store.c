@@ -135,12 +135,13 @@ int tw_cmd_ingest(int argc, char **argv)
 			printf(": nothing new (%s, up to byte %llu)\n",
 			       res.known ? "known" : "empty", (unsigned long long)res.to);
 		else
-			printf(": %s%s bytes %llu-%llu, %llu lines, %llu events: %llu new "
+			printf(": %s%s bytes %llu-%llu, %llu %s, %llu events: %llu new "
 			       "incidents, %llu continued%s\n",
 			       res.known ? "known, " : "new, ",
 			       res.restarted ? "shorter than before: read anew," : "",
 			       (unsigned long long)res.from, (unsigned long long)res.to,
-			       (unsigned long long)res.lines, (unsigned long long)res.events,
+			       (unsigned long long)res.lines, res.capture ? "frames" : "lines",
+			       (unsigned long long)res.events,
 			       (unsigned long long)res.incidents_new,
 			       (unsigned long long)res.incidents_merged,
 			       res.more ? "; more left" : "");

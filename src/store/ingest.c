@@ -767,6 +767,7 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 		goto out;
 	res->known = row.id != 0;
 	res->from = row.offset;
+	res->capture = src.capture;
 	if (src.capture) {
 		/* Frames are counted as lines: those read before are skipped. */
 		src.skip_frames = row.lines;

@@ -217,6 +217,35 @@ try:
     check("ingest classifies with [analyze] signatures of the configuration",
           p.returncode == 0 and cls == {"worm:sitetest"}, (cls, p.stderr))
 
+    # A capture is a source like a log: its frames are stored, then only new ones.
+    cap = os.path.join(HERE, "..", "..", "data", "examples", "messenger-2004.pcap")
+    raw = open(cap, "rb").read()
+    recs, at = [], 24
+    while at + 16 <= len(raw):
+        n = int.from_bytes(raw[at + 8:at + 12], "little")
+        recs.append(raw[at:at + 16 + n])
+        at += 16 + n
+    ev = subprocess.run([TW, "analyze", "--json", cap], capture_output=True, env=ENV)
+    want = sum(json.loads(x)["packets"] for x in ev.stdout.decode().splitlines())
+    capdb = os.path.join(tmp, "cap.db")
+    part = os.path.join(tmp, "grow.pcap")
+    with open(part, "wb") as fh:
+        fh.write(raw[:24] + b"".join(recs[:10]))
+    p1 = ingest(capdb, part)
+    with open(part, "wb") as fh:
+        fh.write(raw)
+    p2 = ingest(capdb, part)
+    p3 = ingest(capdb, part)
+    c = sqlite3.connect(capdb)
+    got = c.execute("SELECT SUM(packets) FROM incidents").fetchone()[0]
+    evl = [r[0] for r in c.execute("SELECT text FROM evidence")]
+    c.close()
+    check("ingest of a capture: its %d packets stored (10 frames, then the rest; again: nothing "
+          "new), evidence lines name their frames" % want,
+          want == 23 and got == want and b"10 frames" in p1.stdout and b"known" in p2.stdout
+          and b"nothing new" in p3.stdout and evl and all(t.startswith("frame ") for t in evl),
+          (want, got, p1.stdout, p2.stdout, p3.stdout, evl[:3]))
+
     # Errors name the file; what was stored stays.
     before = incidents(db)
     p = ingest(db, os.path.join(tmp, "missing.log"))
