@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,7 +57,9 @@ static const struct {
     {"nbstat-response", TW_DEC_NBSTAT_RESPONSE},
 };
 
-static const struct tw_sigset *active;
+/* The rule set in force (NULL: the compiled-in one). Published with release order and read
+ * with acquire order, so that a classifying thread sees a whole set or the one before. */
+static _Atomic(const struct tw_sigset *) active;
 
 #define BAD(...)                                                                                   \
 	do {                                                                                       \
@@ -443,8 +446,9 @@ const struct tw_sigset *tw_sigs_active(void)
 	/* Once, whichever thread asks first: ingest's parts classify from several threads
 	 * at once (a plain flag let a second thread see half-loaded rules). */
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	if (active)
-		return active;
+	const struct tw_sigset *a = atomic_load_explicit(&active, memory_order_acquire);
+	if (a)
+		return a;
 	pthread_once(&once, load_builtin);
 	return &builtin;
 }
@@ -454,7 +458,7 @@ int tw_sigs_use(const char *path, struct tw_errctx *ec)
 	static struct tw_sigset loaded[2];
 	static int cur = -1; /* which of 'loaded' is active, or -1 */
 	if (!path || !*path) {
-		active = NULL;
+		atomic_store_explicit(&active, NULL, memory_order_release);
 	} else {
 		int next = cur == 0 ? 1 : 0;
 		struct tw_sigset s;
@@ -464,7 +468,7 @@ int tw_sigs_use(const char *path, struct tw_errctx *ec)
 			return r;
 		tw_sigs_free(&loaded[next]);
 		loaded[next] = s;
-		active = &loaded[next];
+		atomic_store_explicit(&active, &loaded[next], memory_order_release);
 		if (cur >= 0)
 			tw_sigs_free(&loaded[cur]);
 		cur = next;

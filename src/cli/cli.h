@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/esc.h"
+
 enum {
 	TW_EXIT_OK = 0,
 	TW_EXIT_FINDINGS = 1,
@@ -34,6 +36,10 @@ int tw_cmd_bans(int argc, char **argv);
  * what was wrong on stderr, naming the option. */
 int tw_cli_num(const char *s, long long min, long long max, long long *out);
 int tw_cli_num_opt(const char *opt, const char *s, long long min, long long max, long long *out);
+
+/* Writes the buffer to standard output: 0, or -1 with the reason on stderr (out of memory:
+ * the output is incomplete; a write error). */
+int tw_cli_flush(struct tw_buf *b);
 
 /* Writes 's' to 'f' with control characters and escape sequences neutralised. */
 void tw_cli_puts_safe(FILE *f, const char *s);

@@ -151,7 +151,7 @@ static int sink_event(void *ctx, const struct tw_event *ev, const struct tw_verd
 		return TW_OK;
 	(r->o->dshield ? &tw_out_dshield : &tw_out_json)
 	    ->write_event(r->ev_out, ev, v, r->src->name);
-	if (r->ev_out->len > 65536 && tw_buf_flush(r->ev_out, stdout))
+	if (r->ev_out->len > 65536 && tw_cli_flush(r->ev_out))
 		return TW_E_IO;
 	return TW_OK;
 }
@@ -452,7 +452,7 @@ static int write_report(struct opts *o, char **files, int nfiles, struct tw_agg 
 	for (size_t i = 0; o->fail_on && i < n && rc == TW_EXIT_OK; i++)
 		if (fails(o->fail_on, &sums[i]))
 			rc = TW_EXIT_FINDINGS;
-	if (tw_buf_flush(out, stdout))
+	if (tw_cli_flush(out))
 		rc = TW_EXIT_INPUT;
 	tw_agg_summary_free(sums);
 	tw_cli_lookup_end(&o->lk);
@@ -481,7 +481,7 @@ static int analyze(struct opts *o, char **files, int nfiles)
 	int rc = read_inputs(o, files, nfiles, &agg, &out, &st);
 	int rr;
 	if (o->events)
-		rr = tw_buf_flush(&out, stdout) ? TW_EXIT_INPUT : TW_EXIT_OK;
+		rr = tw_cli_flush(&out) ? TW_EXIT_INPUT : TW_EXIT_OK;
 	else
 		rr = write_report(o, files, nfiles, &agg, &st, &out);
 	if (rc == TW_EXIT_OK || (rr != TW_EXIT_OK && rr != TW_EXIT_FINDINGS))

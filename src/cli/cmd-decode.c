@@ -232,10 +232,10 @@ static int decode_file(const struct dopts *o, const char *file, uint32_t index, 
 			json_obj(&b, &ev, &d, file);
 		else
 			text_block(&b, &ev, &d, file);
-		if (b.len > 65536 && tw_buf_flush(&b, stdout))
+		if (b.len > 65536 && tw_cli_flush(&b))
 			break;
 	}
-	if (tw_buf_flush(&b, stdout))
+	if (tw_cli_flush(&b))
 		ret = TW_E_IO;
 	tw_buf_fini(&b);
 	tw_decode_state_fini(&st);

@@ -45,6 +45,16 @@ int tw_cli_num_opt(const char *opt, const char *s, long long min, long long max,
 	return -1;
 }
 
+int tw_cli_flush(struct tw_buf *b)
+{
+	int r = tw_buf_flush(b, stdout);
+	if (r == TW_E_NOMEM)
+		fputs("tracewall: out of memory: the output is incomplete\n", stderr);
+	else if (r && errno != EPIPE)
+		fprintf(stderr, "tracewall: cannot write output: %s\n", strerror(errno));
+	return r ? -1 : 0;
+}
+
 /* Writes without allocating, so that it still works when memory has run out (the error
  * being reported may be just that). */
 void tw_cli_puts_safe(FILE *f, const char *s)

@@ -103,7 +103,8 @@ int tw_buf_flush(struct tw_buf *b, FILE *f)
 	if (b->len && fwrite(b->p, 1, b->len, f) != b->len)
 		ret = TW_E_IO;
 	b->len = 0;
-	return ret;
+	/* Text was lost when the buffer could not grow: what was written is incomplete. */
+	return b->oom ? TW_E_NOMEM : ret;
 }
 
 size_t tw_utf8_seq(const unsigned char *s, size_t n)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "input/input-int.h"
 #include "input/input.h"
 
 /* A string of decimal microseconds; *ok only when it is one and fits in int64 nanoseconds. */
@@ -33,6 +34,7 @@ static int64_t us_field(json_t *o, const char *key, bool *ok)
 static int parse_json(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx)
 {
 	json_error_t jerr;
+	int jret;
 	json_t *root = NULL, *msg;
 	char *text = NULL;
 	size_t tlen = 0;
@@ -41,7 +43,11 @@ static int parse_json(const char *line, size_t len, struct tw_event *ev, struct 
 
 	if (len < 2 || line[0] != '{')
 		return TW_E_NOTFOUND;
-	root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	root = tw_in_json_load(line, len, JSON_REJECT_DUPLICATES, &jerr, &jret);
+	if (jret) {
+		ret = jret;
+		goto out;
+	}
 	if (!root || !json_is_object(root)) {
 		ret = TW_E_NOTFOUND; /* not JSON: some other format's line */
 		goto out;
@@ -78,8 +84,7 @@ static int parse_json(const char *line, size_t len, struct tw_event *ev, struct 
 		goto out;
 	}
 	if (!text) {
-		ctx->detail = "out of memory";
-		ret = TW_E_INVALID;
+		ret = TW_E_NOMEM; /* not the line's fault: fails the run */
 		goto out;
 	}
 	ret = tw_in_netfilter_message(text, tlen, ev, ctx);

@@ -110,6 +110,8 @@ static int detect(struct tw_reader *r, const struct tw_line *l, const struct tw_
 		r->ctx.repeat = 0;
 		r->ctx.glued = 0;
 		int rr = cand->parse(l->p, l->len, ev, &r->ctx);
+		if (rr == TW_E_NOMEM)
+			return rr; /* out of memory is no verdict on the line */
 		if (rr == TW_OK || rr == TW_IN_REPEAT || rr == TW_IN_NOPACKET) {
 			*fmt = cand;
 			return rr;
@@ -184,6 +186,7 @@ int tw_reader_next(struct tw_reader *r, struct tw_event *ev, struct tw_errctx *e
 	}
 	switch (ret) {
 	case TW_OK: break;
+	case TW_E_NOMEM: return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
 	case TW_IN_NOPACKET: r->last = f; return skip(r, &l, TW_SKIP_NOPACKET, r->ctx.detail);
 	case TW_IN_REPEAT:
 		if (!r->have_last)

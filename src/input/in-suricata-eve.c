@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "input/input-int.h"
 #include "input/input.h"
 
 static const char *str(json_t *o, const char *key, size_t *len)
@@ -42,6 +43,7 @@ static int port(json_t *o, const char *key, uint16_t *out)
 static int parse_eve(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx)
 {
 	json_error_t jerr;
+	int jret;
 	json_t *root = NULL;
 	const char *s;
 	size_t n;
@@ -49,7 +51,11 @@ static int parse_eve(const char *line, size_t len, struct tw_event *ev, struct t
 
 	if (len < 2 || line[0] != '{' || !memmem(line, len, "\"event_type\"", 12))
 		return TW_E_NOTFOUND;
-	root = json_loadb(line, len, 0, &jerr);
+	root = tw_in_json_load(line, len, 0, &jerr, &jret);
+	if (jret) {
+		ret = jret;
+		goto out;
+	}
 	if (!root || !json_is_object(root))
 		goto out;
 	s = str(root, "event_type", &n);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/time.h"
+#include "input/input-int.h"
 #include "input/input.h"
 
 static const char *str(json_t *o, const char *key, size_t *len)
@@ -46,6 +47,7 @@ static bool keep(struct tw_parse_ctx *ctx, const char *s, size_t n, struct tw_sp
 static int parse_ulogd(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx)
 {
 	json_error_t jerr;
+	int jret;
 	json_t *root = NULL;
 	const char *s;
 	size_t n;
@@ -55,7 +57,11 @@ static int parse_ulogd(const char *line, size_t len, struct tw_event *ev, struct
 	if (len < 2 || line[0] != '{' ||
 	    !(memmem(line, len, "\"oob.", 5) || memmem(line, len, "\"ip.protocol\"", 13)))
 		return TW_E_NOTFOUND;
-	root = json_loadb(line, len, 0, &jerr);
+	root = tw_in_json_load(line, len, 0, &jerr, &jret);
+	if (jret) {
+		ret = jret;
+		goto out;
+	}
 	if (!root) {
 		/* Our keys are there, but the object does not parse: cut short or damaged. */
 		ctx->detail = "not a complete JSON object";

@@ -204,10 +204,15 @@ static int parse_json(const char *line, size_t len, struct tw_event *ev, struct 
 	struct tw_span f[F_N] = {{0}};
 	char num[3][32];
 	json_error_t jerr;
+	int jret;
 	int ret = TW_E_NOTFOUND;
 	size_t k = 0;
 
-	json_t *root = json_loadb(line, len, 0, &jerr);
+	json_t *root = tw_in_json_load(line, len, 0, &jerr, &jret);
+	if (jret) {
+		ret = jret;
+		goto out;
+	}
 	if (!root) {
 		ctx->detail = "not a complete JSON object";
 		ret = jerr.position >= (int)len ? TW_E_TRUNCATED : TW_E_INVALID;

@@ -3,6 +3,7 @@
 #ifndef TW_INPUT_INPUT_INT_H
 #define TW_INPUT_INPUT_INT_H
 
+#include <jansson.h>
 #include <string.h>
 
 #include "core/cursor.h"
@@ -14,6 +15,10 @@
  * there is no envelope. */
 void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_ctx *ctx,
 			struct tw_span *tag);
+
+/* json_loadb() with jansson allocating through core/alloc.h: the object, or NULL with
+ * *err TW_E_NOMEM when memory ran out (else TW_OK: the line is no JSON, see 'jerr'). */
+json_t *tw_in_json_load(const char *line, size_t len, size_t flags, json_error_t *jerr, int *err);
 
 /* Does p[0..n) start with the string 'lit'? */
 static inline bool tw_in_starts(const char *p, size_t n, const char *lit)
