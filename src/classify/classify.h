@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Classify stage: the probe classes of DESIGN.md and the classifier registry. This first
- * classifier works from the fields a log line gives (protocol, port, payload size); the
- * payload decoders and the per-source scan/sweep logic add to it later. */
+/* Classify stage: the probe classes of DESIGN.md and the per-event classifier (decoded
+ * payload, then the signature rules); the per-source verdict is in agg.h. */
 #ifndef TW_CLASSIFY_CLASSIFY_H
 #define TW_CLASSIFY_CLASSIFY_H
 
@@ -45,23 +44,13 @@ struct tw_verdict {
 	struct tw_msg msg;
 };
 
-struct tw_classifier {
-	const char *name;
-	const char *summary;
-	/* Sets 'v' for 'ev'; returns TW_OK when it decided, TW_E_NOTFOUND to let the next
-	 * classifier try. Pure: no state, no allocation. */
-	int (*classify)(const struct tw_event *ev, struct tw_verdict *v);
-};
-
-extern const struct tw_classifier tw_cls_sigs;
-extern const struct tw_classifier *const tw_classifiers[];
-
 /* Classifies with a payload the caller decoded ('d', or NULL: none) — for captures, decoded
  * with a state so that reassembled calls and streams count. */
 void tw_classify_decoded(const struct tw_event *ev, const struct tw_decoded *d,
 			 struct tw_verdict *v);
 
-/* Runs the registry in order; the last resort is TW_CLS_OTHER. */
+/* Classifies one event: its payload decoded (without a state), then the first signature
+ * rule that matches; TW_CLS_OTHER when none does. */
 void tw_classify(const struct tw_event *ev, struct tw_verdict *v);
 
 #endif

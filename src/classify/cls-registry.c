@@ -1,15 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The classifier registry (style.md B2) and class names. */
+/* The probe classes: the fixed names of DESIGN.md and the worm:NAME / scanner:NAME classes
+ * the signature file registers. */
 #include "classify/classify.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
-
-const struct tw_classifier *const tw_classifiers[] = {
-    &tw_cls_sigs,
-    NULL,
-};
 
 static const char *const fixed[TW_CLS_N] = {
     [TW_CLS_MESSENGER_SPAM] = "messenger-spam",
@@ -50,14 +46,4 @@ int tw_class_register(const char *name, size_t len)
 	memcpy(dynamic[ndynamic], name, len);
 	dynamic[ndynamic][len] = '\0';
 	return TW_CLS_N + ndynamic++;
-}
-
-void tw_classify(const struct tw_event *ev, struct tw_verdict *v)
-{
-	v->has_msg = false;
-	for (size_t i = 0; tw_classifiers[i]; i++)
-		if (tw_classifiers[i]->classify(ev, v) == 0)
-			return;
-	v->cls = TW_CLS_OTHER;
-	v->why = "no rule matched";
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The signature classifier: the payload decoded when the event carries one (content before
- * port, messenger-protocol.md §7), then the first rule of the active signature set that
- * matches (classify/sigs.h; data/signatures.rules). */
+/* The classifier: the payload decoded when the event carries one (content before port,
+ * messenger-protocol.md §7), then the first rule of the active signature set that matches
+ * (classify/sigs.h; data/signatures.rules). There is no table of classifiers: what a probe
+ * is comes from the rules, which are data (a new class is a rule, not code), and what a
+ * source did from the per-source verdict (verdict.c). */
 #include "classify/classify.h"
 #include "classify/sigs.h"
 
@@ -26,16 +28,9 @@ void tw_classify_decoded(const struct tw_event *ev, const struct tw_decoded *d,
 	}
 }
 
-static int classify(const struct tw_event *ev, struct tw_verdict *v)
+void tw_classify(const struct tw_event *ev, struct tw_verdict *v)
 {
 	struct tw_decoded d;
 	bool decoded = ev->payload.p && tw_decode(ev, &d, NULL) == TW_OK;
 	tw_classify_decoded(ev, decoded ? &d : NULL, v);
-	return TW_OK;
 }
-
-const struct tw_classifier tw_cls_sigs = {
-    .name = "signatures",
-    .summary = "per-event rules of the signature file, on fields and decoded payloads",
-    .classify = classify,
-};

@@ -32,7 +32,9 @@
 
 struct opts {
 	bool json, events, verbose, has_since, has_until;
-	bool dshield; /* --dshield: events as DShield records (implies --events) */
+	/* --output NAME (--json, --dshield): the row of the output table that writes the
+	 * summary, or the events (--events, or an output without a summary: DShield). */
+	const struct tw_output *out;
 	int64_t since, until;
 	long top; /* sources shown; -1 = default */
 	unsigned top_ports;
@@ -59,6 +61,7 @@ static void usage(FILE *f)
 		"FILE), any mix.\n\n"
 		"  --json            one JSON object per source (JSON Lines)\n"
 		"  --events          one JSON object per event instead of the summary\n"
+		"  --output NAME     the output: text (default), json, dshield; --list-outputs\n"
 		"  --dshield         the events as a DShield submission (FORMAT DSHIELD, user 0,\n"
 		"                    UTC; every source: DShield wants them all)\n"
 		"  --top N           show the N busiest sources (text default 20; 0 = all)\n"
@@ -94,6 +97,31 @@ static void usage(FILE *f)
 		"                    and CI\n"
 		"  -v, --verbose     name file and line of every skipped line on stderr\n"
 		"  -h, --help        this help\n");
+}
+
+static void list_outputs(void)
+{
+	for (size_t i = 0; tw_outputs[i]; i++)
+		printf("%-14s %s\n", tw_outputs[i]->name, tw_outputs[i]->summary);
+}
+
+/* --output NAME through the output table: an output without a summary writes events;
+ * --events with one without a per-event form writes them as JSON. */
+static int choose_output(struct opts *o, const char *name)
+{
+	o->out = tw_output_find(name);
+	if (!o->out) {
+		fputs("tracewall: --output: unknown output '", stderr);
+		tw_cli_puts_safe(stderr, name);
+		fputs("' (see --list-outputs)\n", stderr);
+		return -1;
+	}
+	if (!o->out->write_summary)
+		o->events = true;
+	if (o->events && !o->out->write_event)
+		o->out = &tw_out_json;
+	o->json = !o->events && o->out == &tw_out_json;
+	return 0;
 }
 
 static void list_formats(void)
@@ -149,8 +177,7 @@ static int sink_event(void *ctx, const struct tw_event *ev, const struct tw_verd
 								     : 1);
 	if (!r->ev_out)
 		return TW_OK;
-	(r->o->dshield ? &tw_out_dshield : &tw_out_json)
-	    ->write_event(r->ev_out, ev, v, r->src->name);
+	r->o->out->write_event(r->ev_out, ev, v, r->src->name);
 	if (r->ev_out->len > 65536 && tw_cli_flush(r->ev_out))
 		return TW_E_IO;
 	return TW_OK;
@@ -447,7 +474,7 @@ static int write_report(struct opts *o, char **files, int nfiles, struct tw_agg 
 		st->pruned_srcs = agg->pruned_srcs;
 		st->pruned_packets = agg->pruned_packets;
 		st->prune_below = agg->prune_below;
-		(o->json ? &tw_out_json : &tw_out_text)->write_summary(out, st, sums, n, shown);
+		o->out->write_summary(out, st, sums, n, shown);
 	}
 	for (size_t i = 0; o->fail_on && i < n && rc == TW_EXIT_OK; i++)
 		if (fails(o->fail_on, &sums[i]))
@@ -476,8 +503,8 @@ static int analyze(struct opts *o, char **files, int nfiles)
 	(void)tw_sigs_active(); /* the compiled-in rules load here, before any thread */
 	tw_agg_init(&agg, o->conf);
 	tw_buf_init(&out);
-	if (o->dshield)
-		tw_buf_adds(&out, "Subject: FORMAT DSHIELD USERID 0 TZ +00:00 tracewall 0.1\n\n");
+	if (o->events && o->out->write_header)
+		o->out->write_header(&out);
 	int rc = read_inputs(o, files, nfiles, &agg, &out, &st);
 	int rr;
 	if (o->events)
@@ -530,7 +557,9 @@ int tw_cmd_analyze(int argc, char **argv)
 		O_ABUSIX,
 		O_NO_CACHE,
 		O_DSHIELD,
-		O_FAIL_ON
+		O_FAIL_ON,
+		O_OUTPUT,
+		O_LIST_OUTPUTS
 	};
 	static const struct option lopts[] = {
 	    {"json", no_argument, NULL, O_JSON},
@@ -560,6 +589,8 @@ int tw_cmd_analyze(int argc, char **argv)
 	    {"no-cache", no_argument, NULL, O_NO_CACHE},
 	    {"dshield", no_argument, NULL, O_DSHIELD},
 	    {"fail-on", required_argument, NULL, O_FAIL_ON},
+	    {"output", required_argument, NULL, O_OUTPUT},
+	    {"list-outputs", no_argument, NULL, O_LIST_OUTPUTS},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -569,6 +600,7 @@ int tw_cmd_analyze(int argc, char **argv)
 	long long v;
 	int c;
 
+	const char *oname = "text";
 	o.threads = tw_pipe_cpus();
 	o.conf = &conf;
 	if (tw_cli_load_config(argc, argv, &conf))
@@ -577,9 +609,11 @@ int tw_cmd_analyze(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "vh", lopts, NULL)) != -1) {
 		switch (c) {
-		case O_JSON: o.json = true; break;
+		case O_JSON: oname = "json"; break;
 		case O_EVENTS: o.events = true; break;
-		case O_DSHIELD: o.events = o.dshield = true; break;
+		case O_DSHIELD: oname = "dshield"; break;
+		case O_OUTPUT: oname = optarg; break;
+		case O_LIST_OUTPUTS: list_outputs(); return TW_EXIT_OK;
 		case O_TOP:
 			if (tw_cli_num(optarg, 0, 100000000, &v))
 				goto bad_num;
@@ -706,6 +740,8 @@ int tw_cmd_analyze(int argc, char **argv)
 		}
 	}
 	tzset();
+	if (choose_output(&o, oname))
+		return TW_EXIT_USAGE;
 	if (conf.signatures[0]) { /* --signatures (or the configuration's, loaded again) */
 		struct tw_errctx ec;
 		memset(&ec, 0, sizeof(ec));

@@ -62,9 +62,15 @@ static void write_event(struct tw_buf *b, const struct tw_event *ev, const struc
 	tw_buf_addc(b, '\n');
 }
 
+static void write_header(struct tw_buf *b)
+{
+	tw_buf_adds(b, "Subject: FORMAT DSHIELD USERID 0 TZ +00:00 tracewall 0.1\n\n");
+}
+
 const struct tw_output tw_out_dshield = {
     .name = "dshield",
     .summary = "DShield submission records, one per event (all sources)",
     .write_summary = NULL,
+    .write_header = write_header,
     .write_event = write_event,
 };

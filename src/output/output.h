@@ -20,6 +20,8 @@ struct tw_output {
 	/* Writes the per-source summary: 'n' sources of 'sums', of which the first 'shown'. */
 	void (*write_summary)(struct tw_buf *b, const struct tw_run_stats *st,
 			      const struct tw_srcsum *sums, size_t n, size_t shown);
+	/* Optional: what comes before the events (a DShield submission's header). */
+	void (*write_header)(struct tw_buf *b);
 	/* Writes one event (NULL if the output has no per-event form). */
 	void (*write_event)(struct tw_buf *b, const struct tw_event *ev, const struct tw_verdict *v,
 			    const char *file);
