@@ -13,6 +13,9 @@
 #include "input/input-int.h"
 #include "input/input.h"
 
+/* This file's row (defined at its end) names the state it owns. */
+extern const struct tw_input_format tw_in_pfirewall;
+
 enum {
 	F_IGNORE = 0,
 	F_DATE,

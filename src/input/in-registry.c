@@ -4,6 +4,13 @@
 
 #include "input/input.h"
 
+/* Each row's format, defined in its own file in-<name>.c (its name in meson.build's
+ * line_formats). */
+extern const struct tw_input_format tw_in_netfilter, tw_in_journal_json, tw_in_filterlog,
+    tw_in_pftcpdump, tw_in_suricata_eve, tw_in_pfirewall, tw_in_zonealarm, tw_in_cisco_asa,
+    tw_in_fortigate, tw_in_sophos, tw_in_mikrotik, tw_in_juniper, tw_in_checkpoint,
+    tw_in_ulogd_json, tw_in_zeek, tw_in_wfp;
+
 const struct tw_input_format *const tw_input_formats[] = {
     &tw_in_journal_json, /* cheap to rule out: the line must start with '{' */
     &tw_in_suricata_eve,

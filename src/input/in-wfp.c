@@ -22,6 +22,9 @@
 #include "input/input-int.h"
 #include "input/input.h"
 
+/* This file's row (defined at its end) names the state it owns. */
+extern const struct tw_input_format tw_in_wfp;
+
 enum {
 	H_ID = 1u << 0,
 	H_TS = 1u << 1,

@@ -16,6 +16,9 @@
 #include "input/input-int.h"
 #include "input/input.h"
 
+/* This file's row (defined at its end) names the state it owns. */
+extern const struct tw_input_format tw_in_zeek;
+
 enum {
 	F_IGNORE = 0,
 	F_TS,

@@ -72,11 +72,9 @@ struct tw_input_format {
 	bool (*multiline)(const char *head, size_t len);
 };
 
-/* The formats, one per file in this folder (in-<name>.c). */
-extern const struct tw_input_format tw_in_netfilter, tw_in_journal_json, tw_in_filterlog,
-    tw_in_pftcpdump, tw_in_suricata_eve, tw_in_pfirewall, tw_in_zonealarm, tw_in_cisco_asa,
-    tw_in_fortigate, tw_in_sophos, tw_in_mikrotik, tw_in_juniper, tw_in_checkpoint,
-    tw_in_ulogd_json, tw_in_zeek, tw_in_wfp, tw_in_pcap;
+/* The capture row (input/in-pcap.c); the line formats are named only by their registry
+ * row (in-registry.c), found by name with tw_input_find(). */
+extern const struct tw_input_format tw_in_pcap;
 
 /* The registry, NULL-terminated, in detection order. */
 extern const struct tw_input_format *const tw_input_formats[];

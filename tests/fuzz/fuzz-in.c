@@ -7,6 +7,7 @@
 #error "TW_FUZZ_FORMAT must name an input format"
 #endif
 
+extern const struct tw_input_format TW_FUZZ_FORMAT;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

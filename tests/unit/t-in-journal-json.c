@@ -4,6 +4,8 @@
 #include "input/input.h"
 #include "tap.h"
 
+extern const struct tw_input_format tw_in_journal_json;
+
 static int parse(const char *line, struct tw_event *ev, struct tw_arena *a)
 {
 	struct tw_parse_ctx ctx = {.arena = a};

@@ -7,6 +7,8 @@
 #include "t-input.h"
 #include "tap.h"
 
+extern const struct tw_input_format tw_in_netfilter;
+
 static struct tw_parse_ctx ctx;
 
 /* Year-less stamps: reference 2026-11-27 (as if the file was written today). */

@@ -5,6 +5,8 @@
 #include "t-input.h"
 #include "tap.h"
 
+extern const struct tw_input_format tw_in_ulogd_json;
+
 static struct tw_parse_ctx ctx;
 
 #define parse(line, ev) t_parse_line(&tw_in_ulogd_json, (line), (ev), &ctx, 0, 0)

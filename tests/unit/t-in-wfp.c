@@ -6,6 +6,8 @@
 #include "t-input.h"
 #include "tap.h"
 
+extern const struct tw_input_format tw_in_wfp;
+
 static struct tw_parse_ctx ctx;
 
 #define first(line, ev) t_parse_line(&tw_in_wfp, (line), (ev), &ctx, 0, 0)

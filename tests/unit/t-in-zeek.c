@@ -5,6 +5,8 @@
 #include "t-input.h"
 #include "tap.h"
 
+extern const struct tw_input_format tw_in_zeek;
+
 static struct tw_parse_ctx ctx;
 
 #define first(line, ev) t_parse_line(&tw_in_zeek, (line), (ev), &ctx, 0, 0)

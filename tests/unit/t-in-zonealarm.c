@@ -6,6 +6,8 @@
 #include "t-input.h"
 #include "tap.h"
 
+extern const struct tw_input_format tw_in_zonealarm;
+
 static struct tw_parse_ctx ctx;
 
 #define parse(line, ev) t_parse_line(&tw_in_zonealarm, (line), (ev), &ctx, 0, 0)
