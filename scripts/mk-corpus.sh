@@ -43,6 +43,7 @@ seed in-zeek <tests/golden/inputs/zeek-conn.log
 whole in-zeek tests/golden/inputs/zeek-conn.log
 seed in-ulogd-json <tests/golden/inputs/ulogd.json
 mkdir -p tests/fuzz/corpus/in-wfp && whole in-wfp tests/golden/inputs/wfp-events.xml
+mkdir -p tests/fuzz/corpus/in-fastlog && seed in-fastlog <tests/golden/inputs/fastlog.log
 mkdir -p tests/fuzz/corpus/in-wfp && cp tests/golden/inputs/wfp-events.txt tests/fuzz/corpus/in-wfp/seed-text
 head -c 3000 tests/golden/inputs/wfp-events.xml | seed in-wfp
 /usr/bin/python3 scripts/pcap-seeds.py

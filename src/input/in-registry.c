@@ -9,7 +9,7 @@
 extern const struct tw_input_format tw_in_netfilter, tw_in_journal_json, tw_in_filterlog,
     tw_in_pftcpdump, tw_in_suricata_eve, tw_in_pfirewall, tw_in_zonealarm, tw_in_cisco_asa,
     tw_in_fortigate, tw_in_sophos, tw_in_mikrotik, tw_in_juniper, tw_in_checkpoint,
-    tw_in_ulogd_json, tw_in_zeek, tw_in_wfp;
+    tw_in_ulogd_json, tw_in_zeek, tw_in_wfp, tw_in_fastlog;
 
 const struct tw_input_format *const tw_input_formats[] = {
     &tw_in_journal_json, /* cheap to rule out: the line must start with '{' */
@@ -28,6 +28,7 @@ const struct tw_input_format *const tw_input_formats[] = {
     &tw_in_ulogd_json,
     &tw_in_zeek,
     &tw_in_wfp,
+    &tw_in_fastlog,
     &tw_in_pcap,
     NULL,
 };

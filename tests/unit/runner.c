@@ -22,6 +22,7 @@ const char *tw_t_skip;
 	X(in_ulogd_json) \
 	X(in_zeek) \
 	X(in_wfp) \
+	X(in_fastlog) \
 	X(reader) X(decode) X(classify) X(agg) X(conf) X(netdb) X(abuse) X(store) X(policy)
 /* clang-format on */
 
