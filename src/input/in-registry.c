@@ -11,27 +11,17 @@ extern const struct tw_input_format tw_in_netfilter, tw_in_journal_json, tw_in_f
     tw_in_fortigate, tw_in_sophos, tw_in_mikrotik, tw_in_juniper, tw_in_checkpoint,
     tw_in_ulogd_json, tw_in_zeek, tw_in_wfp, tw_in_fastlog;
 
+/* clang-format off: one row per line, so that adding a format is adding a line */
 const struct tw_input_format *const tw_input_formats[] = {
     &tw_in_journal_json, /* cheap to rule out: the line must start with '{' */
-    &tw_in_suricata_eve,
-    &tw_in_netfilter,
-    &tw_in_filterlog,
-    &tw_in_pftcpdump,
-    &tw_in_pfirewall,
-    &tw_in_zonealarm,
-    &tw_in_cisco_asa,
-    &tw_in_fortigate,
-    &tw_in_sophos,
-    &tw_in_mikrotik,
-    &tw_in_juniper,
-    &tw_in_checkpoint,
-    &tw_in_ulogd_json,
-    &tw_in_zeek,
-    &tw_in_wfp,
-    &tw_in_fastlog,
-    &tw_in_pcap,
-    NULL,
+    &tw_in_suricata_eve, &tw_in_netfilter, &tw_in_filterlog,
+    &tw_in_pftcpdump,	 &tw_in_pfirewall, &tw_in_zonealarm,
+    &tw_in_cisco_asa,	 &tw_in_fortigate, &tw_in_sophos,
+    &tw_in_mikrotik,	 &tw_in_juniper,   &tw_in_checkpoint,
+    &tw_in_ulogd_json,	 &tw_in_zeek,	   &tw_in_wfp,
+    &tw_in_fastlog,	 &tw_in_pcap,	   NULL,
 };
+/* clang-format on */
 
 const struct tw_input_format *tw_input_find(const char *name)
 {
