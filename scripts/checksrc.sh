@@ -5,6 +5,7 @@
 #  3. lines at most 100 columns (B10)     4. every source file starts with an SPDX line (B9)
 #  5. library code never prints or exits (B5.4)   6. clang-format clean (B8.4)
 #  7. the library allocates only through core/alloc.h (fault injection reaches every path)
+#  8. the man pages render without warnings   9. each src/ folder's README names its files
 set -u
 cd "$(dirname "$0")/.."
 n=0 pass=0 fail=0
@@ -39,6 +40,11 @@ fi
 if command -v groff >/dev/null; then
 	report "man page renders without warnings" "$(for m in doc/tracewall.1 doc/tracewalld.8; do groff -man -Tutf8 -ww "$m" 2>&1 >/dev/null; done)"
 fi
+# Every folder of src/ has a README that names each of its .c files (the stage's tour).
+report "every src/ folder's README names its files" "$(for d in src/*/; do
+	[ -f "$d/README" ] || { echo "${d}README missing"; continue; }
+	for f in "$d"*.c; do grep -qw "$(basename "$f")" "$d/README" || echo "$f not in ${d}README"; done
+done)"
 echo "1..$n"
 echo "# $pass passed, $fail failed, 0 skipped"
 [ "$fail" = 0 ]
