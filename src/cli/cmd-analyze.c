@@ -528,217 +528,216 @@ static int analyze(struct opts *o, char **files, int nfiles)
 	return rc;
 }
 
+enum {
+	O_JSON = 256,
+	O_EVENTS,
+	O_TOP,
+	O_TOPPORTS,
+	O_SINCE,
+	O_UNTIL,
+	O_FORMAT,
+	O_LIST,
+	O_YEAR,
+	O_TZ,
+	O_THREADS,
+	O_CODEPAGE,
+	O_SIGNATURES,
+	O_OWN,
+	O_EXPLAIN,
+	O_CONFIG,
+	O_NETDB,
+	O_RDNS,
+	O_DNS_SERVER,
+	O_ABUSE,
+	O_BOOTSTRAP,
+	O_WHOIS_CONNECT,
+	O_DB,
+	O_ABUSIX,
+	O_NO_CACHE,
+	O_DSHIELD,
+	O_FAIL_ON,
+	O_OUTPUT,
+	O_LIST_OUTPUTS
+};
+
+static const struct option lopts[] = {
+    {"json", no_argument, NULL, O_JSON},
+    {"events", no_argument, NULL, O_EVENTS},
+    {"top", required_argument, NULL, O_TOP},
+    {"top-ports", required_argument, NULL, O_TOPPORTS},
+    {"since", required_argument, NULL, O_SINCE},
+    {"until", required_argument, NULL, O_UNTIL},
+    {"format", required_argument, NULL, O_FORMAT},
+    {"list-formats", no_argument, NULL, O_LIST},
+    {"year", required_argument, NULL, O_YEAR},
+    {"tz", required_argument, NULL, O_TZ},
+    {"threads", required_argument, NULL, O_THREADS},
+    {"codepage", required_argument, NULL, O_CODEPAGE},
+    {"signatures", required_argument, NULL, O_SIGNATURES},
+    {"own", required_argument, NULL, O_OWN},
+    {"explain", required_argument, NULL, O_EXPLAIN},
+    {"config", required_argument, NULL, O_CONFIG},
+    {"netdb", required_argument, NULL, O_NETDB},
+    {"rdns", no_argument, NULL, O_RDNS},
+    {"dns-server", required_argument, NULL, O_DNS_SERVER},
+    {"abuse", no_argument, NULL, O_ABUSE},
+    {"bootstrap", required_argument, NULL, O_BOOTSTRAP},
+    {"whois-connect", required_argument, NULL, O_WHOIS_CONNECT},
+    {"db", required_argument, NULL, O_DB},
+    {"abusix", no_argument, NULL, O_ABUSIX},
+    {"no-cache", no_argument, NULL, O_NO_CACHE},
+    {"dshield", no_argument, NULL, O_DSHIELD},
+    {"fail-on", required_argument, NULL, O_FAIL_ON},
+    {"output", required_argument, NULL, O_OUTPUT},
+    {"list-outputs", no_argument, NULL, O_LIST_OUTPUTS},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* An option's value refused: "tracewall: OPT: WHAT 'VALUE'". */
+static int bad(const char *opt, const char *what, const char *arg)
+{
+	fprintf(stderr, "tracewall: %s: %s '", opt, what);
+	tw_cli_puts_safe(stderr, arg);
+	fputs("'\n", stderr);
+	return TW_EXIT_USAGE;
+}
+
+/* A path option into the configuration's buffer. */
+static int set_path(char *dst, size_t cap, const char *opt, const char *arg)
+{
+	if (strlen(arg) >= cap)
+		return bad(opt, "path too long", arg);
+	snprintf(dst, cap, "%s", arg);
+	return -1;
+}
+
+/* The options with a number or a name. -1 to go on, else the exit status. */
+static int set_value(int c, const char *arg, struct opts *o, struct tw_conf *conf)
+{
+	long long v;
+	int64_t t;
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	switch (c) {
+	case O_TOP:
+		if (tw_cli_num_opt("--top", arg, 0, 100000000, &v))
+			return TW_EXIT_USAGE;
+		o->top = v;
+		return -1;
+	case O_TOPPORTS:
+		if (tw_cli_num_opt("--top-ports", arg, 0, 8, &v))
+			return TW_EXIT_USAGE;
+		o->top_ports = (unsigned)v;
+		return -1;
+	case O_YEAR:
+		if (tw_cli_num_opt("--year", arg, 1970, TW_TIME_MAX_YEAR, &v))
+			return TW_EXIT_USAGE;
+		o->year = (int)v;
+		return -1;
+	case O_THREADS:
+		if (tw_cli_num_opt("--threads", arg, 1, TW_PIPE_THREADS_MAX, &v))
+			return TW_EXIT_USAGE;
+		o->threads = (unsigned)v;
+		return -1;
+	case O_SINCE:
+	case O_UNTIL:
+		if (tw_time_parse_user(arg, &t)) {
+			fprintf(stderr,
+				"tracewall: %s: not a time (want RFC 3339 or YYYY-MM-DD[ "
+				"HH:MM[:SS]])\n",
+				c == O_SINCE ? "--since" : "--until");
+			return TW_EXIT_USAGE;
+		}
+		*(c == O_SINCE ? &o->since : &o->until) = t;
+		*(c == O_SINCE ? &o->has_since : &o->has_until) = true;
+		return -1;
+	case O_FORMAT:
+		if (!(o->format = tw_input_find(arg))) {
+			fputs("tracewall: unknown format '", stderr);
+			tw_cli_puts_safe(stderr, arg);
+			fputs("' (see --list-formats)\n", stderr);
+			return TW_EXIT_USAGE;
+		}
+		return -1;
+	case O_TZ:
+		if (!valid_zone(arg))
+			return bad("--tz", "unknown time zone", arg);
+		setenv("TZ", arg, 1);
+		return -1;
+	case O_CODEPAGE:
+		if (tw_codepage_set(arg) != TW_OK)
+			return bad("--codepage", "unknown code page", arg);
+		return -1;
+	case O_OWN:
+		if (tw_conf_add_own(conf, arg, &ec) != TW_OK) {
+			fputs("tracewall: --own: ", stderr);
+			tw_cli_puts_safe(stderr, ec.msg);
+			fputc('\n', stderr);
+			return TW_EXIT_USAGE;
+		}
+		return -1;
+	case O_EXPLAIN:
+		if (tw_addr_parse(arg, strlen(arg), &o->x.addr) != TW_OK)
+			return bad("--explain", "not an address", arg);
+		o->explain = true;
+		return -1;
+	case O_FAIL_ON:
+		if ((o->fail_on = parse_fail_on(arg)) < 0)
+			return bad("--fail-on",
+				   "want 1..5 (a danger level), notable or reportable, got", arg);
+		return -1;
+	case O_NETDB: return set_path(conf->netdb, sizeof(conf->netdb), "--netdb", arg);
+	case O_SIGNATURES:
+		return set_path(conf->signatures, sizeof(conf->signatures), "--signatures", arg);
+	}
+	return TW_EXIT_USAGE;
+}
+
+/* One option of the command line. -1 to go on, else the exit status. */
+static int set_option(int c, const char *arg, struct opts *o, struct tw_conf *conf,
+		      const char **oname)
+{
+	switch (c) {
+	case O_JSON: *oname = "json"; return -1;
+	case O_EVENTS: o->events = true; return -1;
+	case O_DSHIELD: *oname = "dshield"; return -1;
+	case O_OUTPUT: *oname = arg; return -1;
+	case O_LIST_OUTPUTS: list_outputs(); return TW_EXIT_OK;
+	case O_LIST: list_formats(); return TW_EXIT_OK;
+	case O_CONFIG: return -1; /* read before the other options */
+	case O_RDNS: o->lk.rdns = true; return -1;
+	case O_DNS_SERVER: o->lk.rdns_opts.servers = arg; return -1;
+	case O_ABUSE: o->lk.abuse = true; return -1;
+	case O_BOOTSTRAP: o->lk.abuse_opts.bootstrap_dir = arg; return -1;
+	case O_WHOIS_CONNECT: o->lk.abuse_opts.whois_connect = arg; return -1;
+	case O_DB: o->lk.db = arg; return -1;
+	case O_ABUSIX: o->lk.abuse_opts.abusix = true; return -1;
+	case O_NO_CACHE: o->lk.no_cache = true; return -1;
+	case 'v': o->verbose = true; return -1;
+	case 'h': usage(stdout); return TW_EXIT_OK;
+	case '?': usage(stderr); return TW_EXIT_USAGE;
+	}
+	return set_value(c, arg, o, conf);
+}
+
 int tw_cmd_analyze(int argc, char **argv)
 {
-	enum {
-		O_JSON = 256,
-		O_EVENTS,
-		O_TOP,
-		O_TOPPORTS,
-		O_SINCE,
-		O_UNTIL,
-		O_FORMAT,
-		O_LIST,
-		O_YEAR,
-		O_TZ,
-		O_THREADS,
-		O_CODEPAGE,
-		O_SIGNATURES,
-		O_OWN,
-		O_EXPLAIN,
-		O_CONFIG,
-		O_NETDB,
-		O_RDNS,
-		O_DNS_SERVER,
-		O_ABUSE,
-		O_BOOTSTRAP,
-		O_WHOIS_CONNECT,
-		O_DB,
-		O_ABUSIX,
-		O_NO_CACHE,
-		O_DSHIELD,
-		O_FAIL_ON,
-		O_OUTPUT,
-		O_LIST_OUTPUTS
-	};
-	static const struct option lopts[] = {
-	    {"json", no_argument, NULL, O_JSON},
-	    {"events", no_argument, NULL, O_EVENTS},
-	    {"top", required_argument, NULL, O_TOP},
-	    {"top-ports", required_argument, NULL, O_TOPPORTS},
-	    {"since", required_argument, NULL, O_SINCE},
-	    {"until", required_argument, NULL, O_UNTIL},
-	    {"format", required_argument, NULL, O_FORMAT},
-	    {"list-formats", no_argument, NULL, O_LIST},
-	    {"year", required_argument, NULL, O_YEAR},
-	    {"tz", required_argument, NULL, O_TZ},
-	    {"threads", required_argument, NULL, O_THREADS},
-	    {"codepage", required_argument, NULL, O_CODEPAGE},
-	    {"signatures", required_argument, NULL, O_SIGNATURES},
-	    {"own", required_argument, NULL, O_OWN},
-	    {"explain", required_argument, NULL, O_EXPLAIN},
-	    {"config", required_argument, NULL, O_CONFIG},
-	    {"netdb", required_argument, NULL, O_NETDB},
-	    {"rdns", no_argument, NULL, O_RDNS},
-	    {"dns-server", required_argument, NULL, O_DNS_SERVER},
-	    {"abuse", no_argument, NULL, O_ABUSE},
-	    {"bootstrap", required_argument, NULL, O_BOOTSTRAP},
-	    {"whois-connect", required_argument, NULL, O_WHOIS_CONNECT},
-	    {"db", required_argument, NULL, O_DB},
-	    {"abusix", no_argument, NULL, O_ABUSIX},
-	    {"no-cache", no_argument, NULL, O_NO_CACHE},
-	    {"dshield", no_argument, NULL, O_DSHIELD},
-	    {"fail-on", required_argument, NULL, O_FAIL_ON},
-	    {"output", required_argument, NULL, O_OUTPUT},
-	    {"list-outputs", no_argument, NULL, O_LIST_OUTPUTS},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct opts o = {.top = -1, .top_ports = 5};
 	static struct tw_conf conf;
-	long long v;
-	int c;
-
 	const char *oname = "text";
+	int c, r;
+
 	o.threads = tw_pipe_cpus();
 	o.conf = &conf;
 	if (tw_cli_load_config(argc, argv, &conf))
 		return TW_EXIT_USAGE;
 	tw_cli_lookup_defaults(&conf, &o.lk);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "vh", lopts, NULL)) != -1) {
-		switch (c) {
-		case O_JSON: oname = "json"; break;
-		case O_EVENTS: o.events = true; break;
-		case O_DSHIELD: oname = "dshield"; break;
-		case O_OUTPUT: oname = optarg; break;
-		case O_LIST_OUTPUTS: list_outputs(); return TW_EXIT_OK;
-		case O_TOP:
-			if (tw_cli_num(optarg, 0, 100000000, &v))
-				goto bad_num;
-			o.top = v;
-			break;
-		case O_TOPPORTS:
-			if (tw_cli_num(optarg, 0, 8, &v))
-				goto bad_num;
-			o.top_ports = (unsigned)v;
-			break;
-		case O_SINCE:
-		case O_UNTIL: {
-			int64_t t;
-			if (tw_time_parse_user(optarg, &t)) {
-				fprintf(stderr,
-					"tracewall: %s: not a time (want RFC 3339 or "
-					"YYYY-MM-DD[ HH:MM[:SS]])\n",
-					c == O_SINCE ? "--since" : "--until");
-				return TW_EXIT_USAGE;
-			}
-			if (c == O_SINCE) {
-				o.since = t;
-				o.has_since = true;
-			} else {
-				o.until = t;
-				o.has_until = true;
-			}
-			break;
-		}
-		case O_FORMAT:
-			o.format = tw_input_find(optarg);
-			if (!o.format) {
-				fprintf(stderr, "tracewall: unknown format '");
-				tw_cli_puts_safe(stderr, optarg);
-				fprintf(stderr, "' (see --list-formats)\n");
-				return TW_EXIT_USAGE;
-			}
-			break;
-		case O_LIST: list_formats(); return TW_EXIT_OK;
-		case O_YEAR:
-			if (tw_cli_num(optarg, 1970, TW_TIME_MAX_YEAR, &v))
-				goto bad_num;
-			o.year = (int)v;
-			break;
-		case O_TZ:
-			if (!valid_zone(optarg)) {
-				fprintf(stderr, "tracewall: --tz: unknown time zone '");
-				tw_cli_puts_safe(stderr, optarg);
-				fprintf(stderr, "'\n");
-				return TW_EXIT_USAGE;
-			}
-			setenv("TZ", optarg, 1);
-			break;
-		case O_CODEPAGE:
-			if (tw_codepage_set(optarg) != TW_OK) {
-				fprintf(stderr, "tracewall: --codepage: unknown code page '");
-				tw_cli_puts_safe(stderr, optarg);
-				fprintf(stderr, "'\n");
-				return TW_EXIT_USAGE;
-			}
-			break;
-		case O_OWN: {
-			struct tw_errctx ec;
-			memset(&ec, 0, sizeof(ec));
-			if (tw_conf_add_own(&conf, optarg, &ec) != TW_OK) {
-				fputs("tracewall: --own: ", stderr);
-				tw_cli_puts_safe(stderr, ec.msg);
-				fputc('\n', stderr);
-				return TW_EXIT_USAGE;
-			}
-			break;
-		}
-		case O_CONFIG: break; /* read before the other options */
-		case O_RDNS: o.lk.rdns = true; break;
-		case O_DNS_SERVER: o.lk.rdns_opts.servers = optarg; break;
-		case O_ABUSE: o.lk.abuse = true; break;
-		case O_BOOTSTRAP: o.lk.abuse_opts.bootstrap_dir = optarg; break;
-		case O_WHOIS_CONNECT: o.lk.abuse_opts.whois_connect = optarg; break;
-		case O_DB: o.lk.db = optarg; break;
-		case O_ABUSIX: o.lk.abuse_opts.abusix = true; break;
-		case O_NO_CACHE: o.lk.no_cache = true; break;
-		case O_NETDB:
-			if (strlen(optarg) >= sizeof(conf.netdb)) {
-				fputs("tracewall: --netdb: path too long\n", stderr);
-				return TW_EXIT_USAGE;
-			}
-			snprintf(conf.netdb, sizeof(conf.netdb), "%s", optarg);
-			break;
-		case O_EXPLAIN:
-			if (tw_addr_parse(optarg, strlen(optarg), &o.x.addr) != TW_OK) {
-				fprintf(stderr, "tracewall: --explain: not an address: '");
-				tw_cli_puts_safe(stderr, optarg);
-				fprintf(stderr, "'\n");
-				return TW_EXIT_USAGE;
-			}
-			o.explain = true;
-			break;
-		case O_FAIL_ON:
-			if ((o.fail_on = parse_fail_on(optarg)) < 0) {
-				fputs(
-				    "tracewall: --fail-on: want 1..5 (a danger level), notable or "
-				    "reportable, got '",
-				    stderr);
-				tw_cli_puts_safe(stderr, optarg);
-				fputs("'\n", stderr);
-				return TW_EXIT_USAGE;
-			}
-			break;
-		case O_SIGNATURES:
-			if (strlen(optarg) >= sizeof(conf.signatures)) {
-				fputs("tracewall: --signatures: path too long\n", stderr);
-				return TW_EXIT_USAGE;
-			}
-			snprintf(conf.signatures, sizeof(conf.signatures), "%s", optarg);
-			break;
-		case O_THREADS:
-			if (tw_cli_num(optarg, 1, TW_PIPE_THREADS_MAX, &v))
-				goto bad_num;
-			o.threads = (unsigned)v;
-			break;
-		case 'v': o.verbose = true; break;
-		case 'h': usage(stdout); return TW_EXIT_OK;
-		default: usage(stderr); return TW_EXIT_USAGE;
-		}
-	}
+	while ((c = getopt_long(argc, argv, "vh", lopts, NULL)) != -1)
+		if ((r = set_option(c, optarg, &o, &conf, &oname)) >= 0)
+			return r;
 	tzset();
 	if (choose_output(&o, oname))
 		return TW_EXIT_USAGE;
@@ -759,9 +758,4 @@ int tw_cmd_analyze(int argc, char **argv)
 	char **files = optind < argc ? argv + optind : dash;
 	int nfiles = optind < argc ? argc - optind : 1;
 	return analyze(&o, files, nfiles);
-bad_num:
-	fprintf(stderr, "tracewall: %s: bad number '", argv[optind - 1]);
-	tw_cli_puts_safe(stderr, optarg);
-	fprintf(stderr, "'\n");
-	return TW_EXIT_USAGE;
 }
