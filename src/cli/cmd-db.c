@@ -15,6 +15,7 @@
 #include "enrich/netdb.h"
 #include "enrich/rdns.h"
 #include "output/out-abuse.h"
+#include "output/output.h"
 
 static void err_msg(const struct tw_errctx *ec)
 {
@@ -251,14 +252,9 @@ static void trace_usage(FILE *f)
 	      f);
 }
 
-static void json_str(struct tw_buf *b, const char *s)
-{
-	tw_buf_addc(b, '"');
-	tw_esc_json(b, s, strlen(s));
-	tw_buf_addc(b, '"');
-}
-
-int tw_cmd_trace(int argc, char **argv)
+/* trace's options into 'lk' (the look-ups), 'db' (the index) and 'json'. -1 to go on, else
+ * the exit status. */
+static int trace_args(int argc, char **argv, struct tw_cli_lookup *lk, const char **db, bool *json)
 {
 	static const struct option lopts[] = {{"netdb", required_argument, NULL, 'd'},
 					      {"json", no_argument, NULL, 'j'},
@@ -276,6 +272,43 @@ int tw_cmd_trace(int argc, char **argv)
 					      {"config", required_argument, NULL, 'C'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': *db = optarg; break;
+		case 'j': *json = true; break;
+		case 'r': lk->rdns = true; break;
+		case 's': lk->rdns_opts.servers = optarg; break;
+		case 'a': lk->abuse = true; break;
+		case 'B': lk->abuse_opts.bootstrap_dir = optarg; break;
+		case 'W': lk->abuse_opts.whois_connect = optarg; break;
+		case 'R': lk->abuse_opts.rdap = false; break;
+		case 'w': lk->abuse_opts.whois = false; break;
+		case 'S': lk->db = optarg; break;
+		case 'N': lk->no_cache = true; break;
+		case 'X': lk->abuse_opts.abusix = true; break;
+		case 'C': break; /* read before the other options */
+		case 't': {
+			char *end;
+			long ms = strtol(optarg, &end, 10);
+			if (*end || ms < 1 || ms > 60000) {
+				fputs("tracewall: --timeout: milliseconds, 1 to 60000\n", stderr);
+				return TW_EXIT_USAGE;
+			}
+			lk->rdns_opts.timeout_ms = (int)ms;
+			lk->abuse_opts.timeout_ms = (int)ms;
+			break;
+		}
+		case 'h': trace_usage(stdout); return TW_EXIT_OK;
+		default: trace_usage(stderr); return TW_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+int tw_cmd_trace(int argc, char **argv)
+{
 	const char *db = NULL;
 	bool json = false;
 	static struct tw_conf conf;
@@ -285,43 +318,14 @@ int tw_cmd_trace(int argc, char **argv)
 	tw_cli_lookup_defaults(&conf, &lk);
 	/* In trace, only the options ask the network ([enrich] applies to analyze). */
 	lk.rdns = lk.abuse = false;
-	int c, rc = TW_EXIT_OK;
+	int rc = TW_EXIT_OK;
 	char path[4096];
 	struct tw_netdb nd;
 	struct tw_errctx ec;
 	bool have = false;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'd': db = optarg; break;
-		case 'j': json = true; break;
-		case 'r': lk.rdns = true; break;
-		case 's': lk.rdns_opts.servers = optarg; break;
-		case 'a': lk.abuse = true; break;
-		case 'B': lk.abuse_opts.bootstrap_dir = optarg; break;
-		case 'W': lk.abuse_opts.whois_connect = optarg; break;
-		case 'R': lk.abuse_opts.rdap = false; break;
-		case 'w': lk.abuse_opts.whois = false; break;
-		case 'S': lk.db = optarg; break;
-		case 'N': lk.no_cache = true; break;
-		case 'X': lk.abuse_opts.abusix = true; break;
-		case 'C': break; /* read before the other options */
-		case 't': {
-			char *end;
-			long ms = strtol(optarg, &end, 10);
-			if (*end || ms < 1 || ms > 60000) {
-				fputs("tracewall: --timeout: milliseconds, 1 to 60000\n", stderr);
-				return TW_EXIT_USAGE;
-			}
-			lk.rdns_opts.timeout_ms = (int)ms;
-			lk.abuse_opts.timeout_ms = (int)ms;
-			break;
-		}
-		case 'h': trace_usage(stdout); return TW_EXIT_OK;
-		default: trace_usage(stderr); return TW_EXIT_USAGE;
-		}
-	}
+	int pr = trace_args(argc, argv, &lk, &db, &json);
+	if (pr >= 0)
+		return pr;
 	if (optind >= argc) {
 		trace_usage(stderr);
 		return TW_EXIT_USAGE;
@@ -390,7 +394,7 @@ int tw_cmd_trace(int argc, char **argv)
 		struct tw_addr a = addrs[i];
 		struct tw_abuse_result ar;
 		const struct tw_rdns_result *res = &rr[i];
-		char as[TW_ADDR_STRLEN], pfx[64];
+		char as[TW_ADDR_STRLEN];
 		tw_addr_format(&a, as);
 		struct tw_nd_answer ans;
 		bool found = have && tw_netdb_lookup(&nd, &a, &ans);
@@ -411,115 +415,8 @@ int tw_cmd_trace(int argc, char **argv)
 			tw_abuse_lookup(actx, &a, &ar);
 		}
 		const struct tw_special *sp = tw_special_lookup(&a);
-		if (json) {
-			tw_buf_adds(&out, "{\"addr\":");
-			json_str(&out, as);
-			if (ans.has_asn) {
-				tw_nd_prefix(&a, &ans.asn_lo, &ans.asn_hi, pfx, sizeof(pfx));
-				tw_buf_adds(&out, ",\"prefix\":");
-				json_str(&out, pfx);
-				tw_buf_printf(&out, ",\"asn\":%u,\"org\":", ans.asn);
-				json_str(&out, ans.org);
-			}
-			if (ans.has_cc) {
-				char cc[3] = {ans.cc[0], ans.cc[1], 0};
-				tw_buf_adds(&out, ",\"country\":");
-				json_str(&out, cc);
-				tw_buf_adds(&out, ",\"allocation\":");
-				json_str(&out, tw_nd_status_name(ans.status));
-			}
-			if (sp) {
-				tw_buf_adds(&out, ",\"special\":");
-				json_str(&out, sp->name);
-			}
-			if (res->status == TW_RDNS_OK) {
-				tw_buf_adds(&out, ",\"rdns\":");
-				json_str(&out, res->name);
-				tw_buf_adds(&out, res->confirmed ? ",\"rdns_confirmed\":true"
-								 : ",\"rdns_confirmed\":false");
-				if (res->cached)
-					tw_buf_adds(&out, ",\"rdns_cached\":true");
-			} else if (res->status != TW_RDNS_NOTASKED) {
-				tw_buf_adds(&out, ",\"rdns_status\":");
-				json_str(&out, tw_rdns_status_name(res->status));
-			}
-			if (abuse) {
-				tw_buf_adds(&out, ",\"abuse\":");
-				tw_out_abuse_json(&out, &ar);
-			}
-			tw_buf_adds(&out, ",\"how\":{");
-			bool first = true;
-			if (ans.has_asn) {
-				tw_buf_adds(&out, "\"asn\":{\"file\":");
-				json_str(&out, ans.asn_file);
-				tw_buf_adds(&out, ",\"format\":");
-				json_str(&out, ans.asn_kind);
-				tw_buf_printf(&out, ",\"line\":%u}", ans.asn_row);
-				first = false;
-			}
-			if (ans.has_cc) {
-				tw_buf_adds(&out, first ? "\"country\":{\"file\":"
-							: ",\"country\":{\"file\":");
-				json_str(&out, ans.cc_file);
-				tw_buf_adds(&out, ",\"format\":");
-				json_str(&out, ans.cc_kind);
-				tw_buf_printf(&out, ",\"line\":%u}", ans.cc_row);
-			}
-			tw_buf_adds(&out, "}}\n");
-		} else {
-			tw_buf_printf(&out, "%s\n", as);
-			if (sp)
-				tw_buf_printf(&out, "  special   %s (%s): never reported\n",
-					      sp->name, sp->rfc);
-			if (ans.has_asn) {
-				tw_nd_prefix(&a, &ans.asn_lo, &ans.asn_hi, pfx, sizeof(pfx));
-				tw_buf_printf(&out, "  network   %s\n", pfx);
-				tw_buf_printf(&out, "  AS        AS%u ", ans.asn);
-				tw_esc_term(&out, ans.org, strlen(ans.org));
-				tw_buf_adds(&out, "\n            from ");
-				tw_esc_term(&out, ans.asn_file, strlen(ans.asn_file));
-				tw_buf_printf(&out, " line %u (%s)\n", ans.asn_row, ans.asn_kind);
-			} else if (have) {
-				tw_buf_adds(&out, "  AS        not in the index\n");
-			}
-			if (ans.has_cc) {
-				tw_buf_printf(&out, "  country   %c%c, %s%s\n", ans.cc[0],
-					      ans.cc[1], tw_nd_status_name(ans.status),
-					      ans.status == TW_ND_STATUS_AVAILABLE ||
-						      ans.status == TW_ND_STATUS_RESERVED
-						  ? " (unallocated: a bogon)"
-						  : "");
-				tw_buf_adds(&out, "            from ");
-				tw_esc_term(&out, ans.cc_file, strlen(ans.cc_file));
-				tw_buf_printf(&out, " line %u (%s)\n", ans.cc_row, ans.cc_kind);
-			} else if (have) {
-				tw_buf_adds(&out, "  country   not in the index\n");
-			}
-			if (res->status == TW_RDNS_NOTASKED)
-				tw_buf_adds(&out,
-					    "  rdns      not looked up (--rdns asks the DNS)\n");
-			else if (res->status == TW_RDNS_OK) {
-				tw_buf_adds(&out, "  rdns      ");
-				tw_esc_term(&out, res->name, strlen(res->name));
-				tw_buf_adds(&out,
-					    res->confirmed
-						? " (forward-confirmed"
-						: " (NOT forward-confirmed: the name does not lead "
-						  "back; anyone can write a PTR");
-				tw_buf_adds(&out, res->cached ? "; cached)\n" : ")\n");
-			} else {
-				tw_buf_printf(&out, "  rdns      none (%s)\n",
-					      tw_rdns_status_name(res->status));
-			}
-			if (abuse) {
-				tw_buf_adds(&out, "  ");
-				tw_out_abuse_text(&out, &ar, "  ");
-			} else {
-				tw_buf_adds(&out,
-					    "  abuse     not looked up (--abuse asks RDAP and "
-					    "whois)\n");
-			}
-		}
+		struct tw_trace t = {&a, as, have, &ans, sp, res, abuse ? &ar : NULL};
+		(json ? tw_out_trace_json : tw_out_trace_text)(&out, &t);
 		if (tw_buf_flush(&out, stdout))
 			rc = TW_EXIT_INPUT;
 	}

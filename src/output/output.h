@@ -76,6 +76,22 @@ void tw_out_explain(struct tw_buf *b, const struct tw_explain *x, const struct t
 		    char *const *files, const struct tw_srcsum *sums, size_t n,
 		    tw_evidence_reader rd, void *rdctx);
 
+/* tracewall trace: one address, as text or JSON. The parts are the caller's. */
+struct tw_nd_answer;
+struct tw_special;
+struct tw_rdns_result;
+struct tw_trace {
+	const struct tw_addr *a;
+	const char *addr;		  /* formatted */
+	bool have_index;		  /* an offline index was there to ask */
+	const struct tw_nd_answer *ans;	  /* the index's answer (zero: nothing found) */
+	const struct tw_special *special; /* a special-purpose range, or NULL */
+	const struct tw_rdns_result *rdns;
+	const struct tw_abuse_result *abuse; /* NULL: not looked up */
+};
+void tw_out_trace_text(struct tw_buf *b, const struct tw_trace *t);
+void tw_out_trace_json(struct tw_buf *b, const struct tw_trace *t);
+
 /* TCP flag letters ("S", "SA", …) into out (at least 9 bytes). */
 void tw_tcp_flags_str(uint8_t flags, char out[static 9]);
 
