@@ -98,7 +98,38 @@ static int on_event(void *ctx, struct tw_event *ev)
 	return stop_now || (w->count > 0 && w->seen >= w->count);
 }
 
-int tw_cmd_watch(int argc, char **argv)
+static void watch_usage(FILE *f)
+{
+	fputs("usage: tracewall watch [--nflog GROUP] [--json] [--count N] "
+	      "[--timeout S]\n"
+	      "\nThe probes the shield logs (NFLOG group [shield] nflog-group, 7), "
+	      "live:\n"
+	      "decoded (Messenger spam down to its text) and classified, one line "
+	      "or one\n"
+	      "JSON event each. Needs CAP_NET_ADMIN. Ends after --count events, "
+	      "--timeout\n"
+	      "seconds, or on SIGINT/SIGTERM, with the counts (received, decoded, "
+	      "skipped,\n"
+	      "lost to buffer overruns) on stderr. --store commits the incidents "
+	      "to the\n"
+	      "store every --flush seconds (5) and at the end; --ban-after N bans "
+	      "a source\n"
+	      "at its Nth probe for [shield] ban-timeout (never special-purpose or "
+	      "own\n"
+	      "addresses, never on UDP alone unless --ban-forgeable).\n",
+	      f);
+}
+
+/* What watch's options say beside 'struct watch'. */
+struct watch_opts {
+	long group, timeout_s, flush_s;
+	bool store, forgeable;
+	uint32_t ban_after;
+	const char *db;
+};
+
+/* watch's options. -1 to go on, else the exit status. */
+static int watch_args(int argc, char **argv, struct watch *w, struct watch_opts *wo)
 {
 	static const struct option lopts[] = {{"nflog", required_argument, NULL, 'g'},
 					      {"json", no_argument, NULL, 'j'},
@@ -113,85 +144,102 @@ int tw_cmd_watch(int argc, char **argv)
 					      {"quiet", no_argument, NULL, 'q'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
-	static struct tw_conf conf;
-	struct watch w = {0};
-	long group = -1, timeout_s = -1, flush_s = 5;
-	bool store = false, forgeable = false;
-	uint32_t ban_after = 0;
 	long long v;
-	const char *db = NULL;
 	int c;
-	if (tw_cli_load_config(argc, argv, &conf))
-		return TW_EXIT_USAGE;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			if (tw_cli_num_opt("--nflog", optarg, 0, 65535, &v))
 				return TW_EXIT_USAGE;
-			group = (long)v;
+			wo->group = (long)v;
 			break;
-		case 'j': w.json = true; break;
+		case 'j': w->json = true; break;
 		case 'c':
 			if (tw_cli_num_opt("--count", optarg, 0, 1000000000000, &v))
 				return TW_EXIT_USAGE;
-			w.count = (long)v;
+			w->count = (long)v;
 			break;
 		case 't':
 			if (tw_cli_num_opt("--timeout", optarg, 1, 31536000, &v))
 				return TW_EXIT_USAGE;
-			timeout_s = (long)v;
+			wo->timeout_s = (long)v;
 			break;
 		case 'C': break;
-		case 's': store = true; break;
+		case 's': wo->store = true; break;
 		case 'd':
-			db = optarg;
-			store = true;
+			wo->db = optarg;
+			wo->store = true;
 			break;
 		case 'f':
 			if (tw_cli_num_opt("--flush", optarg, 1, 86400, &v))
 				return TW_EXIT_USAGE;
-			flush_s = (long)v;
+			wo->flush_s = (long)v;
 			break;
 		case 'b':
 			if (tw_cli_num_opt("--ban-after", optarg, 1, 1000000000, &v))
 				return TW_EXIT_USAGE;
-			ban_after = (uint32_t)v;
+			wo->ban_after = (uint32_t)v;
 			break;
-		case 'F': forgeable = true; break;
-		case 'q': w.quiet = true; break;
+		case 'F': wo->forgeable = true; break;
+		case 'q': w->quiet = true; break;
 		case 'h':
 		default:
-			fputs("usage: tracewall watch [--nflog GROUP] [--json] [--count N] "
-			      "[--timeout S]\n"
-			      "\nThe probes the shield logs (NFLOG group [shield] nflog-group, 7), "
-			      "live:\n"
-			      "decoded (Messenger spam down to its text) and classified, one line "
-			      "or one\n"
-			      "JSON event each. Needs CAP_NET_ADMIN. Ends after --count events, "
-			      "--timeout\n"
-			      "seconds, or on SIGINT/SIGTERM, with the counts (received, decoded, "
-			      "skipped,\n"
-			      "lost to buffer overruns) on stderr. --store commits the incidents "
-			      "to the\n"
-			      "store every --flush seconds (5) and at the end; --ban-after N bans "
-			      "a source\n"
-			      "at its Nth probe for [shield] ban-timeout (never special-purpose or "
-			      "own\n"
-			      "addresses, never on UDP alone unless --ban-forgeable).\n",
-			      c == 'h' ? stdout : stderr);
+			watch_usage(c == 'h' ? stdout : stderr);
 			return c == 'h' ? TW_EXIT_OK : TW_EXIT_USAGE;
 		}
 	}
-	if (group < 0)
-		group = conf.nflog_group;
+	return -1;
+}
+
+/* Reads NFLOG in one-second slices (a signal is seen within a second) until --count,
+ * --timeout or a signal, committing every --flush seconds and at the end. */
+static int watch_loop(struct watch *w, struct tw_nflog *nl, struct tw_store *st,
+		      const struct watch_opts *wo, struct tw_errctx *ec)
+{
+	int r = TW_OK;
+	long left = wo->timeout_s, since_flush = 0;
+	for (;;) {
+		bool more = !stop_now && (w->count <= 0 || w->seen < w->count) && left != 0 && !r;
+		if (more)
+			r = tw_nflog_run(nl, 1000, on_event, w, ec);
+		if (left > 0)
+			left--;
+		/* Commit what was gathered: every --flush seconds and at the end. */
+		if (st && w->live.pending && (++since_flush >= wo->flush_s || !more)) {
+			struct tw_errctx sec;
+			memset(&sec, 0, sizeof(sec));
+			if (tw_live_commit(st, &w->live, NULL, &sec)) {
+				fputs("tracewall: watch: ", stderr);
+				tw_cli_puts_safe(stderr, sec.msg);
+				fputc('\n', stderr);
+			}
+			since_flush = 0;
+		}
+		if (!more)
+			break;
+	}
+	return r;
+}
+
+int tw_cmd_watch(int argc, char **argv)
+{
+	static struct tw_conf conf;
+	struct watch w = {0};
+	struct watch_opts wo = {.group = -1, .timeout_s = -1, .flush_s = 5};
+	if (tw_cli_load_config(argc, argv, &conf))
+		return TW_EXIT_USAGE;
+	int pr = watch_args(argc, argv, &w, &wo);
+	if (pr >= 0)
+		return pr;
+	long group = wo.group < 0 ? (long)conf.nflog_group : wo.group;
 	if (optind < argc) {
 		fputs("tracewall: watch: no file arguments\n", stderr);
 		return TW_EXIT_USAGE;
 	}
 	/* Bans only when asked (the daemon's [ban] after is for the daemon). */
-	conf.ban_after = ban_after;
-	conf.ban_forgeable |= forgeable;
+	conf.ban_after = wo.ban_after;
+	conf.ban_forgeable |= wo.forgeable;
 	w.conf = &conf;
 	w.pipe = (struct tw_pipe){.conf = &conf, .evline = tw_out_evidence_line};
 	(void)tw_sigs_active();
@@ -216,10 +264,10 @@ int tw_cmd_watch(int argc, char **argv)
 	char name[32];
 	snprintf(name, sizeof(name), "nflog:%ld", group);
 	tw_live_init(&w.live, name, &conf);
-	if (store) {
+	if (wo.store) {
 		char path[4096];
-		if (db)
-			snprintf(path, sizeof(path), "%s", db);
+		if (wo.db)
+			snprintf(path, sizeof(path), "%s", wo.db);
 		else if (tw_store_default_path(path, sizeof(path)) != TW_OK)
 			path[0] = '\0';
 		if (!path[0] || tw_store_open(&st, path, &ec)) {
@@ -231,29 +279,7 @@ int tw_cmd_watch(int argc, char **argv)
 		}
 	}
 	w.st = st;
-	int r = TW_OK;
-	long left = timeout_s, since_flush = 0;
-	/* In slices, so that a signal is seen within a second. */
-	for (;;) {
-		bool more = !stop_now && (w.count <= 0 || w.seen < w.count) && left != 0 && !r;
-		if (more)
-			r = tw_nflog_run(nl, 1000, on_event, &w, &ec);
-		if (left > 0)
-			left--;
-		/* Commit what was gathered: every --flush seconds and at the end. */
-		if (st && w.live.pending && (++since_flush >= flush_s || !more)) {
-			struct tw_errctx sec;
-			memset(&sec, 0, sizeof(sec));
-			if (tw_live_commit(st, &w.live, NULL, &sec)) {
-				fputs("tracewall: watch: ", stderr);
-				tw_cli_puts_safe(stderr, sec.msg);
-				fputc('\n', stderr);
-			}
-			since_flush = 0;
-		}
-		if (!more)
-			break;
-	}
+	int r = watch_loop(&w, nl, st, &wo, &ec);
 	if (st)
 		fprintf(stderr, "watch: %llu events stored, %llu bans\n",
 			(unsigned long long)w.live.stored, (unsigned long long)w.bans);
