@@ -397,7 +397,16 @@ static int abuseipdb_row(void *ctx, const struct tw_store_incident *in,
 	return 0;
 }
 
-int tw_cmd_report(int argc, char **argv)
+/* What report's options say. */
+struct report_opts {
+	struct tw_cli_lookup lk;
+	struct tw_reporter who;
+	bool unconfirmed, lookup, list, approve, xarf, send, abuseipdb, xarf02, bounced;
+	long long only;
+};
+
+/* report's options. -1 to go on, else the exit status. */
+static int report_args(int argc, char **argv, struct report_opts *ro)
 {
 	static const struct option lopts[] = {{"db", required_argument, NULL, 'd'},
 					      {"config", required_argument, NULL, 'C'},
@@ -414,22 +423,11 @@ int tw_cmd_report(int argc, char **argv)
 					      {"bounced", no_argument, NULL, 'b'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
-	static struct tw_conf conf;
-	struct tw_cli_lookup lk;
-	bool unconfirmed = false, lookup = false, list = false, approve = false, xarf = false,
-	     send = false, abuseipdb = false, xarf02 = false, bounced = false;
-	long long only = 0;
 	int c;
-
-	if (tw_cli_load_config(argc, argv, &conf))
-		return TW_EXIT_USAGE;
-	tw_cli_lookup_defaults(&conf, &lk);
-	struct tw_reporter who = {conf.report_from, conf.report_org, conf.report_domain,
-				  !conf.report_keep_own};
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': lk.db = optarg; break;
+		case 'd': ro->lk.db = optarg; break;
 		case 'C': break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "xarf") &&
@@ -439,27 +437,112 @@ int tw_cmd_report(int argc, char **argv)
 				    stderr);
 				return TW_EXIT_USAGE;
 			}
-			xarf02 = !strcmp(optarg, "xarf02");
-			xarf = !strcmp(optarg, "xarf");
-			abuseipdb = !strcmp(optarg, "abuseipdb");
+			ro->xarf02 = !strcmp(optarg, "xarf02");
+			ro->xarf = !strcmp(optarg, "xarf");
+			ro->abuseipdb = !strcmp(optarg, "abuseipdb");
 			break;
-		case 'u': unconfirmed = true; break;
-		case 'R': who.redact = false; break;
-		case 'L': lookup = true; break;
-		case 'B': lk.abuse_opts.bootstrap_dir = optarg; break;
-		case 'W': lk.abuse_opts.whois_connect = optarg; break;
-		case 'l': list = true; break;
+		case 'u': ro->unconfirmed = true; break;
+		case 'R': ro->who.redact = false; break;
+		case 'L': ro->lookup = true; break;
+		case 'B': ro->lk.abuse_opts.bootstrap_dir = optarg; break;
+		case 'W': ro->lk.abuse_opts.whois_connect = optarg; break;
+		case 'l': ro->list = true; break;
 		case 's':
-			if (tw_cli_num_opt("--show", optarg, 1, INT64_MAX, &only))
+			if (tw_cli_num_opt("--show", optarg, 1, INT64_MAX, &ro->only))
 				return TW_EXIT_USAGE;
 			break;
-		case 'a': approve = true; break;
-		case 'S': send = true; break;
-		case 'b': bounced = true; break;
+		case 'a': ro->approve = true; break;
+		case 'S': ro->send = true; break;
+		case 'b': ro->bounced = true; break;
 		case 'h': usage(stdout); return TW_EXIT_OK;
 		default: usage(stderr); return TW_EXIT_USAGE;
 		}
 	}
+	return -1;
+}
+
+/* --approve / --bounced ID…: the reports' new states. */
+static int set_states(struct tw_store *st, const struct report_opts *ro, int argc, char **argv)
+{
+	int rc = TW_EXIT_OK;
+	struct tw_errctx ec;
+	for (int i = optind; i < argc; i++) {
+		long long id;
+		memset(&ec, 0, sizeof(ec));
+		if (tw_cli_num_opt("report", argv[i], 1, INT64_MAX, &id)) {
+			rc = TW_EXIT_USAGE;
+			continue;
+		}
+		if (tw_store_report_set_state(st, id, ro->approve ? "draft" : "sent",
+					      ro->approve ? "approved" : "bounced", &ec)) {
+			fputs("tracewall: ", stderr);
+			tw_cli_puts_safe(stderr, ec.msg);
+			fputc('\n', stderr);
+			rc = TW_EXIT_USAGE;
+		} else {
+			printf("report %s %s\n", argv[i], ro->approve ? "approved" : "bounced");
+		}
+	}
+	return rc;
+}
+
+/* --format abuseipdb: AbuseIPDB's bulk CSV of the last 60 days' incidents. */
+static int export_abuseipdb(struct tw_store *st)
+{
+	int rc = TW_EXIT_OK;
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	struct abuseipdb a = {.oldest = ((int64_t)time(NULL) - 60 * 86400) * 1000000000ll};
+	struct tw_store_filter f = {.reportable = false};
+	tw_buf_init(&a.out);
+	tw_buf_adds(&a.out, "IP,Categories,ReportDate,Comment\n");
+	if (tw_store_incidents(st, &f, abuseipdb_row, &a, &ec))
+		rc = TW_EXIT_STORE;
+	if (tw_cli_flush(&a.out))
+		rc = TW_EXIT_INPUT;
+	tw_buf_fini(&a.out);
+	fprintf(stderr, "abuseipdb: %u rows, %u incidents refused by its policy\n", a.rows,
+		a.refused);
+	return rc;
+}
+
+/* --send: the approved reports through the relay, within the daily budget. */
+static int send_approved(struct tw_store *st, const struct tw_conf *conf, struct show *s)
+{
+	uint64_t n = 0;
+	int rc = TW_EXIT_OK;
+	struct tw_errctx ec;
+	memset(&ec, 0, sizeof(ec));
+	if (!conf->smtp_url[0]) {
+		fputs("tracewall: report --send: no relay: set [smtp] url in the configuration\n",
+		      stderr);
+		return TW_EXIT_USAGE;
+	}
+	tw_store_reports_sent_since(st, (int64_t)time(NULL) - 86400, &n, &ec);
+	s->budget = n >= conf->report_max_per_day ? 0 : conf->report_max_per_day - n;
+	if (tw_store_reports(st, "approved", show_report, s, &ec))
+		rc = TW_EXIT_STORE;
+	if (!s->sent && !s->failed && !rc)
+		printf("nothing to send: approve drafts first (--approve ID)\n");
+	return rc ? rc : s->failed ? TW_EXIT_NETWORK : TW_EXIT_OK;
+}
+
+int tw_cmd_report(int argc, char **argv)
+{
+	static struct tw_conf conf;
+	struct report_opts ro = {0};
+	if (tw_cli_load_config(argc, argv, &conf))
+		return TW_EXIT_USAGE;
+	tw_cli_lookup_defaults(&conf, &ro.lk);
+	ro.who = (struct tw_reporter){conf.report_from, conf.report_org, conf.report_domain,
+				      !conf.report_keep_own};
+	int pr = report_args(argc, argv, &ro);
+	if (pr >= 0)
+		return pr;
+	struct tw_cli_lookup lk = ro.lk;
+	bool approve = ro.approve, bounced = ro.bounced, list = ro.list, xarf = ro.xarf,
+	     xarf02 = ro.xarf02, send = ro.send;
+	long long only = ro.only;
 	if (((approve || bounced) && optind >= argc) || (!approve && !bounced && optind < argc)) {
 		usage(stderr);
 		return TW_EXIT_USAGE;
@@ -481,45 +564,15 @@ int tw_cmd_report(int argc, char **argv)
 		return TW_EXIT_STORE;
 	}
 	int rc = TW_EXIT_OK;
-	if (approve || bounced) {
-		for (int i = optind; i < argc; i++) {
-			long long id;
-			memset(&ec, 0, sizeof(ec));
-			if (tw_cli_num_opt("report", argv[i], 1, INT64_MAX, &id)) {
-				rc = TW_EXIT_USAGE;
-				continue;
-			}
-			if (tw_store_report_set_state(st, id, approve ? "draft" : "sent",
-						      approve ? "approved" : "bounced", &ec)) {
-				fputs("tracewall: ", stderr);
-				tw_cli_puts_safe(stderr, ec.msg);
-				fputc('\n', stderr);
-				rc = TW_EXIT_USAGE;
-			} else {
-				printf("report %s %s\n", argv[i], approve ? "approved" : "bounced");
-			}
-		}
-		tw_store_close(st);
-		return rc;
-	}
-	if (abuseipdb) {
-		struct abuseipdb a = {.oldest = ((int64_t)time(NULL) - 60 * 86400) * 1000000000ll};
-		struct tw_store_filter f = {.reportable = false};
-		tw_buf_init(&a.out);
-		tw_buf_adds(&a.out, "IP,Categories,ReportDate,Comment\n");
-		if (tw_store_incidents(st, &f, abuseipdb_row, &a, &ec))
-			rc = TW_EXIT_STORE;
-		tw_buf_flush(&a.out, stdout);
-		tw_buf_fini(&a.out);
-		fprintf(stderr, "abuseipdb: %u rows, %u incidents refused by its policy\n", a.rows,
-			a.refused);
+	if (approve || bounced || ro.abuseipdb) {
+		rc = ro.abuseipdb ? export_abuseipdb(st) : set_states(st, &ro, argc, argv);
 		tw_store_close(st);
 		return rc;
 	}
 	struct tw_smtp_opts smtp = {conf.smtp_url, conf.smtp_user, conf.smtp_password,
 				    conf.smtp_starttls, 0};
 	struct show s = {.st = st,
-			 .who = &who,
+			 .who = &ro.who,
 			 .xarf = xarf,
 			 .xarf02 = xarf02,
 			 .list = list,
@@ -528,26 +581,13 @@ int tw_cmd_report(int argc, char **argv)
 			 .attach = !conf.report_no_xarf,
 			 .smtp = &smtp};
 	if (send) {
-		uint64_t n = 0;
-		if (!conf.smtp_url[0]) {
-			fputs("tracewall: report --send: no relay: set [smtp] url in the "
-			      "configuration\n",
-			      stderr);
-			tw_store_close(st);
-			return TW_EXIT_USAGE;
-		}
-		tw_store_reports_sent_since(st, (int64_t)time(NULL) - 86400, &n, &ec);
-		s.budget = n >= conf.report_max_per_day ? 0 : conf.report_max_per_day - n;
-		if (tw_store_reports(st, "approved", show_report, &s, &ec))
-			rc = TW_EXIT_STORE;
-		if (!s.sent && !s.failed && !rc)
-			printf("nothing to send: approve drafts first (--approve ID)\n");
+		rc = send_approved(st, &conf, &s);
 		tw_store_close(st);
-		return rc ? rc : s.failed ? TW_EXIT_NETWORK : TW_EXIT_OK;
+		return rc;
 	}
 	if (!list && !only) {
-		lk.abuse_opts.cache_only = !lookup;
-		rc = draft(st, &lk, &conf, unconfirmed);
+		lk.abuse_opts.cache_only = !ro.lookup;
+		rc = draft(st, &lk, &conf, ro.unconfirmed);
 	}
 	if (!rc && tw_store_reports(st, list || only ? NULL : "draft", show_report, &s, &ec)) {
 		fputs("tracewall: ", stderr);
