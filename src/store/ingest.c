@@ -169,6 +169,29 @@ static bool counts_get(const unsigned char *b, int n, struct tw_incident *in)
 	return true;
 }
 
+/* The evidence lines of this chunk's incident 'in' while the stored one 'id' (holding 'nev')
+ * has room: 'add' of them. */
+static int write_evidence(struct writer *w, int64_t id, const struct tw_incident *in, unsigned nev,
+			  unsigned addev, int64_t file_id)
+{
+	const char *line = in->evtext, *end = in->evtext + in->evlen;
+	for (unsigned i = 0; i < addev && line && line < end; i++) {
+		const char *e = memchr(line, '\n', (size_t)(end - line));
+		size_t n = e ? (size_t)(e - line) : (size_t)(end - line);
+		sqlite3_reset(w->ev);
+		sqlite3_bind_int64(w->ev, 1, id);
+		sqlite3_bind_int(w->ev, 2, (int)(nev + i));
+		sqlite3_bind_int64(w->ev, 3, file_id);
+		sqlite3_bind_int64(w->ev, 4, (sqlite3_int64)TW_EVREF_LINE(in->ev[i]));
+		sqlite3_bind_text(w->ev, 5, line, (int)n, SQLITE_TRANSIENT);
+		if (sqlite3_step(w->ev) != SQLITE_DONE)
+			return TW_E_DB;
+		sqlite3_reset(w->ev);
+		line = e ? e + 1 : NULL;
+	}
+	return TW_OK;
+}
+
 static int write_incident(struct writer *w, const struct tw_srcsum *m, const struct tw_incident *in,
 			  int64_t file_id, struct tw_ingest_result *res)
 {
@@ -281,76 +304,42 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 	} else {
 		res->incidents_merged++;
 	}
-	/* Evidence: the lines of this chunk while the incident has room. */
-	const char *line = in->evtext, *end = in->evtext + in->evlen;
-	for (unsigned i = 0; i < addev && line && line < end; i++) {
-		const char *e = memchr(line, '\n', (size_t)(end - line));
-		size_t n = e ? (size_t)(e - line) : (size_t)(end - line);
-		sqlite3_reset(w->ev);
-		sqlite3_bind_int64(w->ev, 1, id);
-		sqlite3_bind_int(w->ev, 2, (int)(nev + i));
-		sqlite3_bind_int64(w->ev, 3, file_id);
-		sqlite3_bind_int64(w->ev, 4, (sqlite3_int64)TW_EVREF_LINE(in->ev[i]));
-		sqlite3_bind_text(w->ev, 5, line, (int)n, SQLITE_TRANSIENT);
-		if (sqlite3_step(w->ev) != SQLITE_DONE)
-			return TW_E_DB;
-		sqlite3_reset(w->ev);
-		line = e ? e + 1 : NULL;
+	return write_evidence(w, id, in, nev, addev, file_id);
+}
+
+/* The file's row, made in the transaction of its first chunk. */
+static int insert_file_row(struct writer *w, struct file_row *row, const char *head, size_t hn,
+			   const struct stat *sb, int64_t now, struct tw_errctx *ec)
+{
+	sqlite3 *db = tw_store_db(w->st);
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO files (head_len, head, dev, ino, path, offset, "
+			       "lines, first_ingest, last_ingest) VALUES (?1,?2,?3,?4,?5,0,0,"
+			       "?6,?6)",
+			       -1, &q, NULL) != SQLITE_OK) {
+		return db_fail(w->st, ec, w->path, "cannot prepare");
 	}
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)hn);
+	sqlite3_bind_int64(q, 2, head_hash(head, hn));
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)sb->st_dev);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)sb->st_ino);
+	sqlite3_bind_text(q, 5, w->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, now);
+	int s = sqlite3_step(q);
+	sqlite3_finalize(q);
+	if (s != SQLITE_DONE) {
+		return db_fail(w->st, ec, w->path, "cannot record the file");
+	}
+	row->id = sqlite3_last_insert_rowid(db);
 	return TW_OK;
 }
 
-/* One transaction: the file's row (created at its first chunk), every incident of the
- * chunk, the new offset. */
-static int commit_chunk(struct writer *w, struct file_row *row, const char *head, size_t hn,
-			const struct stat *sb, struct tw_agg *agg, const struct tw_evlist *kept,
-			uint64_t offset, uint64_t lines, const char *cursor,
-			struct tw_ingest_result *res, struct tw_errctx *ec)
+/* --keep-events: the chunk's events, in the chunk's transaction. */
+static int write_events(struct writer *w, int64_t file_id, const struct tw_evlist *kept,
+			struct tw_errctx *ec)
 {
-	sqlite3 *db = tw_store_db(w->st);
 	int r = TW_OK;
-	size_t n = 0;
-	struct tw_srcsum *sums = NULL;
-	int64_t now = (int64_t)time(NULL);
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(w->st, ec, w->path, "cannot begin");
-	if (!row->id) {
-		sqlite3_stmt *q = NULL;
-		if (sqlite3_prepare_v2(
-			db,
-			"INSERT INTO files (head_len, head, dev, ino, path, offset, "
-			"lines, first_ingest, last_ingest) VALUES (?1,?2,?3,?4,?5,0,0,"
-			"?6,?6)",
-			-1, &q, NULL) != SQLITE_OK) {
-			r = db_fail(w->st, ec, w->path, "cannot prepare");
-			goto fail;
-		}
-		sqlite3_bind_int64(q, 1, (sqlite3_int64)hn);
-		sqlite3_bind_int64(q, 2, head_hash(head, hn));
-		sqlite3_bind_int64(q, 3, (sqlite3_int64)sb->st_dev);
-		sqlite3_bind_int64(q, 4, (sqlite3_int64)sb->st_ino);
-		sqlite3_bind_text(q, 5, w->path, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(q, 6, now);
-		int s = sqlite3_step(q);
-		sqlite3_finalize(q);
-		if (s != SQLITE_DONE) {
-			r = db_fail(w->st, ec, w->path, "cannot record the file");
-			goto fail;
-		}
-		row->id = sqlite3_last_insert_rowid(db);
-	}
-	sums = tw_agg_summarise(agg, 0, &n);
-	if (!sums && agg->nsrcs) {
-		r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
-		goto fail;
-	}
-	for (size_t i = 0; i < n && !r; i++)
-		for (unsigned k = 0; k < sums[i].s->ninc && !r; k++)
-			if (write_incident(w, &sums[i], &sums[i].s->inc[k], row->id, res))
-				r = db_fail(w->st, ec, w->path, "cannot write an incident");
-	if (r)
-		goto fail;
-	/* --keep-events: the chunk's events, in the same transaction. */
 	for (size_t i = 0; kept && i < kept->n && !r; i++) {
 		const struct tw_evrec *e = &kept->v[i];
 		unsigned char ks[17], kd[17];
@@ -361,7 +350,7 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 		tw_store_key(&e->dst, kd);
 		sqlite3_stmt *q = w->events;
 		sqlite3_reset(q);
-		sqlite3_bind_int64(q, 1, row->id);
+		sqlite3_bind_int64(q, 1, file_id);
 		sqlite3_bind_int64(q, 2, (sqlite3_int64)e->line);
 		sqlite3_bind_int(q, 3, seq);
 		if (e->has_ts)
@@ -382,6 +371,38 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 		if (sqlite3_step(q) != SQLITE_DONE)
 			r = db_fail(w->st, ec, w->path, "cannot keep an event");
 	}
+	return r;
+}
+
+/* One transaction: the file's row (created at its first chunk), every incident of the
+ * chunk, the new offset. */
+static int commit_chunk(struct writer *w, struct file_row *row, const char *head, size_t hn,
+			const struct stat *sb, struct tw_agg *agg, const struct tw_evlist *kept,
+			uint64_t offset, uint64_t lines, const char *cursor,
+			struct tw_ingest_result *res, struct tw_errctx *ec)
+{
+	sqlite3 *db = tw_store_db(w->st);
+	int r = TW_OK;
+	size_t n = 0;
+	struct tw_srcsum *sums = NULL;
+	int64_t now = (int64_t)time(NULL);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(w->st, ec, w->path, "cannot begin");
+	if (!row->id && (r = insert_file_row(w, row, head, hn, sb, now, ec)))
+		goto fail;
+	sums = tw_agg_summarise(agg, 0, &n);
+	if (!sums && agg->nsrcs) {
+		r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < n && !r; i++)
+		for (unsigned k = 0; k < sums[i].s->ninc && !r; k++)
+			if (write_incident(w, &sums[i], &sums[i].s->inc[k], row->id, res))
+				r = db_fail(w->st, ec, w->path, "cannot write an incident");
+	if (r)
+		goto fail;
+	if (!r && kept)
+		r = write_events(w, row->id, kept, ec);
 	if (r)
 		goto fail;
 	sqlite3_stmt *u = NULL;
