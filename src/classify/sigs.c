@@ -212,6 +212,8 @@ static bool name_ok(struct tw_span s, size_t max)
 	return true;
 }
 
+/* Long (style.md B10: reason): the rule grammar line by line (directives, rule heads, the
+ * conditions) with its FILE:LINE errors, kept together as the one place that defines it. */
 int tw_sigs_parse(const char *text, size_t len, const char *name, struct tw_sigset *out,
 		  struct tw_errctx *ec)
 {

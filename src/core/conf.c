@@ -129,7 +129,9 @@ static int num(const char *v, unsigned long lo, unsigned long hi, uint32_t *out)
 	return TW_OK;
 }
 
-/* One key: section and name select the field. */
+/* One key: section and name select the field. Long (style.md B10: reason): one branch per
+ * documented key, in the order of doc/tracewall.conf.example, so that a key and its check
+ * are read together. */
 static int set_key(struct tw_conf *c, const char *sec, const char *name, const char *v,
 		   struct tw_errctx *ec)
 {

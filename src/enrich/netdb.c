@@ -341,6 +341,9 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/* Long (style.md B10: reason): the index file is written in one pass, section after section
+ * in file order (header, the four range tables, the /16 index, sources, strings), each
+ * offset computed where the section starts; split, the offsets would be passed around. */
 int tw_nd_write(struct tw_nd_builder *b, const char *path, struct tw_errctx *ec)
 {
 	struct flat f[4];

@@ -44,6 +44,8 @@ static bool keep(struct tw_parse_ctx *ctx, const char *s, size_t n, struct tw_sp
 	return true;
 }
 
+/* Long (style.md B10: reason): one object, its ulogd2 keys read in a single pass in the order
+ * ulogd writes them (envelope, IP, then the transport), each with its check. */
 static int parse_ulogd(const char *line, size_t len, struct tw_event *ev, struct tw_parse_ctx *ctx)
 {
 	json_error_t jerr;
