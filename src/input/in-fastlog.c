@@ -76,34 +76,6 @@ static int stamp(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_ctx *
 	return TW_OK;
 }
 
-/* "a.b.c.d[:port]", "[v6]:port", "v6:port" (the port after the last colon), "v6" alone. */
-static int endpoint(struct tw_span s, bool ports, struct tw_addr *a, uint16_t *port)
-{
-	struct tw_span h = s, ps = {NULL, 0};
-	uint32_t v;
-	if (s.len && s.p[0] == '[') {
-		const char *rb = memchr(s.p, ']', s.len);
-		if (!rb || (size_t)(rb - s.p) + 2 > s.len || rb[1] != ':')
-			return TW_E_INVALID;
-		h = (struct tw_span){s.p + 1, (size_t)(rb - s.p - 1)};
-		ps = (struct tw_span){rb + 2, s.len - (size_t)(rb + 2 - s.p)};
-	} else if (ports) {
-		const char *colon = memrchr(s.p, ':', s.len);
-		if (!colon)
-			return TW_E_INVALID;
-		h.len = (size_t)(colon - s.p);
-		ps = (struct tw_span){colon + 1, s.len - h.len - 1};
-	}
-	if (tw_addr_parse(h.p, h.len, a))
-		return TW_E_INVALID;
-	if (ps.p) {
-		if (tw_span_u32(ps, 65535, &v))
-			return TW_E_INVALID;
-		*port = (uint16_t)v;
-	}
-	return TW_OK;
-}
-
 /* "[Classification: …] [Priority: N] {PROTO} SRC -> DST" after the message. */
 static int tail(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_ctx *ctx)
 {
@@ -126,8 +98,9 @@ static int tail(struct tw_cursor *c, struct tw_event *ev, struct tw_parse_ctx *c
 		dst.len--;
 	bool ports = ev->proto == TW_IPPROTO_TCP || ev->proto == TW_IPPROTO_UDP ||
 		     ev->proto == TW_IPPROTO_SCTP;
-	if (endpoint(src, ports, &ev->src, &ev->sport) ||
-	    endpoint(dst, ports, &ev->dst, &ev->dport))
+	bool hs = false, hd = false;
+	if (tw_in_endpoint(src, ports, &ev->src, &ev->sport, &hs) ||
+	    tw_in_endpoint(dst, ports, &ev->dst, &ev->dport, &hd) || hs != ports || hd != ports)
 		BAD("bad address or port");
 	if (ev->src.family != ev->dst.family)
 		BAD("addresses of two families");

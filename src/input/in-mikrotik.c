@@ -32,41 +32,6 @@ static bool starts(struct tw_span s, const char *lit)
 	return tw_in_starts(s.p, s.len, lit);
 }
 
-/* "a.b.c.d[:port]" or "[v6][:port]". */
-static int endpoint(struct tw_span s, struct tw_addr *a, uint16_t *port, bool *has_port)
-{
-	struct tw_span h = s, ps = {NULL, 0};
-	uint32_t v;
-
-	if (s.len && s.p[0] == '[') {
-		const char *rb = memchr(s.p, ']', s.len);
-		if (!rb)
-			return TW_E_INVALID;
-		h = (struct tw_span){s.p + 1, (size_t)(rb - s.p - 1)};
-		size_t rest = s.len - (size_t)(rb + 1 - s.p);
-		if (rest) {
-			if (rb[1] != ':')
-				return TW_E_INVALID;
-			ps = (struct tw_span){rb + 2, rest - 1};
-		}
-	} else {
-		const char *colon = memrchr(s.p, ':', s.len);
-		if (colon && memchr(s.p, ':', s.len) == colon) {
-			h.len = (size_t)(colon - s.p);
-			ps = (struct tw_span){colon + 1, s.len - h.len - 1};
-		}
-	}
-	if (tw_addr_parse(h.p, h.len, a))
-		return TW_E_INVALID;
-	*has_port = ps.p != NULL;
-	if (ps.p) {
-		if (tw_span_u32(ps, 65535, &v))
-			return TW_E_INVALID;
-		*port = (uint16_t)v;
-	}
-	return TW_OK;
-}
-
 /* "TCP (SYN,ACK)", "ICMP (type 3, code 3)", "UDP", "47". */
 static int proto_part(struct tw_span s, struct tw_event *ev)
 {
@@ -157,10 +122,11 @@ static int parts(struct tw_span m, struct tw_event *ev, struct tw_parse_ctx *ctx
 		} else if (!have_ends && memmem(p.p, p.len, "->", 2)) {
 			const char *arrow = memmem(p.p, p.len, "->", 2);
 			bool hs, hd;
-			if (endpoint((struct tw_span){p.p, (size_t)(arrow - p.p)}, &ev->src,
-				     &ev->sport, &hs) ||
-			    endpoint((struct tw_span){arrow + 2, (size_t)(p.p + p.len - arrow - 2)},
-				     &ev->dst, &ev->dport, &hd))
+			if (tw_in_endpoint((struct tw_span){p.p, (size_t)(arrow - p.p)}, false,
+					   &ev->src, &ev->sport, &hs) ||
+			    tw_in_endpoint(
+				(struct tw_span){arrow + 2, (size_t)(p.p + p.len - arrow - 2)},
+				false, &ev->dst, &ev->dport, &hd))
 				BAD("bad endpoints");
 			if (hs && hd)
 				ev->has |= TW_EV_HAS_PORTS;

@@ -20,6 +20,12 @@ void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_pars
  * *err TW_E_NOMEM when memory ran out (else TW_OK: the line is no JSON, see 'jerr'). */
 json_t *tw_in_json_load(const char *line, size_t len, size_t flags, json_error_t *jerr, int *err);
 
+/* An endpoint "a.b.c.d[:port]" or "[v6][:port]"; a bare IPv6 address takes a port after its
+ * last colon only when 'port_last' (Snort 2 writes "2001:db8::1:80"), else a bare address
+ * has a port only with a single colon. TW_OK or TW_E_INVALID. */
+int tw_in_endpoint(struct tw_span s, bool port_last, struct tw_addr *a, uint16_t *port,
+		   bool *has_port);
+
 /* Does p[0..n) start with the string 'lit'? */
 static inline bool tw_in_starts(const char *p, size_t n, const char *lit)
 {
