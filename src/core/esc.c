@@ -173,7 +173,15 @@ void tw_esc_json(struct tw_buf *b, const char *s, size_t n)
 			i++;
 		} else {
 			size_t l = tw_utf8_seq(u + i, n - i);
-			if (l) {
+			if (l == 2 && c == 0xc2 && u[i + 1] < 0xa0) {
+				/* A C1 control (U+0080..U+009F, CSI U+009B among them): valid
+				 * UTF-8, but a terminal that shows the JSON would obey it. */
+				static const char hex[] = "0123456789abcdef";
+				char e[6] = {
+				    '\\', 'u', '0', '0', hex[u[i + 1] >> 4], hex[u[i + 1] & 15]};
+				tw_buf_add(b, e, 6);
+				i += 2;
+			} else if (l) {
 				tw_buf_add(b, u + i, l);
 				i += l;
 			} else {

@@ -11,6 +11,11 @@ static void t_json(void)
 	static const char in[] = "a\"b\\c\nd\x1b[31m\xff\xc3\xa9";
 	tw_esc_json(&b, in, sizeof(in) - 1);
 	CHECK_STR(b.p, "a\\\"b\\\\c\\nd\\u001b[31m\\ufffd\xc3\xa9");
+	/* C1 controls are escaped like C0 ones (CSI U+009B, U+0085), U+00A0 is not. */
+	static const char c1[] = "x\xc2\x9b[2Jy\xc2\x85z\xc2\xa0";
+	tw_buf_reset(&b);
+	tw_esc_json(&b, c1, sizeof(c1) - 1);
+	CHECK_STR(b.p, "x\\u009b[2Jy\\u0085z\xc2\xa0");
 	tw_buf_fini(&b);
 }
 
