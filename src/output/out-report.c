@@ -19,9 +19,10 @@ static bool addr_char(char c)
 	       c == '.' || c == ':';
 }
 
-/* Replaces whole-token occurrences of 'what' (n bytes) in [p, p+len) by 'with'. */
+/* Replaces whole-token occurrences of 'what' (n bytes; a token ends at a space, '=' before
+ * it, ':' after it) in [p, p+len) by 'with'. */
 static void replace_tokens(struct tw_buf *out, const char *p, size_t len, const char *what,
-			   size_t n, const char *with, bool addr)
+			   size_t n, const char *with)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -31,16 +32,44 @@ static void replace_tokens(struct tw_buf *out, const char *p, size_t len, const 
 			return;
 		}
 		size_t at = (size_t)(hit - p);
-		bool left = at == 0 ||
-			    (addr ? !addr_char(p[at - 1]) : (p[at - 1] == ' ' || p[at - 1] == '='));
-		bool right = at + n == len || (addr ? !addr_char(p[at + n])
-						    : (p[at + n] == ' ' || p[at + n] == ':'));
+		bool left = at == 0 || p[at - 1] == ' ' || p[at - 1] == '=';
+		bool right = at + n == len || p[at + n] == ' ' || p[at + n] == ':';
 		tw_buf_add(out, p + i, at - i);
 		if (left && right)
 			tw_buf_adds(out, with);
 		else
 			tw_buf_add(out, hit, n);
 		i = at + n;
+	}
+}
+
+/* Replaces every address-like token of [p, p+len) that parses as 'a' — whatever its textual
+ * form (ip6tables writes fd00:0000:…:0001 for fd00::1), an IPv4 address also with ":port"
+ * after it — by 'with'. */
+static void replace_addr(struct tw_buf *out, const char *p, size_t len, const struct tw_addr *a,
+			 const char *with)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i;
+		while (j < len && !addr_char(p[j]))
+			j++;
+		tw_buf_add(out, p + i, j - i);
+		size_t k = j;
+		while (k < len && addr_char(p[k]))
+			k++;
+		struct tw_addr t;
+		size_t n = k - j;
+		const char *colon = memchr(p + j, ':', n);
+		bool v4 = colon && memchr(p + j, '.', (size_t)(colon - (p + j)));
+		size_t an = v4 ? (size_t)(colon - (p + j)) : n;
+		if (n && tw_addr_parse(p + j, an, &t) == TW_OK && tw_addr_eq(&t, a)) {
+			tw_buf_adds(out, with);
+			tw_buf_add(out, p + j + an, n - an);
+		} else {
+			tw_buf_add(out, p + j, n);
+		}
+		i = k;
 	}
 }
 
@@ -63,18 +92,18 @@ void tw_report_redact(struct tw_buf *out, const char *line, bool redact)
 	struct tw_buf a, b;
 	tw_buf_init(&a);
 	tw_buf_init(&b);
-	char da[TW_ADDR_STRLEN] = "";
 	if (ev.dst.family)
-		tw_addr_format(&ev.dst, da);
-	replace_tokens(&a, line, len, da, strlen(da), "[reporter-address]", true);
+		replace_addr(&a, line, len, &ev.dst, "[reporter-address]");
+	else
+		tw_buf_add(&a, line, len);
 	char host[256] = "", mac[128] = "";
 	if (ev.host.len && ev.host.len < sizeof(host))
 		memcpy(host, ev.host.p, ev.host.len);
 	if (ev.mac.len && ev.mac.len < sizeof(mac))
 		memcpy(mac, ev.mac.p, ev.mac.len);
-	replace_tokens(&b, a.p ? a.p : "", a.len, host, strlen(host), "[reporter-host]", false);
+	replace_tokens(&b, a.p ? a.p : "", a.len, host, strlen(host), "[reporter-host]");
 	tw_buf_reset(&a);
-	replace_tokens(&a, b.p ? b.p : "", b.len, mac, strlen(mac), "[redacted]", false);
+	replace_tokens(&a, b.p ? b.p : "", b.len, mac, strlen(mac), "[redacted]");
 	tw_buf_add(out, a.p ? a.p : "", a.len);
 	tw_buf_fini(&a);
 	tw_buf_fini(&b);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests: core/esc (JSON and terminal escaping). */
+/* Unit tests: core/esc (JSON and terminal escaping) and the redaction of our own addresses
+ * in the log lines an abuse report quotes (output/out-report.c). */
 #include "core/esc.h"
+#include "output/out-report.h"
 #include "tap.h"
 
 static void t_json(void)
@@ -89,6 +91,46 @@ static void t_base64(void)
 	tw_buf_fini(&b);
 }
 
-TW_SUITE(esc, {"json", t_json}, {"term", t_term}, {"utf8", t_utf8},
+/* Our own address is redacted in whatever text form the log wrote it: ip6tables LOG writes
+ * every group in full (fd00:0000:...:0001 is fd00::1); an IPv4 address with ":port" after it
+ * too. A different address that shares a prefix with ours is left alone. */
+static void t_redact(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"Jan  2 10:00:00 fw kernel: IN=eth0 OUT= SRC=2001:0db8:0000:0000:0000:0000:0000:0007 "
+	     "DST=fd00:0000:0000:0000:0000:0000:0000:0001 LEN=60 TC=0 HOPLIMIT=57 FLOWLBL=0 "
+	     "PROTO=TCP SPT=4000 DPT=445 WINDOW=1 RES=0x00 SYN URGP=0",
+	     "Jan  2 10:00:00 [reporter-host] kernel: IN=eth0 OUT= "
+	     "SRC=2001:0db8:0000:0000:0000:0000:0000:0007 DST=[reporter-address] LEN=60 TC=0 "
+	     "HOPLIMIT=57 FLOWLBL=0 "
+	     "PROTO=TCP SPT=4000 DPT=445 WINDOW=1 RES=0x00 SYN URGP=0"},
+	    {"Jan  2 10:00:00 fw kernel: IN=eth0 OUT= SRC=2001:db8::7 DST=fd00::1 LEN=60 TC=0 "
+	     "HOPLIMIT=57 FLOWLBL=0 PROTO=TCP SPT=4000 DPT=445 WINDOW=1 RES=0x00 SYN URGP=0 "
+	     "note fd00::10 fd00:0:0::1",
+	     "Jan  2 10:00:00 [reporter-host] kernel: IN=eth0 OUT= SRC=2001:db8::7 "
+	     "DST=[reporter-address] LEN=60 "
+	     "TC=0 HOPLIMIT=57 FLOWLBL=0 PROTO=TCP SPT=4000 DPT=445 WINDOW=1 RES=0x00 SYN URGP=0 "
+	     "note fd00::10 [reporter-address]"},
+	    {"Jan  2 10:00:00 fw kernel: IN=eth0 OUT= SRC=5.6.7.8 DST=10.0.0.1 LEN=40 TOS=0x00 "
+	     "PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=1 DPT=135 WINDOW=1 RES=0x00 SYN URGP=0 "
+	     "10.0.0.1:135 10.0.0.10",
+	     "Jan  2 10:00:00 [reporter-host] kernel: IN=eth0 OUT= SRC=5.6.7.8 "
+	     "DST=[reporter-address] LEN=40 "
+	     "TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=1 DPT=135 WINDOW=1 RES=0x00 SYN URGP=0 "
+	     "[reporter-address]:135 10.0.0.10"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct tw_buf b;
+		tw_buf_init(&b);
+		tw_report_redact(&b, cases[i].in, true);
+		tw_buf_addc(&b, '\0');
+		CHECK_STR(b.p, cases[i].want);
+		tw_buf_fini(&b);
+	}
+}
+
+TW_SUITE(esc, {"redact", t_redact}, {"json", t_json}, {"term", t_term}, {"utf8", t_utf8},
 	 {"term_into_small_buffer", t_term_into_small_buffer},
 	 {"buf_printf_long", t_buf_printf_long}, {"base64", t_base64});
