@@ -73,4 +73,28 @@ int tw_kmv_merge(struct tw_kmv *into, const struct tw_kmv *from);
 void tw_dc_merge(struct tw_dcount *into, uint32_t *iv, const struct tw_dcount *from,
 		 const uint32_t *fv);
 
+/* A source's distinct ports beyond its table: 3 x 65536 bits (tcp, udp, other). */
+#define PORTBITS_WORDS (3 * 65536 / 64)
+/* Counts 'n' packets to port 'key' ((proto << 16 | port) + 1) for source 's'. */
+int tw_src_port_add(struct tw_srcagg *s, uint32_t key, uint32_t n);
+/* Adds everything of source 't' (later input) but its incidents into 's'. */
+int tw_src_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_srcagg *t);
+
+/* Scan windows (agg-window.c). A probe of 's' (its packets already counted); 't' (a later
+ * part of the input) into 's' before its counts are; what window w reached, open runs
+ * included; the windows in a stored state. */
+int tw_win_alloc(const struct tw_conf *c, struct tw_srcagg *s);
+int tw_win_add(const struct tw_conf *c, struct tw_srcagg *s, bool has_ts, int64_t ts,
+	       uint32_t port, uint32_t host);
+int tw_win_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_srcagg *t);
+uint8_t tw_win_hits(const struct tw_conf *c, const struct tw_srcagg *s, int w);
+void tw_win_encode(const struct tw_conf *c, const struct tw_srcagg *s, struct tw_buf *b,
+		   void (*put)(struct tw_buf *, uint64_t, int));
+int tw_win_decode(const struct tw_conf *c, struct tw_srcagg *s, void *rd,
+		  uint64_t (*get)(void *, int), bool (*bad)(void *));
+/* Judges one source: 'm' has s, dsts, ports, classes and cls_weight set; 'same_payload'
+ * sources sent its first payload. Fills the verdict; m->texts is owned (NULL on no memory
+ * with TW_E_NOMEM). */
+int tw_src_judge(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_payload);
+
 #endif

@@ -41,8 +41,7 @@ static void src_free(struct tw_agg *a, struct tw_srcagg *s)
 	free(s->dsts.h);
 	free(s->pt);
 	free(s->portbits);
-	for (int w = 0; w < TW_WIN_N; w++)
-		free(s->win[w]);
+	free(s->win);
 	for (unsigned i = 0; i < s->ninc; i++) {
 		free(s->inc[i].evtext);
 	}
@@ -142,8 +141,6 @@ static int bit_set(uint64_t *bits, uint32_t key)
 	return 1;
 }
 
-#define PORTBITS_WORDS (3 * 65536 / 64)
-
 /* Creates the source's port bitmap from its table (once). */
 static int portbits_ensure(struct tw_srcagg *s)
 {
@@ -181,7 +178,7 @@ static int pt_grow(struct tw_srcagg *s)
 }
 
 /* Counts 'n' packets to port 'key' ((proto << 16 | port) + 1) for source 's'. */
-static int port_add(struct tw_srcagg *s, uint32_t key, uint32_t n)
+int tw_src_port_add(struct tw_srcagg *s, uint32_t key, uint32_t n)
 {
 	if (s->pt_cap) {
 		uint32_t mask = s->pt_cap - 1, j = port_slot_hash(key) & mask;
@@ -256,72 +253,6 @@ static inline uint32_t sat_add(uint32_t a, uint32_t b)
 }
 
 /* ---- windows, incidents, spoofing evidence ---------------------------------------------- */
-
-static bool small_add(uint32_t *v, uint8_t *n, uint32_t cap, uint32_t x)
-{
-	for (uint32_t i = 0; i < *n; i++)
-		if (v[i] == x)
-			return false;
-	if (*n < cap) {
-		v[(*n)++] = x;
-		return true;
-	}
-	return false;
-}
-
-/* Adds one probe (port key, 0 without ports; host value) to window 'w' of length 'len'. */
-static void win_add(const struct tw_conf *c, struct tw_srcagg *s, int w, int64_t len, bool has_ts,
-		    int64_t ts, uint32_t port, uint32_t host)
-{
-	struct tw_win *x = s->win[w];
-	if (has_ts && (ts - x->start > len || ts < x->start - len)) {
-		x->start = ts;
-		x->np = x->nh = 0;
-	}
-	if (port)
-		small_add(x->v, &x->np, c->scan_ports, port);
-	small_add(x->v + c->scan_ports, &x->nh, c->sweep_hosts, host);
-	if (x->np >= c->scan_ports && x->nh <= c->scan_hosts)
-		s->hit[w] |= TW_HIT_PORTSCAN;
-	if (x->nh >= c->sweep_hosts && x->np <= c->sweep_ports && x->np > 0)
-		s->hit[w] |= TW_HIT_SWEEP;
-}
-
-static int windows_add(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_event *ev,
-		       uint32_t port, uint32_t host)
-{
-	bool has_ts = ev->has & TW_EV_HAS_TS;
-	const int64_t len[TW_WIN_N] = {c->window, c->slow_window};
-
-	if (s->packets == 1) {
-		s->first_port = port;
-		s->first_dst = host;
-		s->first_ts = has_ts ? ev->ts : 0;
-		return TW_OK;
-	}
-	for (int w = 0; w < TW_WIN_N; w++) {
-		/* A window that reached a threshold has said what it can (the kind itself
-		 * comes from the whole input's counts), and a scan reached within the short
-		 * window needs no slow one: stop paying for them. */
-		if (s->hit[w] || (w == TW_WIN_SLOW && s->hit[TW_WIN_SHORT]))
-			continue;
-		if (!s->win[w]) {
-			s->win[w] =
-			    tw_calloc(1, sizeof(struct tw_win) +
-					     (c->scan_ports + c->sweep_hosts) * sizeof(uint32_t));
-			if (!s->win[w])
-				return TW_E_NOMEM;
-			s->win[w]->start = s->first_ts;
-			win_add(c, s, w, len[w], false, 0, s->first_port, s->first_dst);
-		}
-		win_add(c, s, w, len[w], has_ts, ev->ts, port, host);
-		if (s->hit[w]) {
-			free(s->win[w]);
-			s->win[w] = NULL;
-		}
-	}
-	return TW_OK;
-}
 
 /* The initial TTL a sender most likely used: the next of 32, 64, 128 and 255. */
 static int ttl_init_bit(uint8_t ttl, uint8_t *hops)
@@ -606,7 +537,7 @@ int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_
 	    (ev->has & TW_EV_HAS_PORTS) ? ((uint32_t)ev->proto << 16 | ev->dport) + 1 : 0;
 	ret |= tw_kmv_add(&s->dsts, host);
 	if (port)
-		ret |= port_add(s, port, 1);
+		ret |= tw_src_port_add(s, port, 1);
 	if (ev->proto == TW_IPPROTO_TCP && ev->action == TW_ACT_ACCEPT &&
 	    (ev->has & TW_EV_HAS_FLAGS) &&
 	    (ev->tcp_flags & (TW_TCP_SYN | TW_TCP_ACK)) == TW_TCP_ACK)
@@ -616,7 +547,7 @@ int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_
 		s->payload_hash = payload_hash(&ev->payload);
 		s->has_payload = true;
 	}
-	ret |= windows_add(a->conf, s, ev, port, host);
+	ret |= tw_win_add(a->conf, s, (ev->has & TW_EV_HAS_TS) != 0, ev->ts, port, host);
 	ret |= inc_add(a, s, ev, v, port, host, raw, rawlen, rereadable);
 	if (ret) {
 		a->oom = true;
@@ -674,6 +605,73 @@ static int inc_merge(struct tw_agg *a, struct tw_srcagg *s, const struct tw_inci
 	return ret;
 }
 
+int tw_src_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_srcagg *t)
+{
+	if (tw_win_merge(c, s, t))
+		return TW_E_NOMEM;
+	if (t->has_time) {
+		if (!s->has_time || t->first < s->first)
+			s->first = t->first;
+		if (!s->has_time || t->last > s->last)
+			s->last = t->last;
+		s->has_time = true;
+	}
+	s->packets += t->packets;
+	for (int p = 0; p < TW_P_N; p++)
+		s->protos[p] += t->protos[p];
+	if (t->max_weight > s->max_weight)
+		s->max_weight = t->max_weight;
+	for (int k = 0; k < TW_SCAN_N; k++)
+		s->scan[k] = sat_add(s->scan[k], t->scan[k]);
+	if (t->has_ports) {
+		if (!s->has_ports || t->port_lo < s->port_lo)
+			s->port_lo = t->port_lo;
+		if (!s->has_ports || t->port_hi > s->port_hi)
+			s->port_hi = t->port_hi;
+		s->has_ports = true;
+	}
+	s->tcp_syn += t->tcp_syn;
+	s->tcp_noSyn += t->tcp_noSyn;
+	s->tcp_unknown += t->tcp_unknown;
+	s->tcp_accepted += t->tcp_accepted;
+	if (t->has_ttl) {
+		if (!s->has_ttl || t->hop_min < s->hop_min)
+			s->hop_min = t->hop_min;
+		if (!s->has_ttl || t->hop_max > s->hop_max)
+			s->hop_max = t->hop_max;
+		s->ttl_inits |= t->ttl_inits;
+		s->has_ttl = true;
+	}
+	if (!s->has_payload && t->has_payload) {
+		s->payload_hash = t->payload_hash;
+		s->has_payload = true;
+	}
+	if (tw_kmv_merge(&s->dsts, &t->dsts))
+		return TW_E_NOMEM;
+	for (uint32_t k = 0; k < t->pt_cap; k++)
+		if (t->pt[k].key && tw_src_port_add(s, t->pt[k].key, t->pt[k].count))
+			return TW_E_NOMEM;
+	if (t->portbits) {
+		/* Ports 't' saw beyond its table: each set bit is one key. */
+		for (uint32_t w = 0; w < PORTBITS_WORDS; w++) {
+			uint64_t bits = t->portbits[w];
+			while (bits) {
+				uint32_t bi = w * 64 + (uint32_t)__builtin_ctzll(bits);
+				bits &= bits - 1;
+				uint32_t slot = bi >> 16, port = bi & 0xffff;
+				/* "other" ported protocols share a slot: SCTP stands for them. */
+				uint32_t proto = slot == 0   ? TW_IPPROTO_TCP
+						 : slot == 1 ? TW_IPPROTO_UDP
+							     : TW_IPPROTO_SCTP;
+				uint32_t key = (proto << 16 | port) + 1;
+				if (port_add_distinct_only(s, key))
+					return TW_E_NOMEM;
+			}
+		}
+	}
+	return TW_OK;
+}
+
 int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 {
 	for (size_t i = 0; i < b->nsrcs; i++) {
@@ -682,77 +680,11 @@ int tw_agg_merge(struct tw_agg *a, const struct tw_agg *b)
 		if (si < 0)
 			goto nomem;
 		struct tw_srcagg *s = &a->srcs[si];
-		if (s->packets == 0) {
-			s->first_port = t->first_port;
-			s->first_dst = t->first_dst;
-			s->first_ts = t->first_ts;
-		}
-		if (t->has_time) {
-			if (!s->has_time || t->first < s->first)
-				s->first = t->first;
-			if (!s->has_time || t->last > s->last)
-				s->last = t->last;
-			s->has_time = true;
-		}
-		s->packets += t->packets;
-		for (int p = 0; p < TW_P_N; p++)
-			s->protos[p] += t->protos[p];
-		if (t->max_weight > s->max_weight)
-			s->max_weight = t->max_weight;
-		for (int k = 0; k < TW_SCAN_N; k++)
-			s->scan[k] = sat_add(s->scan[k], t->scan[k]);
-		if (t->has_ports) {
-			if (!s->has_ports || t->port_lo < s->port_lo)
-				s->port_lo = t->port_lo;
-			if (!s->has_ports || t->port_hi > s->port_hi)
-				s->port_hi = t->port_hi;
-			s->has_ports = true;
-		}
-		s->tcp_syn += t->tcp_syn;
-		s->tcp_noSyn += t->tcp_noSyn;
-		s->tcp_unknown += t->tcp_unknown;
-		s->tcp_accepted += t->tcp_accepted;
-		for (int w = 0; w < TW_WIN_N; w++)
-			s->hit[w] |= t->hit[w];
-		if (t->has_ttl) {
-			if (!s->has_ttl || t->hop_min < s->hop_min)
-				s->hop_min = t->hop_min;
-			if (!s->has_ttl || t->hop_max > s->hop_max)
-				s->hop_max = t->hop_max;
-			s->ttl_inits |= t->ttl_inits;
-			s->has_ttl = true;
-		}
-		if (!s->has_payload && t->has_payload) {
-			s->payload_hash = t->payload_hash;
-			s->has_payload = true;
-		}
+		if (tw_src_merge(a->conf, s, t))
+			goto nomem;
 		for (unsigned k = 0; k < t->ninc; k++)
 			if (inc_merge(a, s, &t->inc[k]))
 				goto nomem;
-		if (tw_kmv_merge(&s->dsts, &t->dsts))
-			goto nomem;
-		for (uint32_t k = 0; k < t->pt_cap; k++)
-			if (t->pt[k].key && port_add(s, t->pt[k].key, t->pt[k].count))
-				goto nomem;
-		if (t->portbits) {
-			/* Ports 't' saw beyond its table: each set bit is one key. */
-			for (uint32_t w = 0; w < PORTBITS_WORDS; w++) {
-				uint64_t bits = t->portbits[w];
-				while (bits) {
-					uint32_t bi = w * 64 + (uint32_t)__builtin_ctzll(bits);
-					bits &= bits - 1;
-					uint32_t slot = bi >> 16, port = bi & 0xffff;
-					/* "other" ported protocols share a slot: SCTP stands for
-					 * them. */
-					uint32_t proto = slot == 0   ? TW_IPPROTO_TCP
-							 : slot == 1 ? TW_IPPROTO_UDP
-								     : TW_IPPROTO_SCTP;
-					uint32_t key = (proto << 16 | port) + 1;
-					if (port_add_distinct_only(s, key))
-						goto nomem;
-				}
-			}
-		}
 	}
 	a->events += b->events;
 	for (int c = 0; c < TW_CLS_MAX; c++)

@@ -13,6 +13,7 @@
 #include "classify/classify.h"
 #include "core/addrix.h"
 #include "core/conf.h"
+#include "core/esc.h"
 #include "core/event.h"
 
 #define TW_KMV_K 1024
@@ -102,12 +103,17 @@ struct tw_incident {
 	uint32_t evlen, evcap;
 };
 
-/* The in-window state of a source (allocated at its second packet): distinct ports and
- * hosts since 'start', as small exact sets up to the thresholds. */
-struct tw_win {
-	int64_t start;
+/* A source's scan windows (agg-window.c): per window length and grid, its first run and its
+ * last run of probes in one time bucket (the distinct ports and hosts of each, small exact
+ * sets up to the thresholds); the runs between were judged as they ended (tw_srcagg.hit). */
+struct tw_run {
+	int64_t bucket; /* INT64_MIN: no time seen yet */
 	uint8_t np, nh;
-	uint32_t v[]; /* scan_ports port keys, then sweep_hosts host values */
+};
+struct tw_win {
+	struct tw_run first, last;
+	bool single; /* one run so far: 'first' is the one in progress */
+	uint32_t v[]; /* the first run's ports then hosts, then the last run's */
 };
 enum { TW_WIN_SHORT, TW_WIN_SLOW, TW_WIN_N };
 enum { TW_HIT_PORTSCAN = 1, TW_HIT_SWEEP = 2 };
@@ -135,11 +141,13 @@ struct tw_srcagg {
 	uint32_t pt_n, pt_cap;
 	uint64_t *portbits; /* once pt is full: every port seen, 3 x 65536 bits (tcp, udp, other) */
 	uint64_t nports;    /* distinct destination ports (exact) */
-	/* Windows: the first event's port key and host (seeds the windows at the second
-	 * packet), the windows, and what each reached (TW_HIT_*). */
+	/* Windows: the first event's port key, host and time (seeds the windows at the
+	 * second packet), the windows (TW_WIN_N x 2 grids, one block; agg-window.c), and
+	 * what their finished runs reached (TW_HIT_*; tw_win_hits() adds the open ones). */
 	uint32_t first_port, first_dst;
 	int64_t first_ts;
-	struct tw_win *win[TW_WIN_N];
+	bool first_has_ts;
+	struct tw_win *win;
 	uint8_t hit[TW_WIN_N];
 	/* Spoofing evidence: hop distances (initial TTL guessed as the next of 32, 64, 128,
 	 * 255) and which initial TTLs were seen (bits); the hash of the first payload. */
@@ -243,7 +251,8 @@ struct tw_srcsum {
 	/* The source's class: "portscan" or "sweep" when one was found, else the class with
 	 * the most packets ("other" only when nothing else). */
 	const char *cls;
-	uint64_t classes[TW_CLS_MAX]; /* packets per class, from the incidents */
+	uint64_t classes[TW_CLS_MAX];	 /* packets per class, from the incidents */
+	uint8_t cls_weight[TW_CLS_MAX]; /* the heaviest rule matched per class */
 	/* Worth a look (the analysis view shows these first): reportable, a scan or sweep,
 	 * or a rule with a weight matched (not backscatter). */
 	bool notable;
@@ -272,6 +281,30 @@ int tw_danger_of(unsigned weight, uint64_t ports, uint64_t dsts, uint64_t packet
  * (at most 8). Returns an owned array of *n entries (free with free()), NULL on no memory. */
 struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t *n);
 void tw_agg_summary_free(struct tw_srcsum *sums);
+
+/* What the store keeps of a source between ingests (agg-state.c): everything its verdict
+ * is made of — the source's counts, distinct destinations and ports, probe kinds, TTL and
+ * payload evidence, and per class the packets and heaviest rule — so that the verdict is
+ * judged again over all of the source whenever it grows, however the log was read. */
+struct tw_srcstate {
+	struct tw_srcagg s; /* without incidents or windows in progress */
+	uint64_t classes[TW_CLS_MAX];
+	uint8_t cls_weight[TW_CLS_MAX];
+};
+void tw_srcstate_init(struct tw_srcstate *st, const struct tw_addr *addr);
+void tw_srcstate_fini(struct tw_srcstate *st);
+/* A stored state back (st initialised): TW_E_INVALID when the blob is not one of ours,
+ * TW_E_NOMEM. Every length in it is checked against the blob's size. */
+int tw_srcstate_decode(const struct tw_conf *c, struct tw_srcstate *st, const void *p, size_t n);
+/* Appends the state's blob to 'out' (out->oom on no memory). */
+void tw_srcstate_encode(const struct tw_conf *c, const struct tw_srcstate *st, struct tw_buf *out);
+/* Adds source 't' (later input), its incidents' classes included. */
+int tw_srcstate_add(const struct tw_conf *c, struct tw_srcstate *st, const struct tw_srcagg *t);
+/* The verdict over the whole state; 'same_payload' sources sent its first payload. Free
+ * with tw_srcsum_fini(). */
+int tw_srcstate_judge(const struct tw_conf *c, const struct tw_srcstate *st,
+		      uint32_t same_payload, struct tw_srcsum *m);
+void tw_srcsum_fini(struct tw_srcsum *m);
 
 /* An incident's danger: 1 + its heaviest rule weight, +1 at 10 ports, +1 at 100 ports or
  * destinations, +1 at 1,000 packets, at most 5 (the source's formula on its own counts). */

@@ -29,6 +29,8 @@ const char *tw_class_name(int c);
  * use (at most TW_CLS_MAX in all). -1 for another name or a full table. Not thread-safe:
  * the signature file is loaded before threads start. */
 int tw_class_register(const char *name, size_t len);
+/* The index of a class name already known, or -1 (registers nothing). */
+int tw_class_find(const char *name, size_t len);
 
 /* Smallest UDP payload that can hold a msgsvcsend NetrSendMessage request: the 80-byte
  * DCE/RPC connectionless header plus three conformant strings (messenger-protocol.md §3.3). */

@@ -31,7 +31,7 @@ const char *tw_class_name(int c)
 	return "other";
 }
 
-int tw_class_register(const char *name, size_t len)
+int tw_class_find(const char *name, size_t len)
 {
 	for (int c = 0; c < TW_CLS_N; c++)
 		if (strlen(fixed[c]) == len && memcmp(fixed[c], name, len) == 0)
@@ -39,6 +39,14 @@ int tw_class_register(const char *name, size_t len)
 	for (int c = 0; c < ndynamic; c++)
 		if (strlen(dynamic[c]) == len && memcmp(dynamic[c], name, len) == 0)
 			return TW_CLS_N + c;
+	return -1;
+}
+
+int tw_class_register(const char *name, size_t len)
+{
+	int known = tw_class_find(name, len);
+	if (known >= 0)
+		return known;
 	bool worm = len > 5 && memcmp(name, "worm:", 5) == 0;
 	bool scanner = len > 8 && memcmp(name, "scanner:", 8) == 0;
 	if (!(worm || scanner) || len >= sizeof(dynamic[0]) || ndynamic == TW_CLS_MAX - TW_CLS_N)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify/agg.h"
+#include "classify/agg-int.h"
 #include "core/conf.h"
 #include "core/alloc.h"
 #include "core/special.h"
@@ -100,14 +100,15 @@ static void scan(const struct tw_conf *c, struct tw_srcsum *m, struct judge_text
 	if (best < 0 || !s->has_ports)
 		return;
 	m->scan_type = best;
+	const uint8_t hs = tw_win_hits(c, s, TW_WIN_SHORT), hl = tw_win_hits(c, s, TW_WIN_SLOW);
 	int kind = 0;
 	if (m->ports >= c->scan_ports && m->dsts <= c->scan_hosts)
 		kind = TW_HIT_PORTSCAN;
 	else if (m->dsts >= c->sweep_hosts && m->ports <= c->sweep_ports)
 		kind = TW_HIT_SWEEP;
-	else if ((s->hit[TW_WIN_SHORT] | s->hit[TW_WIN_SLOW]) & TW_HIT_PORTSCAN)
+	else if ((hs | hl) & TW_HIT_PORTSCAN)
 		kind = TW_HIT_PORTSCAN; /* within a window, though not over the whole input */
-	else if ((s->hit[TW_WIN_SHORT] | s->hit[TW_WIN_SLOW]) & TW_HIT_SWEEP)
+	else if ((hs | hl) & TW_HIT_SWEEP)
 		kind = TW_HIT_SWEEP;
 	if (!kind)
 		return;
@@ -115,10 +116,10 @@ static void scan(const struct tw_conf *c, struct tw_srcsum *m, struct judge_text
 	 * in for it when the windows themselves did not reach the threshold. */
 	int64_t span = s->has_time ? s->last - s->first : 0;
 	char win[32];
-	if ((s->hit[TW_WIN_SHORT] & kind) || span <= c->window) {
+	if ((hs & kind) || span <= c->window) {
 		m->scan_speed = "fast";
 		fmt_span(win, sizeof(win), c->window);
-	} else if ((s->hit[TW_WIN_SLOW] & kind) || span <= c->slow_window) {
+	} else if ((hl & kind) || span <= c->slow_window) {
 		m->scan_speed = "slow";
 		fmt_span(win, sizeof(win), c->slow_window);
 	} else {
@@ -224,11 +225,7 @@ static void judge(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_pa
 	/* The source's class: the heaviest rule's class (its incidents know the weights),
 	 * Messenger spam first among equals — it is what this tool is for — then the most
 	 * packets; "other" only when nothing else. */
-	uint8_t cw[TW_CLS_MAX] = {0};
-	for (unsigned k = 0; k < s->ninc; k++)
-		if (s->inc[k].cls >= 0 && s->inc[k].cls < TW_CLS_MAX &&
-		    s->inc[k].weight > cw[s->inc[k].cls])
-			cw[s->inc[k].cls] = s->inc[k].weight;
+	const uint8_t *cw = m->cls_weight;
 	int best = TW_CLS_OTHER;
 	for (int k = 0; k < TW_CLS_MAX; k++) {
 		if (k == TW_CLS_OTHER || !m->classes[k])
@@ -296,6 +293,13 @@ static void judge(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_pa
 	/* Worth a look: reportable, a scan or sweep, or a rule with weight (a probe of the
 	 * Messenger, NetBIOS, RPC or SMB ports, a worm) — never backscatter alone. */
 	m->notable = m->reportable || m->scan_kind || (s->max_weight >= 1 && !backscatter);
+}
+
+int tw_src_judge(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_payload)
+{
+	struct judge_texts t;
+	judge(c, m, same_payload, &t);
+	return keep_texts(m, &t);
 }
 
 /* The 'ntop' busiest ports of 's', by packets (descending) then protocol and port. */
@@ -371,12 +375,15 @@ struct tw_srcsum *tw_agg_summarise(const struct tw_agg *a, unsigned ntop, size_t
 				j = (j + 1) & (pcap_ - 1);
 			same = pm[j].n;
 		}
-		for (unsigned k = 0; k < m->s->ninc; k++)
-			if (m->s->inc[k].cls >= 0 && m->s->inc[k].cls < TW_CLS_MAX)
-				m->classes[m->s->inc[k].cls] += m->s->inc[k].packets;
-		struct judge_texts t;
-		judge(a->conf, m, same, &t);
-		if (keep_texts(m, &t)) {
+		for (unsigned k = 0; k < m->s->ninc; k++) {
+			const struct tw_incident *in = &m->s->inc[k];
+			if (in->cls < 0 || in->cls >= TW_CLS_MAX)
+				continue;
+			m->classes[in->cls] += in->packets;
+			if (in->weight > m->cls_weight[in->cls])
+				m->cls_weight[in->cls] = in->weight;
+		}
+		if (tw_src_judge(a->conf, m, same)) {
 			free(pm);
 			tw_agg_summary_free(out);
 			return NULL;

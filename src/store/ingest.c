@@ -121,7 +121,10 @@ out:
 struct writer {
 	struct tw_store *st;
 	const char *path;
+	const struct tw_conf *conf;
 	sqlite3_stmt *find, *ins, *upd, *ev, *events;
+	/* The sources' states (schema 7) and their verdict on every incident of theirs. */
+	sqlite3_stmt *st_get, *st_put, *pay_count, *pay_srcs, *verdict;
 	int64_t gap;
 	uint32_t evmax;
 };
@@ -192,6 +195,8 @@ static int write_evidence(struct writer *w, int64_t id, const struct tw_incident
 	return TW_OK;
 }
 
+/* The verdict 'm' (judged over the whole source) goes to the incident, and by
+ * judge_source() to every other incident of the source. */
 static int write_incident(struct writer *w, const struct tw_srcsum *m, const struct tw_incident *in,
 			  int64_t file_id, struct tw_ingest_result *res)
 {
@@ -247,9 +252,6 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 				port_lo = olo;
 			if (ohi > port_hi)
 				port_hi = ohi;
-			double oc = sqlite3_column_double(w->find, 8);
-			conf = oc > conf ? oc : conf;
-			rep = rep || sqlite3_column_int(w->find, 9);
 			nev = (unsigned)sqlite3_column_int(w->find, 10);
 		}
 	} else if (s != SQLITE_DONE) {
@@ -374,6 +376,193 @@ static int write_events(struct writer *w, int64_t file_id, const struct tw_evlis
 	return r;
 }
 
+/* ---- verdicts over the whole source ------------------------------------------------------ */
+
+/* The source's stored state into 'st' (initialised; left empty when there is none). */
+static int load_state(struct writer *w, const unsigned char key[17], struct tw_srcstate *st)
+{
+	sqlite3_reset(w->st_get);
+	sqlite3_bind_blob(w->st_get, 1, key, 17, SQLITE_TRANSIENT);
+	int s = sqlite3_step(w->st_get), r = TW_OK;
+	if (s == SQLITE_ROW)
+		r = tw_srcstate_decode(w->conf, st, sqlite3_column_blob(w->st_get, 0),
+				       (size_t)sqlite3_column_bytes(w->st_get, 0));
+	else if (s != SQLITE_DONE)
+		r = TW_E_DB;
+	sqlite3_reset(w->st_get);
+	return r;
+}
+
+static int save_state(struct writer *w, const unsigned char key[17], const struct tw_srcstate *st)
+{
+	struct tw_buf b;
+	tw_buf_init(&b);
+	tw_srcstate_encode(w->conf, st, &b);
+	int r = b.oom ? TW_E_NOMEM : TW_OK;
+	if (!r) {
+		sqlite3_reset(w->st_put);
+		sqlite3_bind_blob(w->st_put, 1, key, 17, SQLITE_TRANSIENT);
+		if (st->s.has_payload)
+			sqlite3_bind_int64(w->st_put, 2, st->s.payload_hash);
+		else
+			sqlite3_bind_null(w->st_put, 2);
+		sqlite3_bind_blob(w->st_put, 3, b.p, (int)b.len, SQLITE_STATIC);
+		if (sqlite3_step(w->st_put) != SQLITE_DONE)
+			r = TW_E_DB;
+		sqlite3_reset(w->st_put);
+	}
+	tw_buf_fini(&b);
+	return r;
+}
+
+/* How many stored sources sent this first payload. */
+static uint32_t payload_sources(struct writer *w, const struct tw_srcagg *s)
+{
+	if (!s->has_payload)
+		return 0;
+	sqlite3_reset(w->pay_count);
+	sqlite3_bind_int64(w->pay_count, 1, s->payload_hash);
+	uint32_t n = 0;
+	if (sqlite3_step(w->pay_count) == SQLITE_ROW)
+		n = (uint32_t)sqlite3_column_int64(w->pay_count, 0);
+	sqlite3_reset(w->pay_count);
+	return n;
+}
+
+static uint32_t payload_sources_of(struct writer *w, uint32_t hash)
+{
+	struct tw_srcagg s;
+	memset(&s, 0, sizeof(s));
+	s.has_payload = true;
+	s.payload_hash = hash;
+	return payload_sources(w, &s);
+}
+
+/* Judges the source of 'st' over all of it and gives every incident of it that verdict;
+ * 'm' keeps it for the chunk's incidents (tw_srcsum_fini() after). */
+static int judge_source(struct writer *w, const unsigned char key[17], const struct tw_srcstate *st,
+			struct tw_srcsum *m)
+{
+	if (tw_srcstate_judge(w->conf, st, payload_sources(w, &st->s), m))
+		return TW_E_NOMEM;
+	const char *why = m->reportable ? "reportable" : m->why_not >= 0 ? m->why[m->why_not] : "";
+	sqlite3_reset(w->verdict);
+	sqlite3_bind_blob(w->verdict, 1, key, 17, SQLITE_TRANSIENT);
+	sqlite3_bind_double(w->verdict, 2, m->confidence);
+	sqlite3_bind_int(w->verdict, 3, m->reportable);
+	sqlite3_bind_text(w->verdict, 4, why, -1, SQLITE_TRANSIENT);
+	if (m->scan_kind && m->scan_why)
+		sqlite3_bind_text(w->verdict, 5, m->scan_why, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(w->verdict, 5);
+	int r = sqlite3_step(w->verdict) == SQLITE_DONE ? TW_OK : TW_E_DB;
+	sqlite3_reset(w->verdict);
+	return r;
+}
+
+/* A payload that gained a source: every source that sent it is judged again (the
+ * forged-campaign rule counts them). */
+static int rejudge_payload(struct writer *w, uint32_t hash)
+{
+	sqlite3_stmt *q = w->pay_srcs;
+	sqlite3_reset(q);
+	sqlite3_bind_int64(q, 1, hash);
+	int s, r = TW_OK;
+	/* The keys first: judging steps other statements on the same tables. */
+	size_t n = 0, cap = 0;
+	unsigned char(*keys)[17] = NULL;
+	while ((s = sqlite3_step(q)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(q, 0) != 17)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			void *nk = tw_realloc(keys, nc * 17);
+			if (!nk) {
+				r = TW_E_NOMEM;
+				break;
+			}
+			keys = nk;
+			cap = nc;
+		}
+		memcpy(keys[n++], sqlite3_column_blob(q, 0), 17);
+	}
+	if (!r && s != SQLITE_DONE)
+		r = TW_E_DB;
+	sqlite3_reset(q);
+	for (size_t i = 0; i < n && !r; i++) {
+		struct tw_srcstate st;
+		struct tw_addr a;
+		memset(&a, 0, sizeof(a));
+		tw_srcstate_init(&st, &a);
+		st.s.addr.family = keys[i][0];
+		memcpy(st.s.addr.b, keys[i] + 1, 16);
+		struct tw_srcsum m;
+		r = load_state(w, keys[i], &st);
+		if (!r) {
+			r = judge_source(w, keys[i], &st, &m);
+			tw_srcsum_fini(&m);
+		}
+		tw_srcstate_fini(&st);
+	}
+	free(keys);
+	return r;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* Every source of the chunk: its stored state and the chunk's part merged and stored, the
+ * verdict judged over the whole, the chunk's incidents written; then the sources that
+ * share a payload which gained a source are judged again. */
+static int write_sources(struct writer *w, const struct tw_agg *agg, int64_t file_id,
+			 struct tw_ingest_result *res)
+{
+	size_t n = agg->nsrcs, npay = 0;
+	struct tw_srcstate *sts = tw_calloc(n ? n : 1, sizeof(*sts));
+	uint32_t *pay = tw_calloc(n ? n : 1, sizeof(*pay));
+	int r = sts && pay ? TW_OK : TW_E_NOMEM;
+	size_t done = 0;
+	for (; done < n && !r; done++) {
+		const struct tw_srcagg *t = &agg->srcs[done];
+		unsigned char key[17];
+		tw_store_key(&t->addr, key);
+		tw_srcstate_init(&sts[done], &t->addr);
+		r = load_state(w, key, &sts[done]);
+		bool had = sts[done].s.has_payload;
+		if (!r)
+			r = tw_srcstate_add(w->conf, &sts[done], t);
+		if (!r)
+			r = save_state(w, key, &sts[done]);
+		if (!r && !had && sts[done].s.has_payload)
+			pay[npay++] = sts[done].s.payload_hash;
+	}
+	for (size_t i = 0; i < n && !r; i++) {
+		const struct tw_srcagg *t = &agg->srcs[i];
+		unsigned char key[17];
+		tw_store_key(&t->addr, key);
+		struct tw_srcsum m;
+		r = judge_source(w, key, &sts[i], &m);
+		for (unsigned k = 0; k < t->ninc && !r; k++)
+			r = write_incident(w, &m, &t->inc[k], file_id, res);
+		tw_srcsum_fini(&m);
+	}
+	qsort(pay, npay, sizeof(*pay), cmp_u32);
+	for (size_t i = 0; i < npay && !r; i++) {
+		if (i && pay[i] == pay[i - 1])
+			continue;
+		if (payload_sources_of(w, pay[i]) >= w->conf->spoof_sources)
+			r = rejudge_payload(w, pay[i]);
+	}
+	for (size_t i = 0; sts && i < done; i++)
+		tw_srcstate_fini(&sts[i]);
+	free(sts);
+	free(pay);
+	return r;
+}
+
 /* One transaction: the file's row (created at its first chunk), every incident of the
  * chunk, the new offset. */
 static int commit_chunk(struct writer *w, struct file_row *row, const char *head, size_t hn,
@@ -383,24 +572,25 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 {
 	sqlite3 *db = tw_store_db(w->st);
 	int r = TW_OK;
-	size_t n = 0;
-	struct tw_srcsum *sums = NULL;
 	int64_t now = (int64_t)time(NULL);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(w->st, ec, w->path, "cannot begin");
 	if (!row->id && (r = insert_file_row(w, row, head, hn, sb, now, ec)))
 		goto fail;
-	sums = tw_agg_summarise(agg, 0, &n);
-	if (!sums && agg->nsrcs) {
+	r = write_sources(w, agg, row->id, res);
+	if (r == TW_E_NOMEM) {
 		r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
 		goto fail;
-	}
-	for (size_t i = 0; i < n && !r; i++)
-		for (unsigned k = 0; k < sums[i].s->ninc && !r; k++)
-			if (write_incident(w, &sums[i], &sums[i].s->inc[k], row->id, res))
-				r = db_fail(w->st, ec, w->path, "cannot write an incident");
-	if (r)
+	} else if (r == TW_E_INVALID) {
+		r = tw_err_set(ec, TW_E_DB, 0,
+			       "%.200s: a source's stored state is damaged (not written by "
+			       "tracewall)",
+			       sqlite3_db_filename(db, "main"));
 		goto fail;
+	} else if (r) {
+		r = db_fail(w->st, ec, w->path, "cannot write an incident");
+		goto fail;
+	}
 	if (!r && kept)
 		r = write_events(w, row->id, kept, ec);
 	if (r)
@@ -436,13 +626,11 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 		r = db_fail(w->st, ec, w->path, "cannot commit");
 		goto fail;
 	}
-	tw_agg_summary_free(sums);
 	row->offset = offset;
 	row->lines = lines;
 	res->chunks++;
 	return TW_OK;
 fail:
-	tw_agg_summary_free(sums);
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return r;
 }
@@ -454,6 +642,7 @@ static int writer_open(struct writer *w, struct tw_store *st, const char *path,
 	memset(w, 0, sizeof(*w));
 	w->st = st;
 	w->path = path;
+	w->conf = c;
 	w->gap = c->gap;
 	w->evmax = c->evidence;
 	static const char cols[] = "src, class, has_time, first, last, packets, dsts, ports, "
@@ -464,10 +653,9 @@ static int writer_open(struct writer *w, struct tw_store *st, const char *path,
 		 "INSERT INTO incidents (%s) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,"
 		 "?13,?14,?15,?16,?17,?18,?20)",
 		 cols);
-	/* The scan verdict stays when a later chunk has none of its own. */
 	snprintf(upd, sizeof(upd),
 		 "UPDATE incidents SET (%s) = (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,"
-		 "?15,?16,?17,?18,COALESCE(?20, scan)) WHERE id = ?19",
+		 "?15,?16,?17,?18,?20) WHERE id = ?19",
 		 cols);
 	if (sqlite3_prepare_v2(db,
 			       "SELECT id, first, last, packets, weight, counts, port_lo, port_hi,"
@@ -484,7 +672,21 @@ static int writer_open(struct writer *w, struct tw_store *st, const char *path,
 	    sqlite3_prepare_v2(db,
 			       "INSERT INTO events (file, line, seq, ts, src, dst, proto, sport,"
 			       " dport, class) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-			       -1, &w->events, NULL) != SQLITE_OK)
+			       -1, &w->events, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT state FROM source_state WHERE src = ?1", -1,
+			       &w->st_get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "INSERT OR REPLACE INTO source_state (src, payload, state)"
+			       " VALUES (?1, ?2, ?3)",
+			       -1, &w->st_put, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT count(*) FROM source_state WHERE payload = ?1", -1,
+			       &w->pay_count, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT src, state FROM source_state WHERE payload = ?1", -1,
+			       &w->pay_srcs, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "UPDATE incidents SET confidence = ?2, reportable = ?3, why = ?4,"
+			       " scan = ?5 WHERE src = ?1",
+			       -1, &w->verdict, NULL) != SQLITE_OK)
 		return db_fail(st, ec, path, "cannot prepare");
 	return TW_OK;
 }
@@ -496,6 +698,11 @@ static void writer_close(struct writer *w)
 	sqlite3_finalize(w->upd);
 	sqlite3_finalize(w->ev);
 	sqlite3_finalize(w->events);
+	sqlite3_finalize(w->st_get);
+	sqlite3_finalize(w->st_put);
+	sqlite3_finalize(w->pay_count);
+	sqlite3_finalize(w->pay_srcs);
+	sqlite3_finalize(w->verdict);
 }
 
 /* ---- the writer thread: chunk N is written while chunk N+1 is read ------------------ */

@@ -110,6 +110,16 @@ static const char *const migrations[] = {
     " probes INTEGER NOT NULL,"
     " why TEXT NOT NULL) WITHOUT ROWID;"
     "ALTER TABLE files ADD COLUMN cursor TEXT;",
+    /* 6 → 7: what each source's verdict is made of (classify/agg-state.c), so that a
+     * verdict is judged again over the whole source when it grows, however the log is
+     * read; and the sources by their first payload (the forged-campaign rule). Sources
+     * stored before keep their verdict until they grow, then are judged on what came
+     * after. */
+    "CREATE TABLE source_state ("
+    " src BLOB PRIMARY KEY,"
+    " payload INTEGER,"
+    " state BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX source_state_payload ON source_state(payload) WHERE payload IS NOT NULL;",
 };
 
 int tw_store_default_path(char *out, size_t cap)
@@ -123,27 +133,42 @@ static int db_err(struct tw_store *st, struct tw_errctx *ec, const char *path, c
 			  st->db ? sqlite3_errmsg(st->db) : "cannot open");
 }
 
-static int migrate(struct tw_store *st, const char *path, struct tw_errctx *ec)
+static int schema_version(sqlite3 *db)
 {
 	sqlite3_stmt *s = NULL;
 	int version = -1;
-	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW)
 		version = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
-	if (version < 0)
-		return db_err(st, ec, path, "not a tracewall store");
+	return version;
+}
+
+/* One step per transaction, the version read inside it: two tracewalls opening a new
+ * store at once take turns (the second finds the first's tables and does nothing). */
+static int migrate(struct tw_store *st, const char *path, struct tw_errctx *ec)
+{
 	int known = (int)(sizeof(migrations) / sizeof(*migrations));
-	if (version > known)
-		return tw_err_set(ec, TW_E_DB, 0,
-				  "%.200s: schema %d is newer than this tracewall knows (%d): "
-				  "left unchanged",
-				  path, version, known);
-	for (int v = version; v < known; v++) {
-		char set[64];
-		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
+	for (;;) {
+		int version = schema_version(st->db);
+		if (version < 0)
+			return db_err(st, ec, path, "not a tracewall store");
+		if (version > known)
+			return tw_err_set(ec, TW_E_DB, 0,
+					  "%.200s: schema %d is newer than this tracewall knows "
+					  "(%d): left unchanged",
+					  path, version, known);
+		if (version == known)
+			return TW_OK;
 		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL) != SQLITE_OK)
 			return db_err(st, ec, path, "cannot begin the migration");
+		int v = schema_version(st->db);
+		if (v != version) { /* another process migrated meanwhile: look again */
+			sqlite3_exec(st->db, "ROLLBACK;", NULL, NULL, NULL);
+			continue;
+		}
+		char set[64];
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d;", v + 1);
 		if (sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(st->db, set, NULL, NULL, NULL) != SQLITE_OK) {
 			int r = db_err(st, ec, path, "migration failed");
@@ -153,7 +178,6 @@ static int migrate(struct tw_store *st, const char *path, struct tw_errctx *ec)
 		if (sqlite3_exec(st->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
 			return db_err(st, ec, path, "cannot commit the migration");
 	}
-	return TW_OK;
 }
 
 int tw_store_open(struct tw_store **out, const char *path, struct tw_errctx *ec)
