@@ -60,6 +60,7 @@ all_suites() { # build-dir label
 	suite "rdns$tag" "$PY" tests/netdb/check-rdns.py "$b"
 	suite "abuse$tag" "$PY" tests/netdb/check-abuse.py "$b"
 	suite "store$tag" "$PY" tests/store/check-store.py "$b"
+	suite "reading$tag" "$PY" tests/store/check-reading.py "$b"
 	suite "shield$tag" "$PY" tests/shield/check-shield.py "$b"
 	suite "daemon$tag" "$PY" tests/daemon/check-daemon.py "$b"
 	suite "accuracy$tag" "$PY" tests/accuracy/check-accuracy.py "$b"

@@ -20,6 +20,7 @@ const char *tw_strerror(int err)
 	case TW_E_NOTFOUND: return "not found";
 	case TW_E_PERM: return "permission denied";
 	case TW_E_RANGE: return "out of range";
+	case TW_E_AGAIN: return "taken by another process";
 	}
 	return "unknown error";
 }

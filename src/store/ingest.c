@@ -66,6 +66,11 @@ struct file_row {
 	int64_t id; /* 0: not known yet */
 	uint64_t offset, lines;
 	bool same; /* the row was made from this very file (device and inode) */
+	/* What the store said when this run began (a new file's first commit checks that
+	 * no other writer has made its row since). */
+	int64_t seen_id;
+	uint64_t seen_offset, seen_lines;
+	uint64_t events_committed; /* by this run */
 };
 
 /* Finds the row of a file whose first bytes match: for each head length the store knows,
@@ -563,6 +568,33 @@ static int write_sources(struct writer *w, const struct tw_agg *agg, int64_t fil
 	return r;
 }
 
+/* In the chunk's transaction: the file is still where this run left it — no other
+ * tracewall (a second ingest, the daemon) has committed a part of it since. TW_E_AGAIN
+ * when one has: the run starts again from what that one committed. */
+static int claim(struct writer *w, const struct file_row *row, const char *head, size_t hn,
+		 const struct stat *sb, struct tw_errctx *ec)
+{
+	if (!row->id) {
+		struct file_row now;
+		int r = find_file(w->st, w->path, head, hn, sb, &now, ec);
+		if (r)
+			return r;
+		return now.id == row->seen_id && now.offset == row->seen_offset ? TW_OK
+										 : TW_E_AGAIN;
+	}
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(tw_store_db(w->st), "SELECT offset FROM files WHERE id = ?1", -1, &q,
+			       NULL) != SQLITE_OK)
+		return db_fail(w->st, ec, w->path, "cannot prepare");
+	sqlite3_bind_int64(q, 1, row->id);
+	int r = sqlite3_step(q) == SQLITE_ROW &&
+			(uint64_t)sqlite3_column_int64(q, 0) == row->offset
+		    ? TW_OK
+		    : TW_E_AGAIN;
+	sqlite3_finalize(q);
+	return r;
+}
+
 /* One transaction: the file's row (created at its first chunk), every incident of the
  * chunk, the new offset. */
 static int commit_chunk(struct writer *w, struct file_row *row, const char *head, size_t hn,
@@ -575,6 +607,8 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 	int64_t now = (int64_t)time(NULL);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(w->st, ec, w->path, "cannot begin");
+	if ((r = claim(w, row, head, hn, sb, ec)))
+		goto fail;
 	if (!row->id && (r = insert_file_row(w, row, head, hn, sb, now, ec)))
 		goto fail;
 	r = write_sources(w, agg, row->id, res);
@@ -628,6 +662,7 @@ static int commit_chunk(struct writer *w, struct file_row *row, const char *head
 	}
 	row->offset = offset;
 	row->lines = lines;
+	row->events_committed += agg->events;
 	res->chunks++;
 	return TW_OK;
 fail:
@@ -961,8 +996,8 @@ out:
 	return r;
 }
 
-int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
-		    struct tw_ingest_result *res, struct tw_errctx *ec)
+static int ingest_once(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
+		       struct tw_ingest_result *res, struct tw_errctx *ec)
 {
 	struct tw_source src;
 	struct writer w;
@@ -993,6 +1028,9 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 	r = find_file(st, path, head, hn, &sb, &row, ec);
 	if (r)
 		goto out;
+	row.seen_id = row.id;
+	row.seen_offset = row.offset;
+	row.seen_lines = row.lines;
 	res->known = row.id != 0;
 	res->from = row.offset;
 	res->capture = src.capture;
@@ -1035,6 +1073,13 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 	r = read_source(&src, &w, &row, head, hn, &sb, o, res, ec);
 	if (!r)
 		res->to = row.offset;
+	if (r == TW_E_AGAIN) {
+		/* What this run read past its last commit is another writer's now: only what
+		 * it committed counts (lines skipped in it are not counted again). */
+		res->lines = row.lines - row.seen_lines;
+		res->events = row.events_committed;
+		memset(res->skipped, 0, sizeof(res->skipped));
+	}
 out:
 	tw_source_close(&src);
 	if (have_writer)
@@ -1132,4 +1177,46 @@ int tw_live_commit(struct tw_store *st, struct tw_live *l, const char *cursor, s
 void tw_live_fini(struct tw_live *l)
 {
 	tw_agg_fini(&l->agg);
+}
+
+int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
+		    struct tw_ingest_result *res, struct tw_errctx *ec)
+{
+	/* Another writer committed a part of the file first: read on from where it got to
+	 * (what this run committed before stays; its counts are added up). */
+	struct tw_ingest_result sum;
+	memset(&sum, 0, sizeof(sum));
+	for (int tries = 0;; tries++) {
+		int r = ingest_once(st, path, o, res, ec);
+		if (r != TW_E_AGAIN || tries == 1000) {
+			if (tries) {
+				res->from = sum.from;
+				res->known |= sum.known;
+				res->lines += sum.lines;
+				res->events += sum.events;
+				res->chunks += sum.chunks;
+				res->incidents_new += sum.incidents_new;
+				res->incidents_merged += sum.incidents_merged;
+				for (int k = 0; k < TW_SKIP_NREASONS; k++)
+					res->skipped[k] += sum.skipped[k];
+			}
+			if (r == TW_E_AGAIN)
+				r = tw_err_set(ec, TW_E_DB, 0,
+					       "%.200s: other tracewalls keep committing it: given "
+					       "up",
+					       path);
+			return r;
+		}
+		if (!tries) {
+			sum.from = res->from;
+			sum.known = res->known;
+		}
+		sum.lines += res->lines;
+		sum.events += res->events;
+		sum.chunks += res->chunks;
+		sum.incidents_new += res->incidents_new;
+		sum.incidents_merged += res->incidents_merged;
+		for (int k = 0; k < TW_SKIP_NREASONS; k++)
+			sum.skipped[k] += res->skipped[k];
+	}
 }

@@ -204,7 +204,8 @@ int tw_store_open(struct tw_store **out, const char *path, struct tw_errctx *ec)
 	r = migrate(st, path, ec);
 	if (r)
 		goto fail;
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;", NULL,
+	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+			 " PRAGMA cache_size = -65536;", NULL,
 			 NULL, NULL) != SQLITE_OK) {
 		r = db_err(st, ec, path, "cannot switch to WAL");
 		goto fail;

@@ -40,8 +40,12 @@ def ingest(db, *files, chunk=None):
 
 def incidents(db):
     c = sqlite3.connect(db)
-    rows = sorted(c.execute("SELECT hex(src), class, first, last, packets, dsts, ports, nev "
-                            "FROM incidents").fetchall())
+    # Every field but the row id: counts, estimates, the verdict (confidence, reportable,
+    # why, scan) and the distinct-count registers.
+    rows = sorted(c.execute("SELECT hex(src), class, has_time, first, last, packets, dsts, "
+                            "ports, estimated, port_lo, port_hi, weight, hex(counts), danger, "
+                            "confidence, reportable, why, nev, scan FROM incidents").fetchall(),
+                  key=repr)
     ev = c.execute("SELECT COUNT(*) FROM evidence").fetchone()[0]
     c.close()
     return rows, ev
