@@ -22,6 +22,12 @@ enum {
 
 /* ---- writing ------------------------------------------------------------------------- */
 
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
 static void put(struct tw_buf *b, uint64_t v, int bytes)
 {
 	char x[8];
@@ -83,17 +89,32 @@ void tw_srcstate_encode(const struct tw_conf *c, const struct tw_srcstate *st, s
 	put(b, s->dsts.k, 2);
 	uint32_t nk = s->dsts.sketch ? s->dsts.n : s->dsts.n - (s->dsts.zero ? 1 : 0);
 	put(b, nk, 4);
-	uint32_t lim = s->dsts.sketch ? s->dsts.n : s->dsts.cap;
-	for (uint32_t i = 0; i < lim; i++)
+	/* In ascending order, whatever the slots' order: one state, one blob. */
+	uint32_t *v = tw_malloc(((size_t)nk + 2 * (size_t)s->pt_n + 1) * sizeof(uint32_t));
+	if (!v) {
+		b->oom = true;
+		return;
+	}
+	uint32_t m = 0, lim = s->dsts.sketch ? s->dsts.n : s->dsts.cap;
+	for (uint32_t i = 0; i < lim && m < nk; i++)
 		if (s->dsts.sketch || s->dsts.h[i])
-			put(b, s->dsts.h[i], 4);
-	/* Ports: the table's (key, packets), the distinct count, the bitmap past the table. */
+			v[m++] = s->dsts.h[i];
+	qsort(v, m, sizeof(*v), cmp_u32);
+	for (uint32_t i = 0; i < m; i++)
+		put(b, v[i], 4);
+	/* Ports: the table's (key, packets) by key, the distinct count, the bitmap past the
+	 * table. */
 	put(b, s->pt_n, 4);
+	m = 0;
 	for (uint32_t i = 0; i < s->pt_cap; i++)
 		if (s->pt[i].key) {
-			put(b, s->pt[i].key, 4);
-			put(b, s->pt[i].count, 4);
+			v[m++] = s->pt[i].key;
+			v[m++] = s->pt[i].count;
 		}
+	qsort(v, m / 2, 2 * sizeof(*v), cmp_u32);
+	for (uint32_t i = 0; i < m; i++)
+		put(b, v[i], 4);
+	free(v);
 	put(b, s->nports, 8);
 	if (s->portbits)
 		for (uint32_t w = 0; w < PORTBITS_WORDS; w++)
