@@ -36,6 +36,8 @@ int tw_cmd_bans(int argc, char **argv);
  * what was wrong on stderr, naming the option. */
 int tw_cli_num(const char *s, long long min, long long max, long long *out);
 int tw_cli_num_opt(const char *opt, const char *s, long long min, long long max, long long *out);
+/* A time zone name tzdata knows (or UTC, GMT). */
+bool tw_cli_valid_zone(const char *z);
 
 /* Writes the buffer to standard output: 0, or -1 with the reason on stderr (out of memory:
  * the output is incomplete; a write error). */

@@ -130,17 +130,6 @@ static void list_formats(void)
 		printf("%-14s %s\n", tw_input_formats[i]->name, tw_input_formats[i]->summary);
 }
 
-static bool valid_zone(const char *z)
-{
-	char path[512];
-	if (!*z || strstr(z, "..") || strlen(z) > 200)
-		return false;
-	if (!strcmp(z, "UTC") || !strcmp(z, "GMT"))
-		return true;
-	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
-	return access(path, R_OK) == 0;
-}
-
 /* --verbose: "FILE:LINE: skipped (reason): detail" ('unit' is "" for lines, "frame " for
  * captures). */
 static void verbose_skip(const char *file, const char *unit, uint64_t where, enum tw_skip why,
@@ -662,7 +651,7 @@ static int set_value(int c, const char *arg, struct opts *o, struct tw_conf *con
 		}
 		return -1;
 	case O_TZ:
-		if (!valid_zone(arg))
+		if (!tw_cli_valid_zone(arg))
 			return bad("--tz", "unknown time zone", arg);
 		setenv("TZ", arg, 1);
 		return -1;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/conf.h"
 #include "cli/cli.h"
@@ -38,7 +39,7 @@ static int open_store(const char *db, struct tw_store **st)
 static void ingest_usage(FILE *f)
 {
 	fputs("usage: tracewall ingest [--db PATH] [--config FILE] [--format NAME] [--year YYYY]\n"
-	      "                        [--keep-events] [--max-bytes N] FILE...\n"
+	      "                        [--tz ZONE] [--keep-events] [--max-bytes N] FILE...\n"
 	      "\n"
 	      "Adds what is new in each log file to the store (default\n"
 	      "$XDG_DATA_HOME/tracewall/tracewall.db): its incidents with their evidence lines.\n"
@@ -48,7 +49,8 @@ static void ingest_usage(FILE *f)
 	      "`tracewall sources` read the store. --keep-events stores every event as well\n"
 	      "(time, addresses, protocol, ports, class; table events). --max-bytes N reads\n"
 	      "at most N bytes of each plain file this run, to a line start (\"more left\"):\n"
-	      "a long backlog in steps.\n",
+	      "a long backlog in steps. --tz ZONE: the time zone of stamps without an offset\n"
+	      "(pfirewall.log and other local-time logs; default: the system's).\n",
 	      f);
 }
 
@@ -61,6 +63,7 @@ int tw_cmd_ingest(int argc, char **argv)
 					      {"chunk-lines", required_argument, NULL, 'c'},
 					      {"keep-events", no_argument, NULL, 'k'},
 					      {"max-bytes", required_argument, NULL, 'm'},
+					      {"tz", required_argument, NULL, 'z'},
 					      {"help", no_argument, NULL, 'h'},
 					      {NULL, 0, NULL, 0}};
 	static struct tw_conf conf;
@@ -96,6 +99,14 @@ int tw_cmd_ingest(int argc, char **argv)
 			io.chunk_lines = (uint64_t)v;
 			break;
 		case 'k': io.keep_events = true; break;
+		case 'z':
+			if (!tw_cli_valid_zone(optarg)) {
+				fputs("tracewall: ingest: --tz: unknown time zone\n", stderr);
+				return TW_EXIT_USAGE;
+			}
+			setenv("TZ", optarg, 1);
+			tzset();
+			break;
 		case 'm':
 			if (tw_cli_num_opt("--max-bytes", optarg, 1, 1ll << 50, &v))
 				return TW_EXIT_USAGE;
@@ -126,17 +137,28 @@ int tw_cmd_ingest(int argc, char **argv)
 			tw_cli_puts_safe(stdout, ec.msg);
 			fputs(" (what was committed before stays)\n", stdout);
 			fputs("tracewall: ", stderr);
+			/* The file named once, whether the message names it or not. */
+			size_t pl = strlen(argv[i]);
+			if (strncmp(ec.msg, argv[i], pl) != 0 || ec.msg[pl] != ':') {
+				tw_cli_puts_safe(stderr, argv[i]);
+				fputs(": ", stderr);
+			}
 			tw_cli_puts_safe(stderr, ec.msg);
 			fputc('\n', stderr);
 			rc = r == TW_E_DB ? TW_EXIT_STORE : TW_EXIT_INPUT;
 			continue;
 		}
+		char wait[96] = "";
+		if (res.waiting)
+			snprintf(wait, sizeof(wait), "; 1 line waiting for its end (%llu bytes)",
+				 (unsigned long long)res.waiting);
 		if (res.from == res.to && !res.lines)
-			printf(": nothing new (%s, up to byte %llu)\n",
-			       res.known ? "known" : "empty", (unsigned long long)res.to);
+			printf(": nothing new (%s, up to byte %llu)%s\n",
+			       res.known ? "known" : res.waiting ? "new" : "empty",
+			       (unsigned long long)res.to, wait);
 		else
 			printf(": %s%s bytes %llu-%llu, %llu %s, %llu events: %llu new "
-			       "incidents, %llu continued%s\n",
+			       "incidents, %llu continued%s%s\n",
 			       res.known ? "known, " : "new, ",
 			       res.restarted ? "shorter than before: read anew," : "",
 			       (unsigned long long)res.from, (unsigned long long)res.to,
@@ -144,7 +166,7 @@ int tw_cmd_ingest(int argc, char **argv)
 			       (unsigned long long)res.events,
 			       (unsigned long long)res.incidents_new,
 			       (unsigned long long)res.incidents_merged,
-			       res.more ? "; more left" : "");
+			       res.more ? "; more left" : "", wait);
 	}
 	tw_store_close(st);
 	return rc;

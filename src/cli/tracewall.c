@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/cursor.h"
@@ -35,6 +36,17 @@ static const struct subcmd subcmds[] = {
 int tw_cli_num(const char *s, long long min, long long max, long long *out)
 {
 	return tw_num_parse(s, min, max, out) ? -1 : 0;
+}
+
+bool tw_cli_valid_zone(const char *z)
+{
+	char path[512];
+	if (!*z || strstr(z, "..") || strlen(z) > 200)
+		return false;
+	if (!strcmp(z, "UTC") || !strcmp(z, "GMT"))
+		return true;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
+	return access(path, R_OK) == 0;
 }
 
 int tw_cli_num_opt(const char *opt, const char *s, long long min, long long max, long long *out)

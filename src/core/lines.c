@@ -254,6 +254,11 @@ static int refill(struct tw_lines *lr, struct tw_errctx *ec)
 	size_t room = lr->cap - lr->fill;
 	if (room > CHUNK)
 		room = CHUNK;
+	if (lr->damaged)
+		return tw_err_set(ec, TW_E_IO, 0,
+				  "the compressed data ends early or is damaged after %llu bytes "
+				  "of text (a truncated .gz?)",
+				  (unsigned long long)(lr->offset + (lr->fill - lr->start)));
 	int n = gzread(lr->gz, lr->buf + lr->fill, (unsigned)room);
 	if (n < 0) {
 		int zerr;
@@ -261,6 +266,18 @@ static int refill(struct tw_lines *lr, struct tw_errctx *ec)
 		return tw_err_set(ec, TW_E_IO, zerr == Z_ERRNO ? errno : 0, "%s",
 				  zerr == Z_ERRNO ? "read error" : m);
 	}
+	/* A gzip stream that ends before its end (a truncated or damaged .gz): what came
+	 * before the damage is read, then an error, not an end — what follows the damage
+	 * would be lost without a word. */
+	int zerr = Z_OK;
+	gzerror(lr->gz, &zerr);
+	if ((zerr == Z_BUF_ERROR || zerr == Z_DATA_ERROR) && (lr->damaged || n == 0))
+		return tw_err_set(ec, TW_E_IO, 0,
+				  "the compressed data ends early or is damaged after %llu bytes "
+				  "of text (a truncated .gz?)",
+				  (unsigned long long)(lr->offset + (lr->fill - lr->start)));
+	if (zerr == Z_BUF_ERROR || zerr == Z_DATA_ERROR)
+		lr->damaged = true;
 	lr->fill += (size_t)n;
 	if (n == 0)
 		lr->eof = true;

@@ -37,6 +37,7 @@ struct tw_lines {
 	size_t cap, start, fill; /* buffer window [start, fill) */
 	bool eof, skipping, owns_map, owns_fd, compressed;
 	bool truncated;	   /* the file shrank while being read; reading stopped at its end */
+	bool damaged;	   /* gzip: the stream ends early; the next read is an error */
 	size_t next_check; /* mmap: position of the next size check */
 	uint64_t lineno, offset;
 	size_t max_line;

@@ -268,6 +268,14 @@ static void write_summary(struct tw_buf *b, const struct tw_run_stats *st,
 		tw_buf_add(b, "}\n", 2);
 	}
 	(void)n;
+	/* Sources left out to stay within max-sources: said here too, never only in the
+	 * text (a line without "src": JSON Lines readers filter on it). */
+	if (st->pruned_srcs)
+		tw_buf_printf(b,
+			      "{\"dropped\":{\"sources\":%llu,\"packets\":%llu,"
+			      "\"each_at_most\":%u,\"why\":\"max-sources\"}}\n",
+			      (unsigned long long)st->pruned_srcs,
+			      (unsigned long long)st->pruned_packets, st->prune_below);
 }
 
 static void write_event(struct tw_buf *b, const struct tw_event *ev, const struct tw_verdict *v,

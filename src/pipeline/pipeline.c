@@ -127,7 +127,18 @@ struct worker {
 	_Atomic bool finished;
 	uint64_t begin;	      /* a part's first byte */
 	bool inline_progress; /* runs in the caller's thread: reports progress itself */
+	/* tw_pipe.spill: the aggregate became full; a part stopped before stop_at. */
+	bool stopped;
+	uint64_t stop_at;
 };
+
+/* The aggregate holds as many sources as it may (tw_pipe.spill). */
+static bool agg_full(const struct worker *w)
+{
+	const struct tw_agg *a = w->agg;
+	return w->p->spill && a == &w->own &&
+	       a->nsrcs >= (a->max_sources ? a->max_sources : a->conf->max_sources);
+}
 
 static bool in_window(const struct tw_pipe *p, const struct tw_event *ev)
 {
@@ -214,8 +225,10 @@ static int read_lines(struct worker *w, struct tw_reader *rd, uint64_t limit, bo
 		r = take(w, &ev, &v, rd->raw.p, rd->raw.len, rereadable);
 		if (r)
 			return oom(w, r);
-		if (limit && rd->lines_read - start >= limit && !rd->have_glued && !rd->owed) {
+		if (((limit && rd->lines_read - start >= limit) || agg_full(w)) && !rd->have_glued &&
+		    !rd->owed) {
 			*more = true;
+			w->stopped = agg_full(w);
 			return TW_OK;
 		}
 	}
@@ -231,6 +244,8 @@ static void *part_main(void *arg)
 	if (w->prime.len)
 		tw_reader_prime(&rd, w->prime.p, w->prime.len);
 	w->err = read_lines(w, &rd, 0, &more);
+	if (w->stopped)
+		w->stop_at = w->sub.offset;
 	w->st.lines += rd.lines_read;
 	for (int i = 0; i < TW_SKIP_NREASONS; i++)
 		w->st.skipped[i] += rd.skipped[i];
@@ -385,6 +400,19 @@ static int run_mapped(struct worker *c, struct tw_errctx *ec)
 			pf = pt;
 		}
 		run_parts(p, ws, n, from);
+		/* A part whose aggregate became full ends the chunk where it stopped; the
+		 * parts after it are read again as the next chunk. */
+		for (unsigned k = 0; k < n; k++) {
+			if (!ws[k].stopped)
+				continue;
+			cend = ws[k].stop_at;
+			for (unsigned j = k + 1; j < n; j++) {
+				worker_fini(&ws[j]);
+				tw_lines_close(&ws[j].sub);
+			}
+			n = k + 1;
+			break;
+		}
 		r = join_parts(c, ws, n, lines, &nl, ec);
 		/* Read from a file that shrank meanwhile (copytruncate): what was read past its
 		 * new end may be zeros. */

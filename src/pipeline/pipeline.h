@@ -81,6 +81,10 @@ struct tw_pipe {
 	 * handed to on_chunk (ingest: read at the next run from the copy). Else reading stops
 	 * at the new end with the source's 'truncated' set (analyze warns). */
 	bool strict;
+	/* A chunk ends early when an aggregate holds as many sources as it may, rather than
+	 * dropping the quietest (ingest: every source is stored, memory stays bounded; not
+	 * with 'into' nor for captures, whose aggregate is the whole run). */
+	bool spill;
 	tw_evline_fn evline;
 	/* Optional: the caller's aggregate, added to directly (a file read whole by one worker
 	 * goes straight into it, parts join into it in order); on_chunk then gets agg NULL. */

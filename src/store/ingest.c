@@ -907,6 +907,7 @@ static void mapped_range(const struct tw_lines *lr, struct file_row *row,
 {
 	const char *nl = lr->map_size ? memrchr(lr->map, '\n', lr->map_size) : NULL;
 	*end = nl ? (uint64_t)(nl - lr->map) + 1 : 0;
+	res->waiting = lr->map_size - *end;
 	if (row->offset > *end && !row->same) {
 		/* A copy of a file read further (being written: a rotation's copy, or
 		 * compressed): nothing in it that was not read. */
@@ -955,6 +956,7 @@ static int read_source(struct tw_source *src, struct writer *w, struct file_row 
 	    .keep_events = o->keep_events,
 	    .copy_evidence = true,
 	    .strict = true,
+	    .spill = true,
 	    .evline = o->evline,
 	    .ctx = &k,
 	    .on_event = o->on_event ? sink_event : NULL,

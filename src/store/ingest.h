@@ -41,6 +41,7 @@ struct tw_ingest_result {
 	bool restarted;	   /* known, but shorter than what was read: taken as new */
 	bool more;	   /* max_bytes reached: more is left for the next run */
 	bool capture;	   /* a capture: 'lines' counts its frames */
+	uint64_t waiting;  /* bytes of a last line without its newline, left for later */
 	uint64_t from, to; /* byte offsets: where this run started and stopped */
 	uint64_t lines, events, chunks;
 	uint64_t incidents_new, incidents_merged;

@@ -193,6 +193,79 @@ try:
               got == ref and rcs == [0, 0, 0, 0] and packets(db) == N,
               (rcs, packets(db), [o[1][-200:] for o in outs]))
 
+    # Item 3: nothing dropped in silence.
+    small = os.path.join(tmp, "small.conf")
+    with open(small, "w") as fh:
+        fh.write("[analyze]\nmax-sources = 1024\n")
+    many = os.path.join(tmp, "many.log")
+    with open(many, "w") as fh:
+        for i in range(5000):
+            fh.write("Mar 11 10:%02d:%02d fw kernel: IN=eth0 OUT= SRC=5.%d.%d.%d DST=192.0.2.1 "
+                     "LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=1 DPT=445 WINDOW=1 "
+                     "RES=0x00 SYN URGP=0\n" % (i // 60 % 60, i % 60, i // 65536, i // 256 % 256,
+                                                i % 256))
+    env_small = dict(ENV, TRACEWALL_CONF=small)
+    db = os.path.join(tmp, "many.db")
+    p = subprocess.run([TW, "ingest", "--db", db, "--year", "2026", many], capture_output=True,
+                       env=env_small)
+    c = sqlite3.connect(db)
+    nsrc = c.execute("SELECT count(DISTINCT src) FROM incidents").fetchone()[0]
+    c.close()
+    check("5000 one-packet sources with max-sources = 1024: the store keeps every one",
+          p.returncode == 0 and nsrc == 5000 and packets(db) == 5000, (nsrc, p.stdout, p.stderr))
+    out = subprocess.run([TW, "analyze", "--json", "--year", "2026", many], capture_output=True,
+                         env=env_small).stdout.decode().splitlines()
+    drop = [json.loads(x) for x in out if '"dropped"' in x and '"src"' not in x]
+    kept = sum(1 for x in out if x.startswith('{"src"'))
+    check("analyze --json says which sources it dropped from memory (a \"dropped\" line)",
+          len(drop) == 1 and drop[0]["dropped"]["sources"] + kept == 5000
+          and drop[0]["dropped"]["each_at_most"] == 1, (drop, kept))
+    txt = subprocess.run([TW, "analyze", "--year", "2026", many], capture_output=True,
+                         env=env_small).stdout.decode()
+    check("... and so does the text", "dropped from memory to stay within max-sources" in txt,
+          txt[:300])
+
+    import gzip
+    gz = os.path.join(tmp, "cut.log.gz")
+    whole = gzip.compress(b"".join(lines[:3000]))
+    with open(gz, "wb") as fh:
+        fh.write(whole[:len(whole) // 2])
+    db = os.path.join(tmp, "gz.db")
+    p = ingest(db, gz)
+    check("a truncated .gz: ingest fails naming the file (exit 3), nothing of it stored",
+          p.returncode == 3 and b"cut.log.gz" in p.stderr and b"truncated" in p.stderr
+          and packets(db) == 0, (p.returncode, p.stdout, p.stderr, packets(db)))
+    p = subprocess.run([TW, "analyze", "--year", "2026", gz], capture_output=True, env=ENV)
+    check("... and analyze reads it to the damage, then fails naming it (exit 3)",
+          p.returncode == 3 and b"cut.log.gz" in p.stderr and b"firewall events" in p.stdout,
+          (p.returncode, p.stderr))
+
+    part = os.path.join(tmp, "part.log")
+    with open(part, "wb") as fh:
+        fh.writelines(lines[:3])
+        fh.write(lines[3][:50])
+    p = ingest(os.path.join(tmp, "part.db"), part)
+    check("a last line without its newline: \"1 line waiting for its end\"",
+          p.returncode == 0 and b"3 lines" in p.stdout
+          and b"1 line waiting for its end (50 bytes)" in p.stdout, p.stdout)
+
+    pf = os.path.join(tmp, "pfirewall.log")
+    with open(pf, "w") as fh:
+        fh.write("#Version: 1.5\n#Software: Microsoft Windows Firewall\n#Time Format: Local\n"
+                 "#Fields: date time action protocol src-ip dst-ip src-port dst-port size "
+                 "tcpflags tcpsyn tcpack tcpwin icmptype icmpcode info path\n\n"
+                 "2004-08-06 10:00:00 DROP UDP 5.6.7.8 192.0.2.1 1027 1026 500 - - - - - - - "
+                 "RECEIVE\n")
+    firsts = []
+    for z in ("UTC", "Europe/Berlin"):
+        db = os.path.join(tmp, "tz-%d.db" % len(firsts))
+        subprocess.run([TW, "ingest", "--db", db, "--tz", z, pf], capture_output=True, env=ENV)
+        c = sqlite3.connect(db)
+        firsts.append(c.execute("SELECT first FROM incidents").fetchone()[0] // 10**9)
+        c.close()
+    check("ingest --tz: pfirewall.log's local times read in the zone given (Berlin = UTC+2 in "
+          "August)", firsts[0] - firsts[1] == 7200, firsts)
+
     # The daemon following the file while two ingests read it too: every packet once.
     if os.path.exists(TWD):
         db = os.path.join(tmp, "mixed.db")
