@@ -180,6 +180,8 @@ static unsigned get_scalars(struct rd *r, struct tw_srcagg *s)
 	s->first_has_ts = f & F_SEEDTS;
 	s->first = (int64_t)get(r, 8);
 	s->last = (int64_t)get(r, 8);
+	if (s->has_time && s->first > s->last)
+		r->bad = true;
 	s->packets = get(r, 8);
 	for (int p = 0; p < TW_P_N; p++)
 		s->protos[p] = get(r, 8);

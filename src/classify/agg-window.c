@@ -100,7 +100,8 @@ static int64_t bucket_of(const struct tw_conf *c, int i, bool has_ts, int64_t ts
 	int64_t len = (i / 2 == TW_WIN_SHORT ? c->window : c->slow_window);
 	if (len <= 0)
 		len = 1;
-	int64_t t = ts + (i % 2) * (len / 2);
+	int64_t shift = (i % 2) * (len / 2);
+	int64_t t = ts > INT64_MAX - shift ? INT64_MAX : ts + shift;
 	int64_t q = t / len;
 	return t % len < 0 ? q - 1 : q; /* floor */
 }

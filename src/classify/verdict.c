@@ -112,14 +112,17 @@ static void scan(const struct tw_conf *c, struct tw_srcsum *m, struct judge_text
 		kind = TW_HIT_SWEEP;
 	if (!kind)
 		return;
-	/* Parts of a split file each hold part of a window: the whole input's span stands
-	 * in for it when the windows themselves did not reach the threshold. */
-	int64_t span = s->has_time ? s->last - s->first : 0;
+	/* The whole input's span stands in for a window when it is shorter than one (a
+	 * scan whose probes straddle two buckets of both grids). Unsigned: a damaged state
+	 * may hold any times. */
+	uint64_t span = s->has_time && s->last >= s->first ? (uint64_t)s->last - (uint64_t)s->first
+			: s->has_time				   ? UINT64_MAX
+								   : 0;
 	char win[32];
-	if ((hs & kind) || span <= c->window) {
+	if ((hs & kind) || span <= (uint64_t)c->window) {
 		m->scan_speed = "fast";
 		fmt_span(win, sizeof(win), c->window);
-	} else if ((hl & kind) || span <= c->slow_window) {
+	} else if ((hl & kind) || span <= (uint64_t)c->slow_window) {
 		m->scan_speed = "slow";
 		fmt_span(win, sizeof(win), c->slow_window);
 	} else {
