@@ -284,7 +284,9 @@ static int print_incident(void *ctx, const struct tw_store_incident *in,
 			      (unsigned long long)in->packets, (unsigned long long)in->dsts,
 			      (unsigned long long)in->ports);
 		if (in->estimated)
-			tw_buf_adds(b, ",\"estimated\":true");
+			tw_buf_printf(b, ",\"estimated\":{\"dsts\":%s,\"ports\":%s}",
+				      in->estimated & 1 ? "true" : "false",
+				      in->estimated & 2 ? "true" : "false");
 		if (in->has_ports)
 			tw_buf_printf(b, ",\"port_range\":[%u,%u]", in->port_lo, in->port_hi);
 		tw_buf_printf(b, ",\"danger\":%d,\"confidence\":%.1f,\"reportable\":%s,\"why\":",
@@ -315,9 +317,14 @@ static int print_incident(void *ctx, const struct tw_store_incident *in,
 		tw_esc_term(b, in->cls, strlen(in->cls) < 40 ? strlen(in->cls) : 40);
 		for (size_t w = b->len - before; w < 20; w++)
 			tw_buf_addc(b, ' ');
-		tw_buf_printf(b, " %-20s %-20s %9llu %6llu %6llu %2d %4.1f  ", f, l,
-			      (unsigned long long)in->packets, (unsigned long long)in->dsts,
-			      (unsigned long long)in->ports, in->danger, in->confidence);
+		/* "~": an estimate (beyond the exact bound of an incident's counters). */
+		char dn[24], pn[24];
+		snprintf(dn, sizeof(dn), "%s%llu", in->estimated & 1 ? "~" : "",
+			 (unsigned long long)in->dsts);
+		snprintf(pn, sizeof(pn), "%s%llu", in->estimated & 2 ? "~" : "",
+			 (unsigned long long)in->ports);
+		tw_buf_printf(b, " %-20s %-20s %9llu %6s %6s %2d %4.1f  ", f, l,
+			      (unsigned long long)in->packets, dn, pn, in->danger, in->confidence);
 		if (in->reportable) {
 			tw_buf_adds(b, "reportable");
 		} else {

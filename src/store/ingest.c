@@ -200,6 +200,95 @@ static int write_evidence(struct writer *w, int64_t id, const struct tw_incident
 	return TW_OK;
 }
 
+/* An incident's distinct destinations and ports from its counters. An estimate never says
+ * more than is possible: no more than its packets, no more ports than its port range holds
+ * (of three protocols at most). (settle_counts() then gives a source's only incident the
+ * source's own counts.) */
+static void est_counts(const struct tw_incident *in, uint64_t packets, int port_lo, int port_hi,
+		       uint64_t *dsts, bool *de, uint64_t *ports, bool *pe)
+{
+	*dsts = tw_dcount_count(&in->dsts, de);
+	*ports = tw_dcount_count(&in->ports, pe);
+	uint64_t width = port_lo >= 0 && port_hi >= port_lo ? (uint64_t)(port_hi - port_lo) + 1 : 0;
+	if (*de && *dsts > packets)
+		*dsts = packets;
+	if (*pe && *ports > packets)
+		*ports = packets;
+	if (*pe && width && *ports > 3 * width)
+		*ports = 3 * width;
+}
+
+#define EST_SOURCE 4 /* incidents.estimated: the counts are the source's (its only one) */
+
+/* After a source grew: its only incident takes the source's own counts (exact, the
+ * destinations up to TW_KMV_K), as analyze gives them; when it has more, an incident that
+ * had taken them goes back to its own counters. On the store's final state either way,
+ * so the same however the log was read. */
+static int settle_counts(struct writer *w, const unsigned char key[17], const struct tw_srcsum *m)
+{
+	sqlite3 *db = tw_store_db(w->st);
+	sqlite3_stmt *q = NULL, *u = NULL;
+	int r = TW_OK;
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id, counts, estimated, port_lo, port_hi, packets FROM incidents"
+			       " WHERE src = ?1 ORDER BY (estimated & 4) DESC LIMIT 2",
+			       -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE incidents SET dsts = ?2, ports = ?3, estimated = ?4"
+				   " WHERE id = ?1",
+			       -1, &u, NULL) != SQLITE_OK) {
+		r = TW_E_DB;
+		goto out;
+	}
+	/* Two rows tell one from more; the one that took the source's counts (at most one
+	 * has) comes first. */
+	sqlite3_bind_blob(q, 1, key, 17, SQLITE_TRANSIENT);
+	struct row {
+		int64_t id;
+		int est;
+		struct tw_incident in;
+		bool ok;
+		int lo, hi;
+		uint64_t packets;
+	} rows[2];
+	int n = 0, s;
+	while (n < 2 && (s = sqlite3_step(q)) == SQLITE_ROW) {
+		struct row *x = &rows[n++];
+		memset(x, 0, sizeof(*x));
+		x->id = sqlite3_column_int64(q, 0);
+		x->ok = counts_get(sqlite3_column_blob(q, 1), sqlite3_column_bytes(q, 1), &x->in);
+		x->est = sqlite3_column_int(q, 2);
+		x->lo = sqlite3_column_type(q, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 3);
+		x->hi = sqlite3_column_type(q, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 4);
+		x->packets = (uint64_t)sqlite3_column_int64(q, 5);
+	}
+	for (int i = 0; i < n && !r; i++) {
+		uint64_t d, p;
+		bool de, pe;
+		if (n == 1) {
+			d = m->dsts;
+			de = m->dsts_est;
+			p = m->ports;
+			pe = m->ports_est;
+		} else if ((rows[i].est & EST_SOURCE) && rows[i].ok) {
+			est_counts(&rows[i].in, rows[i].packets, rows[i].lo, rows[i].hi, &d, &de, &p,
+				   &pe);
+		} else {
+			continue;
+		}
+		sqlite3_reset(u);
+		sqlite3_bind_int64(u, 1, rows[i].id);
+		sqlite3_bind_int64(u, 2, (sqlite3_int64)d);
+		sqlite3_bind_int64(u, 3, (sqlite3_int64)p);
+		sqlite3_bind_int(u, 4, (de ? 1 : 0) | (pe ? 2 : 0) | (n == 1 ? EST_SOURCE : 0));
+		if (sqlite3_step(u) != SQLITE_DONE)
+			r = TW_E_DB;
+	}
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(u);
+	return r;
+}
+
 /* The verdict 'm' (judged over the whole source) goes to the incident, and by
  * judge_source() to every other incident of the source. */
 static int write_incident(struct writer *w, const struct tw_srcsum *m, const struct tw_incident *in,
@@ -264,7 +353,8 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 	}
 	sqlite3_reset(w->find);
 	bool de, pe;
-	uint64_t dsts = tw_dcount_count(&acc.dsts, &de), ports = tw_dcount_count(&acc.ports, &pe);
+	uint64_t dsts, ports;
+	est_counts(&acc, packets, port_lo, port_hi, &dsts, &de, &ports, &pe);
 	int danger = tw_danger_of(weight, ports, dsts, packets);
 	counts_put(&acc, blob);
 	unsigned addev = 0;
@@ -552,6 +642,8 @@ static int write_sources(struct writer *w, const struct tw_agg *agg, int64_t fil
 		r = judge_source(w, key, &sts[i], &m);
 		for (unsigned k = 0; k < t->ninc && !r; k++)
 			r = write_incident(w, &m, &t->inc[k], file_id, res);
+		if (!r)
+			r = settle_counts(w, key, &m);
 		tw_srcsum_fini(&m);
 	}
 	qsort(pay, npay, sizeof(*pay), cmp_u32);

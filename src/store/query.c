@@ -85,7 +85,7 @@ int tw_store_incidents(struct tw_store *st, const struct tw_store_filter *f,
 		in.packets = (uint64_t)sqlite3_column_int64(q, 6);
 		in.dsts = (uint64_t)sqlite3_column_int64(q, 7);
 		in.ports = (uint64_t)sqlite3_column_int64(q, 8);
-		in.estimated = (unsigned)sqlite3_column_int(q, 9);
+		in.estimated = (unsigned)sqlite3_column_int(q, 9) & 3; /* 4: source counts */
 		in.has_ports = sqlite3_column_type(q, 10) != SQLITE_NULL;
 		in.port_lo = (unsigned)sqlite3_column_int(q, 10);
 		in.port_hi = (unsigned)sqlite3_column_int(q, 11);

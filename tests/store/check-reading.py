@@ -266,6 +266,33 @@ try:
     check("ingest --tz: pfirewall.log's local times read in the zone given (Berlin = UTC+2 in "
           "August)", firsts[0] - firsts[1] == 7200, firsts)
 
+    # Item 4: estimates shown as estimates, never above what is possible. A SYN scan of
+    # 400 ports on the 254 hosts of a /24, then one NetBIOS probe (a second incident: the
+    # scan's counts come from its own counters, which estimate past 16 values).
+    scan = os.path.join(tmp, "scan.log")
+    with open(scan, "w") as fh:
+        for i in range(400):
+            fh.write("Mar 11 10:%02d:%02d fw kernel: IN=eth0 OUT= SRC=5.9.9.9 DST=192.0.2.%d "
+                     "LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=1 DPT=%d WINDOW=1 "
+                     "RES=0x00 SYN URGP=0\n" % (i // 60 % 60, i % 60, 1 + i % 254, 1000 + i))
+        fh.write("Mar 11 10:07:00 fw kernel: IN=eth0 OUT= SRC=5.9.9.9 DST=192.0.2.1 LEN=78 "
+                 "TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=UDP SPT=137 DPT=137 LEN=58\n")
+    dbs = []
+    for chunk in (None, "7"):
+        db = os.path.join(tmp, "scan-%d.db" % len(dbs))
+        ingest(db, scan, *(["--chunk-lines", chunk] if chunk else []))
+        dbs.append(db)
+    js = [json.loads(x) for x in subprocess.run([TW, "incidents", "--db", dbs[1], "--json"],
+                                                capture_output=True, env=ENV).stdout.splitlines()]
+    txt = subprocess.run([TW, "incidents", "--db", dbs[1]], capture_output=True,
+                         env=ENV).stdout.decode()
+    sc = [o for o in js if o["class"] == "other"]
+    check("a 400-port scan of 254 hosts: its estimated counts marked (~ in the text, "
+          "\"estimated\" in JSON), never above 254 hosts or 401 ports, the same in 7-line chunks",
+          len(sc) == 1 and sc[0].get("estimated") == {"dsts": True, "ports": True}
+          and sc[0]["dsts"] <= 254 and sc[0]["ports"] <= 401 and "~%d" % sc[0]["dsts"] in txt
+          and incidents(dbs[0]) == incidents(dbs[1]), (sc, txt))
+
     # The daemon following the file while two ingests read it too: every packet once.
     if os.path.exists(TWD):
         db = os.path.join(tmp, "mixed.db")
