@@ -16,7 +16,8 @@
 #include "store/ingest.h"
 #include "store/query.h"
 
-static int open_store(const char *db, struct tw_store **st)
+/* 'ro': to read it (queries): an existing store, opened read-only. */
+static int open_store(const char *db, struct tw_store **st, bool ro)
 {
 	char path[4096];
 	struct tw_errctx ec;
@@ -27,7 +28,7 @@ static int open_store(const char *db, struct tw_store **st)
 		return TW_EXIT_USAGE;
 	}
 	memset(&ec, 0, sizeof(ec));
-	if (tw_store_open(st, path, &ec) != TW_OK) {
+	if ((ro ? tw_store_open_ro(st, path, &ec) : tw_store_open(st, path, &ec)) != TW_OK) {
 		fputs("tracewall: ", stderr);
 		tw_cli_puts_safe(stderr, ec.msg);
 		fputc('\n', stderr);
@@ -123,7 +124,7 @@ int tw_cmd_ingest(int argc, char **argv)
 	io.conf = &conf;
 	io.evline = tw_out_evidence_line;
 	struct tw_store *st = NULL;
-	rc = open_store(db, &st);
+	rc = open_store(db, &st, false);
 	if (rc)
 		return rc;
 	for (int i = optind; i < argc; i++) {
@@ -391,7 +392,7 @@ static int run_query(int argc, char **argv, const char *what)
 	if (rc)
 		return rc < 0 ? TW_EXIT_OK : rc;
 	struct tw_store *st = NULL;
-	rc = open_store(q.db, &st);
+	rc = open_store(q.db, &st, true);
 	if (rc)
 		return rc;
 	struct tw_errctx ec;

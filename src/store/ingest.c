@@ -34,8 +34,17 @@ static int64_t head_hash(const char *p, size_t n)
 
 static int db_fail(struct tw_store *st, struct tw_errctx *ec, const char *path, const char *what)
 {
-	return tw_err_set(ec, TW_E_DB, 0, "%.200s: %s: %.200s", path, what,
-			  sqlite3_errmsg(tw_store_db(st)));
+	sqlite3 *db = tw_store_db(st);
+	int code = sqlite3_errcode(db) & 0xff;
+	/* The store's own damage is the store's, not the log's. */
+	if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+		const char *f = sqlite3_db_filename(db, "main");
+		return tw_err_set(ec, TW_E_DB, 0,
+				  "%.200s: the store is damaged (%.200s) while %.200s was stored; "
+				  "what was committed before stays",
+				  f && *f ? f : "the store", sqlite3_errmsg(db), path);
+	}
+	return tw_err_set(ec, TW_E_DB, 0, "%.200s: %s: %.200s", path, what, sqlite3_errmsg(db));
 }
 
 /* The file's first bytes (uncompressed): from the map, or the first lines of a stream (a

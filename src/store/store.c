@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/alloc.h"
+#include "core/esc.h"
 #include "core/paths.h"
 #include "store/store.h"
 
@@ -180,6 +181,103 @@ static int migrate(struct tw_store *st, const char *path, struct tw_errctx *ec)
 	}
 }
 
+static bool wal_left(const char *path)
+{
+	char wal[4200];
+	struct stat sb;
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+/* PRAGMA quick_check: TW_OK, or TW_E_DB naming the store and SQLite's first finding. */
+static int quick_check(struct tw_store *st, const char *path, struct tw_errctx *ec)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA quick_check(1)", -1, &q, NULL) != SQLITE_OK)
+		return db_err(st, ec, path, "the store is damaged or not a tracewall store");
+	int r = TW_OK;
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		r = db_err(st, ec, path, "the store is damaged or not a tracewall store");
+	} else {
+		const char *v = (const char *)sqlite3_column_text(q, 0);
+		if (!v || strcmp(v, "ok") != 0)
+			r = tw_err_set(ec, TW_E_DB, 0,
+				       "%.200s: the store is damaged (quick_check: %.200s); keep a "
+				       "copy, then try `sqlite3 %.200s .recover`",
+				       path, v ? v : "?", path);
+	}
+	sqlite3_finalize(q);
+	/* A damaged store is left as it is: its log not even checkpointed into it. */
+	if (r)
+		sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	return r;
+}
+
+int tw_store_open_ro(struct tw_store **out, const char *path, struct tw_errctx *ec)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return tw_err_set(ec, TW_E_NOTFOUND, 0,
+				  "%.200s: no store there (nothing ingested into it yet?)", path);
+	struct tw_store *st = tw_calloc(1, sizeof(*st));
+	if (!st)
+		return tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
+	int r = TW_OK;
+	/* Read-only; when even the shared-memory file cannot be made (another user's store,
+	 * a read-only directory), as an immutable file. */
+	static const char *const modes[] = {"ro", "ro&immutable=1"};
+	for (int i = 0; i < 2; i++) {
+		struct tw_buf uri;
+		tw_buf_init(&uri);
+		tw_buf_adds(&uri, "file:");
+		for (const char *p = path; *p; p++) {
+			if (*p == '?' || *p == '#' || *p == '%')
+				tw_buf_printf(&uri, "%%%02X", (unsigned char)*p);
+			else
+				tw_buf_addc(&uri, *p);
+		}
+		tw_buf_printf(&uri, "?mode=%s", modes[i]);
+		tw_buf_addc(&uri, '\0');
+		sqlite3_close(st->db);
+		st->db = NULL;
+		int o = uri.oom ? SQLITE_NOMEM
+				: sqlite3_open_v2(uri.p, &st->db,
+						  SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+						      SQLITE_OPEN_NOMUTEX,
+						  NULL);
+		tw_buf_fini(&uri);
+		if (o != SQLITE_OK)
+			continue;
+		sqlite3_busy_timeout(st->db, 5000);
+		int v = schema_version(st->db);
+		if (v >= 0) {
+			int known = (int)(sizeof(migrations) / sizeof(*migrations));
+			if (v != known)
+				r = tw_err_set(ec, TW_E_DB, 0,
+					       "%.200s: schema %d, this tracewall reads %d: %s", path,
+					       v, known,
+					       v > known ? "left unchanged"
+							 : "open it once with write access "
+							   "(tracewall ingest) to upgrade it");
+			break;
+		}
+	}
+	if (!r && schema_version(st->db) < 0)
+		r = db_err(st, ec, path, "the store is damaged or not a tracewall store");
+	if (!r && sqlite3_prepare_v2(st->db,
+				     "SELECT answer, fetched, expires FROM lookup_cache"
+				     " WHERE kind = ?1 AND lo <= ?2 AND hi >= ?2 AND expires > ?3"
+				     " ORDER BY lo DESC, fetched DESC LIMIT 1",
+				     -1, &st->get, NULL) != SQLITE_OK)
+		r = db_err(st, ec, path, "cannot prepare");
+	if (r) {
+		tw_store_close(st);
+		return r;
+	}
+	*out = st;
+	return TW_OK;
+}
+
 int tw_store_open(struct tw_store **out, const char *path, struct tw_errctx *ec)
 {
 	struct tw_store *st = tw_calloc(1, sizeof(*st));
@@ -199,6 +297,10 @@ int tw_store_open(struct tw_store **out, const char *path, struct tw_errctx *ec)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
+	/* A write-ahead log left behind (an unclean stop, or another tracewall has it open):
+	 * the store's pages are checked before anything is added to them. */
+	if (wal_left(path) && (r = quick_check(st, path, ec)))
+		goto fail;
 	/* The schema first: a store of a newer tracewall is not touched at all (switching it
 	 * to WAL would already write to it). */
 	r = migrate(st, path, ec);
@@ -285,6 +387,8 @@ int tw_store_cache_put(struct tw_store *st, const char *kind, const struct tw_ad
 	unsigned char kl[17], kh[17];
 	tw_store_key(lo, kl);
 	tw_store_key(hi, kh);
+	if (!st->put)
+		return TW_E_DB; /* a store opened read-only keeps nothing */
 	sqlite3_reset(st->put);
 	sqlite3_bind_text(st->put, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st->put, 2, kl, sizeof(kl), SQLITE_TRANSIENT);

@@ -23,6 +23,10 @@ int tw_store_default_path(char *out, size_t cap);
 /* Opens (creating the file and its directory when missing) and migrates the schema.
  * TW_E_DB with the reason in 'ec' (a store of a newer schema is refused, never changed). */
 int tw_store_open(struct tw_store **st, const char *path, struct tw_errctx *ec);
+/* Opens an existing store to read it (queries, report --list): never creates, migrates or
+ * writes; a store another user owns or a read-only file is read too. TW_E_NOTFOUND when
+ * there is no file, TW_E_DB (reason in 'ec') for another schema or a damaged file. */
+int tw_store_open_ro(struct tw_store **st, const char *path, struct tw_errctx *ec);
 void tw_store_close(struct tw_store *st);
 
 /* The newest cached answer of 'kind' ("rdns", "abuse") whose range holds 'a' and that has

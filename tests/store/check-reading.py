@@ -293,6 +293,53 @@ try:
           and sc[0]["dsts"] <= 254 and sc[0]["ports"] <= 401 and "~%d" % sc[0]["dsts"] in txt
           and incidents(dbs[0]) == incidents(dbs[1]), (sc, txt))
 
+    # Item 5: the store as a reader expects.
+    os.chmod(tmp, 0o755)
+    os.chmod(CONF, 0o644)
+    ro = os.path.join(tmp, "ro", "tw.db")
+    os.makedirs(os.path.dirname(ro))
+    shutil.copy(dbs[1], ro)
+    os.chmod(ro, 0o444)
+    os.chmod(os.path.dirname(ro), 0o555)
+    if os.geteuid() == 0:
+        runas = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        outs = [subprocess.run(runas + [TW] + a + ["--db", ro], capture_output=True, env=ENV)
+                for a in (["incidents"], ["sources"], ["report", "--list"])]
+        check("a read-only store of another user (mode 0444, its directory 0555) can be queried "
+              "(incidents, sources, report --list)",
+              all(o.returncode == 0 for o in outs) and b"5.9.9.9" in outs[0].stdout
+              and b"5.9.9.9" in outs[1].stdout, [(o.returncode, o.stderr) for o in outs])
+    else:
+        skip("a read-only store of another user", "not root: cannot run as another user")
+    missing = os.path.join(tmp, "missing.db")
+    p = subprocess.run([TW, "incidents", "--db", missing], capture_output=True, env=ENV)
+    check("--db naming a missing file for a query: an error naming it, no store made",
+          p.returncode == 4 and b"missing.db" in p.stderr and not os.path.exists(missing),
+          (p.returncode, p.stderr))
+    bad = os.path.join(tmp, "bad.db")
+    with open(bad, "wb") as fh:
+        fh.write(os.urandom(8192))
+    p1 = subprocess.run([TW, "incidents", "--db", bad], capture_output=True, env=ENV)
+    p2 = ingest(bad, log)
+    check("a store that is no store: the error names the store file, not the log (exit 4)",
+          p1.returncode == 4 and p2.returncode == 4 and b"bad.db" in p1.stderr
+          and b"bad.db" in p2.stderr and b"fw.log" not in p2.stderr, (p1.stderr, p2.stderr))
+    # An unclean stop: a write-ahead log left behind, and a damaged page in the store.
+    dirty = os.path.join(tmp, "dirty.db")
+    ingest(dirty, scan)
+    code = ("import sqlite3, os\nc = sqlite3.connect(%r)\nc.execute('PRAGMA journal_mode=WAL')\n"
+            "c.execute('CREATE TABLE x (a)')\nc.execute('INSERT INTO x VALUES (1)')\nc.commit()\n"
+            "os._exit(0)\n" % dirty)
+    subprocess.run(["/usr/bin/python3", "-c", code], check=True)
+    with open(dirty, "r+b") as fh:
+        fh.seek(4096 * 4)  # page 5: the incidents table's root
+        fh.write(b"\0" * 4096)
+    p = ingest(dirty, log)
+    check("after an unclean stop (a write-ahead log left) the store is checked: a damaged one "
+          "is named, nothing added",
+          p.returncode == 4 and b"dirty.db" in p.stderr and b"damaged" in p.stderr
+          and os.path.exists(dirty + "-wal"), (p.returncode, p.stderr))
+
     # The daemon following the file while two ingests read it too: every packet once.
     if os.path.exists(TWD):
         db = os.path.join(tmp, "mixed.db")
