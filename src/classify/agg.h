@@ -320,5 +320,8 @@ struct tw_inc_counts {
 };
 void tw_incident_counts(const struct tw_srcagg *s, const struct tw_incident *in,
 			struct tw_inc_counts *c);
+/* The incident's own counters (the store's incidents of a source that has several): exact
+ * up to TW_DC_EXACT values, estimates beyond, never above its packets or port range. */
+void tw_incident_own_counts(const struct tw_incident *in, struct tw_inc_counts *c);
 
 #endif

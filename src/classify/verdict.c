@@ -200,9 +200,25 @@ void tw_incident_counts(const struct tw_srcagg *s, const struct tw_incident *in,
 		c->rel_error = tw_kmv_error(&s->dsts);
 		return;
 	}
+	tw_incident_own_counts(in, c);
+}
+
+void tw_incident_own_counts(const struct tw_incident *in, struct tw_inc_counts *c)
+{
 	c->dsts = tw_dcount_count(&in->dsts, &c->dsts_est);
 	c->ports = tw_dcount_count(&in->ports, &c->ports_est);
 	c->rel_error = TW_DC_ERROR;
+	/* An estimate never says more than is possible: no more than the packets, no more
+	 * ports than the port range holds (of three protocols at most). */
+	uint64_t width = in->has_ports && in->port_hi >= in->port_lo
+			     ? (uint64_t)(in->port_hi - in->port_lo) + 1
+			     : 0;
+	if (c->dsts_est && c->dsts > in->packets)
+		c->dsts = in->packets;
+	if (c->ports_est && c->ports > in->packets)
+		c->ports = in->packets;
+	if (c->ports_est && width && c->ports > 3 * width)
+		c->ports = 3 * width;
 }
 
 int tw_incident_danger(const struct tw_srcagg *s, const struct tw_incident *in)

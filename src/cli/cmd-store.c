@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "classify/classify.h"
 #include "core/conf.h"
 #include "cli/cli.h"
 #include "cli/lookup.h"
@@ -197,6 +198,25 @@ static void query_usage(FILE *f, const char *what)
 		    : "The sources of the incidents in the store, busiest first.");
 }
 
+/* A class --class may name: one of DESIGN.md's, portscan or sweep (the source's verdict),
+ * or a signature file's worm:NAME / scanner:NAME. Else an error that lists them. */
+static bool known_class(const char *name)
+{
+	if (!strcmp(name, "portscan") || !strcmp(name, "sweep") ||
+	    (!strncmp(name, "worm:", 5) && name[5]) || (!strncmp(name, "scanner:", 8) && name[8]))
+		return true;
+	for (int c = 0; c < TW_CLS_N; c++)
+		if (!strcmp(name, tw_class_name(c)))
+			return true;
+	fputs("tracewall: --class: unknown class \"", stderr);
+	tw_cli_puts_safe(stderr, name);
+	fputs("\"; the classes are:", stderr);
+	for (int c = 0; c < TW_CLS_N; c++)
+		fprintf(stderr, " %s", tw_class_name(c));
+	fputs(" portscan sweep worm:NAME scanner:NAME\n", stderr);
+	return false;
+}
+
 static int parse_query(int argc, char **argv, struct query_opts *q, const char *what)
 {
 	static const struct option lopts[] = {
@@ -231,7 +251,11 @@ static int parse_query(int argc, char **argv, struct query_opts *q, const char *
 			}
 			break;
 		}
-		case 'c': q->f.cls = optarg; break;
+		case 'c':
+			if (!known_class(optarg))
+				return TW_EXIT_USAGE;
+			q->f.cls = optarg;
+			break;
 		case 'a':
 			if (tw_addr_parse(optarg, strlen(optarg), &q->f.src) != TW_OK) {
 				fputs("tracewall: --src: not an address\n", stderr);
@@ -369,7 +393,12 @@ static int print_source(void *ctx, const struct tw_store_source *s)
 			first = false;
 			p += n + (p[n] == ',');
 		}
-		tw_buf_adds(b, "]}\n");
+		tw_buf_addc(b, ']');
+		if (s->scan[0]) {
+			tw_buf_adds(b, ",\"scan\":");
+			jstr(b, s->scan);
+		}
+		tw_buf_adds(b, "}\n");
 	} else {
 		if (!q->n)
 			tw_buf_printf(b, "%-39s %-20s %-20s %9s %9s %2s %4s  %s\n", "SOURCE",
@@ -378,8 +407,18 @@ static int print_source(void *ctx, const struct tw_store_source *s)
 		tw_buf_printf(b, "%-39s %-20s %-20s %9llu %9llu %2d %4.1f  ", a, f, l,
 			      (unsigned long long)s->packets, (unsigned long long)s->incidents,
 			      s->danger, s->confidence);
+		/* What analyze calls the source first: its scan or sweep. */
+		if (strstr(s->scan, " scan of "))
+			tw_buf_adds(b, "portscan,");
+		else if (strstr(s->scan, " sweep of "))
+			tw_buf_adds(b, "sweep,");
 		tw_esc_term(b, s->classes, strlen(s->classes));
-		tw_buf_adds(b, s->reportable ? "  (reportable)\n" : "\n");
+		tw_buf_adds(b, s->reportable ? "  (reportable)" : "");
+		if (s->scan[0]) {
+			tw_buf_adds(b, ": ");
+			tw_esc_term(b, s->scan, strlen(s->scan));
+		}
+		tw_buf_addc(b, '\n');
 	}
 	q->n++;
 	return tw_buf_flush(b, stdout) ? 1 : 0;

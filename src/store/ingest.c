@@ -209,22 +209,22 @@ static int write_evidence(struct writer *w, int64_t id, const struct tw_incident
 	return TW_OK;
 }
 
-/* An incident's distinct destinations and ports from its counters. An estimate never says
- * more than is possible: no more than its packets, no more ports than its port range holds
- * (of three protocols at most). (settle_counts() then gives a source's only incident the
- * source's own counts.) */
+/* An incident's distinct destinations and ports from its counters (tw_incident_own_counts;
+ * settle_counts() then gives a source's only incident the source's own counts). */
 static void est_counts(const struct tw_incident *in, uint64_t packets, int port_lo, int port_hi,
 		       uint64_t *dsts, bool *de, uint64_t *ports, bool *pe)
 {
-	*dsts = tw_dcount_count(&in->dsts, de);
-	*ports = tw_dcount_count(&in->ports, pe);
-	uint64_t width = port_lo >= 0 && port_hi >= port_lo ? (uint64_t)(port_hi - port_lo) + 1 : 0;
-	if (*de && *dsts > packets)
-		*dsts = packets;
-	if (*pe && *ports > packets)
-		*ports = packets;
-	if (*pe && width && *ports > 3 * width)
-		*ports = 3 * width;
+	struct tw_incident x = *in;
+	struct tw_inc_counts c;
+	x.packets = packets;
+	x.has_ports = port_lo >= 0;
+	x.port_lo = (uint16_t)(port_lo >= 0 ? port_lo : 0);
+	x.port_hi = (uint16_t)(port_hi >= 0 ? port_hi : 0);
+	tw_incident_own_counts(&x, &c);
+	*dsts = c.dsts;
+	*de = c.dsts_est;
+	*ports = c.ports;
+	*pe = c.ports_est;
 }
 
 #define EST_SOURCE 4 /* incidents.estimated: the counts are the source's (its only one) */

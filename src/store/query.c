@@ -14,7 +14,10 @@
 
 static const char where[] = " WHERE (?1 IS NULL OR (has_time AND last >= ?1))"
 			    " AND (?2 IS NULL OR (has_time AND first < ?2))"
-			    " AND (?3 IS NULL OR class = ?3)"
+			    /* portscan and sweep: the source's verdict found one */
+			    " AND (?3 IS NULL OR class = ?3"
+			    " OR (?3 = 'portscan' AND scan LIKE '% scan of %')"
+			    " OR (?3 = 'sweep' AND scan LIKE '% sweep of %'))"
 			    " AND (?4 IS NULL OR src = ?4)"
 			    " AND (?5 = 0 OR reportable)"
 			    " AND (?7 IS NULL OR id IN (SELECT incident FROM report_items"
@@ -147,7 +150,7 @@ int tw_store_sources(struct tw_store *st, const struct tw_store_filter *f, tw_st
 	snprintf(sql, sizeof(sql),
 		 "SELECT src, MIN(CASE WHEN has_time THEN first END),"
 		 " MAX(CASE WHEN has_time THEN last END), SUM(packets), COUNT(*), MAX(danger),"
-		 " MAX(confidence), MAX(reportable), GROUP_CONCAT(DISTINCT class)"
+		 " MAX(confidence), MAX(reportable), GROUP_CONCAT(DISTINCT class), MAX(scan)"
 		 " FROM incidents%s GROUP BY src ORDER BY SUM(packets) DESC, src LIMIT ?6",
 		 where);
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
@@ -170,6 +173,8 @@ int tw_store_sources(struct tw_store *st, const struct tw_store_filter *f, tw_st
 		so.reportable = sqlite3_column_int(q, 7);
 		const char *c = (const char *)sqlite3_column_text(q, 8);
 		so.classes = c ? c : "";
+		const char *sc = (const char *)sqlite3_column_text(q, 9);
+		so.scan = sc ? sc : "";
 		if (cb(ctx, &so))
 			break;
 	}

@@ -50,6 +50,7 @@ struct tw_store_source {
 	double confidence;
 	bool reportable;
 	const char *classes; /* comma-separated */
+	const char *scan;    /* the port scan or sweep its verdict found, or "" */
 };
 
 /* Calls 'cb' for each incident (ordered by first, then source), with its evidence lines

@@ -146,6 +146,29 @@ try:
     check("analyze gives every source the verdict the store gives its incidents (%d sources)"
           % len(srcs), not bad and len(srcs) > 500, bad[:3])
 
+    # Item 6: scans are queryable, and sources says what analyze says.
+    scans = [json.loads(x) for x in subprocess.run(
+        [TW, "incidents", "--db", ref_db, "--json", "--class", "portscan"], capture_output=True,
+        env=ENV).stdout.splitlines()]
+    want_scan = {a for a, o in srcs.items() if o["class"] == "portscan"}
+    check("incidents --class portscan: the incidents of the %d sources analyze calls port "
+          "scanners, each with its scan" % len(want_scan),
+          want_scan and {o["src"] for o in scans} == want_scan and all(
+              " scan of " in o.get("scan", "") for o in scans), (len(scans), len(want_scan)))
+    so = {o["src"]: o for o in map(json.loads, subprocess.run(
+        [TW, "sources", "--db", ref_db, "--json", "--limit", "100000"], capture_output=True,
+        env=ENV).stdout.splitlines())}
+    bad = [a for a, o in srcs.items() if a not in so or so[a]["confidence"] != o["confidence"]
+           or so[a]["reportable"] != o["reportable"] or so[a]["packets"] != o["packets"]
+           or (o["class"] in ("portscan", "sweep")) != ("scan" in so[a])]
+    check("sources and analyze agree on every source (packets, confidence, reportable, scan)",
+          not bad and len(so) == len(srcs), (bad[:3], len(so), len(srcs)))
+    p = subprocess.run([TW, "incidents", "--db", ref_db, "--class", "portscans"],
+                       capture_output=True, env=ENV)
+    check("an unknown --class is an error listing the classes",
+          p.returncode == 2 and b"messenger-spam" in p.stderr and b"portscan" in p.stderr,
+          p.stderr)
+
     # tracewalld following the file while it is written.
     if not os.path.exists(TWD):
         skip("tracewalld following the file", "tracewalld was not built")
