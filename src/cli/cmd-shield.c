@@ -16,7 +16,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: tracewall shield print|apply|remove|status [--config FILE]\n"
+	fputs("usage: tracewall shield print|apply|remove|status [--config FILE] [--yes]\n"
 	      "       tracewall ban ADDRESS... [--for DURATION]\n"
 	      "       tracewall unban ADDRESS...\n"
 	      "       tracewall bans [--db PATH]\n"
@@ -31,7 +31,9 @@ static void usage(FILE *f)
 	      "(bans in force are kept); remove deletes the table and leaves nothing behind.\n"
 	      "It coexists with ufw and firewalld (its own table, priority filter - 10; a\n"
 	      "service must be open in both). bans lists the sets, with why tracewalld banned\n"
-	      "each when its store ([store] db, --db) knows.\n",
+	      "each when its store ([store] db, --db) knows. apply refuses to lock you out:\n"
+	      "when this session comes over SSH, or sshd listens, and no rule admits it, it\n"
+	      "says which rule to add (--yes applies anyway).\n",
 	      f);
 }
 
@@ -42,9 +44,12 @@ static void fail(const struct tw_errctx *ec)
 	fputc('\n', stderr);
 }
 
+static bool yes; /* shield apply --yes: even when it would lock SSH out */
+
 static int parse_common(int argc, char **argv, int64_t *for_s, const char **db)
 {
 	static const struct option lopts[] = {{"config", required_argument, NULL, 'C'},
+					      {"yes", no_argument, NULL, 'y'},
 					      {"for", required_argument, NULL, 'f'},
 					      {"db", required_argument, NULL, 'd'},
 					      {"help", no_argument, NULL, 'h'},
@@ -54,6 +59,7 @@ static int parse_common(int argc, char **argv, int64_t *for_s, const char **db)
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'C': break;
+		case 'y': yes = true; break;
 		case 'f': {
 			int64_t ns;
 			if (!for_s || tw_conf_duration(optarg, &ns) != TW_OK || ns < 1000000000ll) {
@@ -107,6 +113,14 @@ int tw_cmd_shield(int argc, char **argv)
 	if (!strcmp(sub, "print")) {
 		r = tw_shield_ruleset(&b, &conf, &ec);
 	} else if (!strcmp(sub, "apply")) {
+		char why[600];
+		if (!yes && tw_shield_lockout(&conf, why, sizeof(why))) {
+			fputs("tracewall: shield apply: refused: ", stderr);
+			tw_cli_puts_safe(stderr, why);
+			fputc('\n', stderr);
+			tw_buf_fini(&b);
+			return TW_EXIT_USAGE;
+		}
 		r = tw_shield_apply(&conf, &ec);
 		if (!r)
 			tw_buf_adds(&b, "shield applied (table inet tracewall)\n");

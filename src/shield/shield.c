@@ -6,9 +6,11 @@
  * created again with its contents, so the host is never without it half-applied. */
 #include <jansson.h>
 #include <nftables/libnftables.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 #include "shield/shield.h"
@@ -76,6 +78,151 @@ static int services(const char *allow, struct tw_buf *tcp, struct tw_buf *udp, s
 				  "[shield] allow: '%.40s' is not tcp/PORT or udp/PORT[-PORT]", p);
 	}
 	return TW_OK;
+}
+
+/* ---- not locking the user out ----------------------------------------------------------- */
+
+/* Whether [shield] allow opens tcp/'port' to all. */
+static bool allows_tcp(const char *allow, unsigned port)
+{
+	for (const char *p = allow; *p;) {
+		size_t n = strcspn(p, ", \t");
+		char item[40];
+		if (n && n < sizeof(item)) {
+			memcpy(item, p, n);
+			item[n] = '\0';
+			unsigned lo, hi;
+			char proto[4], tail;
+			int k = sscanf(item, "%3[a-z]/%u-%u%c", proto, &lo, &hi, &tail);
+			if (k == 2)
+				hi = lo;
+			if ((k == 2 || k == 3) && !strcmp(proto, "tcp") && lo <= port && port <= hi)
+				return true;
+		}
+		p += n;
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+	}
+	return false;
+}
+
+/* The socket inodes of the processes named sshd. */
+static size_t sshd_inodes(unsigned long *out, size_t cap)
+{
+	size_t n = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d)) && n < cap) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		char path[300], comm[32] = "";
+		snprintf(path, sizeof(path), "/proc/%.20s/comm", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+		if (strcmp(comm, "sshd\n") != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/fd", e->d_name);
+		DIR *fd = opendir(path);
+		struct dirent *fe;
+		while (fd && (fe = readdir(fd)) && n < cap) {
+			char link[340], target[64];
+			snprintf(link, sizeof(link), "%.300s/%.20s", path, fe->d_name);
+			ssize_t l = readlink(link, target, sizeof(target) - 1);
+			if (l <= 0)
+				continue;
+			target[l] = '\0';
+			unsigned long ino;
+			if (sscanf(target, "socket:[%lu]", &ino) == 1)
+				out[n++] = ino;
+		}
+		if (fd)
+			closedir(fd);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* The TCP ports sshd listens on in this network namespace (/proc/net/tcp, tcp6). */
+static size_t sshd_ports(unsigned *ports, size_t cap)
+{
+	static unsigned long ino[4096];
+	size_t ni = sshd_inodes(ino, sizeof(ino) / sizeof(*ino)), np = 0;
+	if (!ni)
+		return 0;
+	static const char *const tabs[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+	for (int t = 0; t < 2; t++) {
+		FILE *f = fopen(tabs[t], "r");
+		char line[512];
+		while (f && fgets(line, sizeof(line), f) && np < cap) {
+			char local[64];
+			unsigned st;
+			unsigned long in;
+			/* sl local rem st tx:rx tr:when retr uid timeout inode */
+			if (sscanf(line, " %*s %63s %*s %x %*s %*s %*s %*s %*s %lu", local, &st, &in) !=
+				3 ||
+			    st != 0x0A)
+				continue;
+			const char *colon = strrchr(local, ':');
+			unsigned port;
+			if (!colon || sscanf(colon + 1, "%x", &port) != 1)
+				continue;
+			for (size_t i = 0; i < ni; i++)
+				if (ino[i] == in) {
+					bool dup = false;
+					for (size_t k = 0; k < np; k++)
+						dup |= ports[k] == port;
+					if (!dup)
+						ports[np++] = port;
+					break;
+				}
+		}
+		if (f)
+			fclose(f);
+	}
+	return np;
+}
+
+int tw_shield_lockout(const struct tw_conf *c, char *why, size_t n)
+{
+	why[0] = '\0';
+	/* This session, over SSH: SSH_CONNECTION is "client port server port". */
+	const char *sc = getenv("SSH_CONNECTION");
+	char cip[64];
+	unsigned cport, sport;
+	char sip[64];
+	if (sc && sscanf(sc, "%63s %u %63s %u", cip, &cport, sip, &sport) == 4 && sport &&
+	    sport <= 65535 && !allows_tcp(c->allow, sport)) {
+		struct tw_addr a;
+		bool trusted = tw_addr_parse(cip, strlen(cip), &a) == TW_OK &&
+			       tw_conf_in_nets(c->trusted, c->ntrusted, &a);
+		if (!trusted) {
+			snprintf(why, n,
+				 "this session comes over SSH (from %.46s to port %u) and no rule of "
+				 "the shield admits it: applying it would cut the session off. Add "
+				 "tcp/%u to [shield] allow (allow = tcp/%u), or %.46s to [shield] "
+				 "trusted, or run again with --yes",
+				 cip, sport, sport, sport, cip);
+			return 1;
+		}
+	}
+	unsigned ports[16];
+	size_t np = sshd_ports(ports, sizeof(ports) / sizeof(*ports));
+	for (size_t i = 0; i < np; i++)
+		if (!allows_tcp(c->allow, ports[i]) && !c->ntrusted && !c->trusted_ifaces[0]) {
+			snprintf(why, n,
+				 "sshd listens on port %u and no rule of the shield admits it: "
+				 "applying it would keep everyone out of SSH. Add tcp/%u to [shield] "
+				 "allow (allow = tcp/%u), or your networks to [shield] trusted, or "
+				 "run again with --yes",
+				 ports[i], ports[i], ports[i]);
+			return 1;
+		}
+	return 0;
 }
 
 int tw_shield_ruleset(struct tw_buf *b, const struct tw_conf *c, struct tw_errctx *ec)
@@ -231,6 +378,10 @@ int tw_shield_bans(struct tw_ban **out, size_t *nout, struct tw_errctx *ec)
 					continue;
 				json_t *ex = el ? json_object_get(el, "expires") : NULL;
 				b.expires_s = json_is_integer(ex) ? json_integer_value(ex) : 0;
+				/* nft counts whole seconds: a ban with a timeout and under a
+				 * second left is still a ban that ends, never a permanent one. */
+				if (el && json_object_get(el, "timeout") && b.expires_s <= 0)
+					b.expires_s = 1;
 				struct tw_ban *nv2 = tw_grow(v, nv, &capv, sizeof(*nv2), 16);
 				if (!nv2) {
 					r = tw_err_set(ec, TW_E_NOMEM, 0, "out of memory");
@@ -252,49 +403,76 @@ int tw_shield_bans(struct tw_ban **out, size_t *nout, struct tw_errctx *ec)
 	return TW_OK;
 }
 
+/* Deletes (into the batch 'b') every chain and every set but the ban sets that the loaded
+ * table holds: the ban sets stay in the kernel with their elements and time left. */
+static int drop_all_but_bans(struct nft_ctx *n, struct tw_buf *b)
+{
+	if (!table_exists(n))
+		return TW_OK;
+	json_t *root = json_loads(nft_ctx_get_output_buffer(n), 0, NULL);
+	if (!root)
+		return TW_E_INVALID;
+	size_t i;
+	json_t *item;
+	json_array_foreach(json_object_get(root, "nftables"), i, item)
+	{
+		static const char *const kinds[] = {"chain", "set", "map"};
+		for (int k = 0; k < 3; k++) {
+			json_t *o = json_object_get(item, kinds[k]);
+			const char *name = json_string_value(json_object_get(o, "name"));
+			if (!name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+					 strlen(name))
+				continue;
+			if (k == 1 && (!strcmp(name, "ban4") || !strcmp(name, "ban6")))
+				continue;
+			tw_buf_printf(b, "delete %s inet %s %s\n", kinds[k], TW_SHIELD_TABLE, name);
+		}
+	}
+	json_decref(root);
+	return TW_OK;
+}
+
 int tw_shield_apply(const struct tw_conf *c, struct tw_errctx *ec)
 {
 	struct tw_buf b;
-	struct tw_ban *bans = NULL;
-	size_t nb = 0;
-	struct tw_errctx ignore = {0};
+	struct nft_ctx *n = NULL;
 	int r;
 	tw_buf_init(&b);
-	/* One transaction: create (so that the delete cannot fail), delete, create full. */
-	tw_buf_printf(&b, "table inet %s\ndelete table inet %s\n", TW_SHIELD_TABLE,
+	/* One transaction: the table made if missing, its rules flushed, its chains and
+	 * sets deleted — all but the ban sets, which keep every ban the kernel holds, with
+	 * its time left, even one added by the daemon while this runs — then the ruleset
+	 * made anew. */
+	tw_buf_printf(&b, "table inet %s\nflush table inet %s\n", TW_SHIELD_TABLE,
 		      TW_SHIELD_TABLE);
+	n = ctx_new(true);
+	if (!n) {
+		r = tw_err_set(ec, TW_E_NOMEM, 0, "nftables: no context");
+		goto out;
+	}
+	r = drop_all_but_bans(n, &b);
+	nft_ctx_free(n);
+	n = NULL;
+	if (r) {
+		r = tw_err_set(ec, r, 0, "nftables: cannot read the loaded table");
+		goto out;
+	}
 	r = tw_shield_ruleset(&b, c, ec);
 	if (r)
 		goto out;
-	/* The bans in force carry over with the time they have left. */
-	if (tw_shield_bans(&bans, &nb, &ignore) == TW_OK)
-		for (size_t i = 0; i < nb; i++) {
-			char as[TW_ADDR_STRLEN];
-			tw_addr_format(&bans[i].addr, as);
-			if (bans[i].expires_s > 0)
-				tw_buf_printf(
-				    &b, "add element inet %s ban%c { %s timeout %llds }\n",
-				    TW_SHIELD_TABLE, bans[i].addr.family == TW_AF_INET ? '4' : '6',
-				    as, (long long)bans[i].expires_s);
-			else
-				tw_buf_printf(&b, "add element inet %s ban%c { %s }\n",
-					      TW_SHIELD_TABLE,
-					      bans[i].addr.family == TW_AF_INET ? '4' : '6', as);
-		}
 	/* Test hook: a load that fails at its end, to show nothing was half-applied. */
 	if (getenv("TW_SHIELD_TEST_FAIL"))
 		tw_buf_printf(&b, "add rule inet %s input tcp dport 70000 accept\n",
 			      TW_SHIELD_TABLE);
-	struct nft_ctx *n = ctx_new(false);
+	n = ctx_new(false);
 	if (!n) {
 		r = tw_err_set(ec, TW_E_NOMEM, 0, "nftables: no context");
 		goto out;
 	}
 	tw_buf_addc(&b, '\0');
-	r = run(n, b.p, ec);
-	nft_ctx_free(n);
+	r = b.oom ? tw_err_set(ec, TW_E_NOMEM, 0, "out of memory") : run(n, b.p, ec);
 out:
-	free(bans);
+	if (n)
+		nft_ctx_free(n);
 	tw_buf_fini(&b);
 	return r;
 }

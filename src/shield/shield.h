@@ -21,7 +21,12 @@
 /* The ruleset as nft text for the configuration (the [shield] section); TW_E_INVALID with
  * the reason when a value cannot be written safely (an interface name, a port list). */
 int tw_shield_ruleset(struct tw_buf *b, const struct tw_conf *c, struct tw_errctx *ec);
-/* Replaces the table in one transaction (the bans in force are carried over). */
+/* Whether applying the shield would lock the user out: this session comes over SSH, or
+ * sshd listens here, and neither [shield] allow nor trusted admits it. 1 with the reason
+ * and the rule to add in 'why', else 0. */
+int tw_shield_lockout(const struct tw_conf *c, char *why, size_t n);
+/* Replaces the table in one transaction: the ban sets and their elements stay as the
+ * kernel holds them; everything else is made anew. */
 int tw_shield_apply(const struct tw_conf *c, struct tw_errctx *ec);
 /* Deletes the table (TW_OK also when there is none). */
 int tw_shield_remove(struct tw_errctx *ec);

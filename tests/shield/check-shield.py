@@ -25,6 +25,8 @@ TW = os.path.join(os.path.abspath(BUILD), "tracewall")
 
 A, B = "twshA%d" % os.getpid(), "twshB%d" % os.getpid()
 ENV = dict(os.environ, TRACEWALL_CONF="/nonexistent/x.conf", XDG_DATA_HOME="/nonexistent")
+# A session over SSH would make `shield apply` refuse (it would lock the session out).
+ENV.pop("SSH_CONNECTION", None)
 
 
 def sh(*cmd, ns=None, check_rc=False, timeout=20):
@@ -170,10 +172,73 @@ time.sleep(60)
           and tcp("192.0.2.1", 2222) == "timeout", bans)
     sh(TW, "unban", "192.0.2.2", ns=A)
     check("unban: open again", tcp("192.0.2.1", 2222) == "open")
+    def open_again(deadline_s=15):
+        end = time.monotonic() + deadline_s
+        while time.monotonic() < end:
+            if tcp("192.0.2.1", 2222, 0.5) == "open":
+                return True
+            time.sleep(0.2)
+        return False
     sh(TW, "ban", "192.0.2.2", "--for", "2s", ns=A)
     t1 = tcp("192.0.2.1", 2222, 0.5)
-    time.sleep(2.5)
-    check("a ban expires by itself", t1 == "timeout" and tcp("192.0.2.1", 2222) == "open", t1)
+    check("a ban expires by itself", t1 == "timeout" and open_again(), t1)
+    # A ban in its last second while the shield is applied again: nft reports whole
+    # seconds (0 left), and such a ban once came back without a timeout, for ever.
+    sh(TW, "ban", "192.0.2.2", "--for", "1s", ns=A)
+    t1 = tcp("192.0.2.1", 2222, 0.3)
+    for _ in range(3):
+        sh(TW, "shield", "apply", "--config", conf, ns=A)
+    check("a ban re-applied in its last second still ends (never permanent)",
+          t1 == "timeout" and open_again()
+          and "192.0.2.2" not in sh(TW, "bans", ns=A).stdout.decode(), t1)
+    # Bans added while the shield is applied again and again: none lost.
+    applier = subprocess.Popen(["ip", "netns", "exec", A, "/bin/sh", "-c",
+                                "for i in $(seq 30); do %s shield apply --config %s || exit 1; "
+                                "done" % (TW, conf)], env=ENV, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    added = []
+    for i in range(1, 61):
+        if sh(TW, "ban", "203.0.113.%d" % i, "--for", "1h", ns=A).returncode == 0:
+            added.append("203.0.113.%d" % i)
+    err = applier.communicate(timeout=300)[1]
+    listed = sh(TW, "bans", ns=A).stdout.decode()
+    lost = [a for a in added if a + " " not in listed and a + "\n" not in listed]
+    check("60 bans added while the shield was applied 30 times: every one kept",
+          applier.returncode == 0 and len(added) == 60 and not lost, (lost, err[-300:]))
+    for a in added:
+        sh(TW, "unban", a, ns=A)
+    # Not locking the user out.
+    mid = sh("nft", "list", "ruleset", ns=A).stdout
+    ssh_env = dict(ENV, SSH_CONNECTION="192.0.2.2 50022 192.0.2.1 22")
+    p = subprocess.run(["ip", "netns", "exec", A, TW, "shield", "apply", "--config", conf],
+                       capture_output=True, env=ssh_env)
+    check("shield apply over SSH with no rule admitting it: refused (exit 2), the rule to add "
+          "named, nothing changed", p.returncode == 2 and b"allow = tcp/22" in p.stderr
+          and sh("nft", "list", "ruleset", ns=A).stdout == mid, p.stderr)
+    p = subprocess.run(["ip", "netns", "exec", A, TW, "shield", "apply", "--config", conf,
+                        "--yes"], capture_output=True, env=ssh_env)
+    check("... --yes applies it anyway", p.returncode == 0, p.stderr)
+    sshconf = os.path.join(tmp, "ssh.conf")
+    with open(sshconf, "w") as fh:
+        fh.write("[shield]\nallow = tcp/2222, tcp/22\nnflog-group = 7\n")
+    p = subprocess.run(["ip", "netns", "exec", A, TW, "shield", "apply", "--config", sshconf],
+                       capture_output=True, env=ssh_env)
+    check("... and with tcp/22 allowed it applies without asking", p.returncode == 0, p.stderr)
+    # An sshd listening (a process named sshd) and not admitted.
+    fake = subprocess.Popen(["ip", "netns", "exec", A, "/usr/bin/python3", "-c", """
+import ctypes, socket, sys, time
+ctypes.CDLL(None).prctl(15, b"sshd", 0, 0, 0)
+s = socket.socket(socket.AF_INET6); s.bind(("::", 2022)); s.listen()
+print("ready", flush=True)
+time.sleep(120)
+"""], stdout=subprocess.PIPE, env=ENV)
+    ready = fake.stdout.readline()
+    p = sh(TW, "shield", "apply", "--config", conf, ns=A)
+    check("sshd listening on a port no rule admits (2022): apply refused, naming tcp/2022",
+          ready.startswith(b"ready") and p.returncode == 2 and b"tcp/2022" in p.stderr, p.stderr)
+    fake.kill()
+    fake.wait()
+    sh(TW, "shield", "apply", "--config", conf, ns=A, check_rc=True)
     p = sh(TW, "ban", "2001:db8::2", ns=A)
     check("IPv6 ban", tcp("2001:db8::1", 2222) == "timeout" and tcp("192.0.2.1", 2222) == "open", p.stderr)
     sh(TW, "unban", "2001:db8::2", ns=A)
