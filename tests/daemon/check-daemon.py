@@ -33,9 +33,9 @@ JREMOTE = "/lib/systemd/systemd-journal-remote"
 
 A, B = "twdA%d" % os.getpid(), "twdB%d" % os.getpid()
 ENV = dict(os.environ, TRACEWALL_CONF="/nonexistent/x.conf", XDG_DATA_HOME="/nonexistent",
+           TZ="UTC")
 # A session over SSH would make `shield apply` refuse (it would lock the session out).
 ENV.pop("SSH_CONNECTION", None)
-           TZ="UTC")
 # The unit of contrib/ is one systemd accepts (with this build's paths), and the example
 # configuration documents keys that exist.
 HERE = os.path.dirname(os.path.abspath(__file__))
