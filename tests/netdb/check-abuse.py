@@ -239,7 +239,9 @@ WHOIS_MAP = ",".join(mapping)
 ENV = dict(os.environ, TZ="UTC", XDG_DATA_HOME="/nonexistent", TRACEWALL_CONF="/nonexistent/tracewall.conf")
 
 
-def trace(*args, bootstrap=bsdir, timeout=2000):
+# A generous timeout (a loaded machine under ASan reads a 5 MB answer slowly); the tests of
+# timeouts themselves give theirs.
+def trace(*args, bootstrap=bsdir, timeout=15000):
     cmd = [TW, "trace", "--json", "--abuse", "--whois-connect", WHOIS_MAP, "--timeout", str(timeout)]
     if bootstrap:
         cmd += ["--bootstrap", bootstrap]
