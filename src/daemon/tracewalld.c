@@ -180,11 +180,17 @@ static void police(struct daemon *d, const struct tw_event *ev)
 	    bd.offense, bd.probes, (long long)(d->conf->ban_window / 1000000000));
 }
 
+static void commit(struct daemon *d);
+
 static void live_event(struct daemon *d, struct tw_live *l, const struct tw_event *ev,
 		       const struct tw_verdict *v, const char *line, size_t len)
 {
 	if (tw_live_add(l, ev, v, line, len))
 		say("out of memory: an event of %s not stored", l->name);
+	/* As many sources as memory may hold until the next flush: stored now (the journal
+	 * with the cursor of this entry), never some dropped. */
+	if (tw_live_full(l))
+		commit(d);
 	police(d, ev);
 }
 

@@ -1261,6 +1261,12 @@ int tw_live_add(struct tw_live *l, const struct tw_event *ev, const struct tw_ve
 	return TW_OK;
 }
 
+bool tw_live_full(const struct tw_live *l)
+{
+	const struct tw_agg *a = &l->agg;
+	return a->nsrcs >= (a->max_sources ? a->max_sources : a->conf->max_sources);
+}
+
 int tw_live_commit(struct tw_store *st, struct tw_live *l, const char *cursor, struct tw_errctx *ec)
 {
 	struct tw_ingest_result res;

@@ -71,6 +71,9 @@ void tw_live_init(struct tw_live *l, const char *name, const struct tw_conf *con
 /* One event with its verdict and evidence line (copied). TW_E_NOMEM. */
 int tw_live_add(struct tw_live *l, const struct tw_event *ev, const struct tw_verdict *v,
 		const char *line, size_t len);
+/* The pending aggregate holds as many sources as it may: commit before the next event,
+ * or the quietest sources would be dropped from memory. */
+bool tw_live_full(const struct tw_live *l);
 /* Commits what is pending, with 'cursor' (NULL: none). */
 int tw_live_commit(struct tw_store *st, struct tw_live *l, const char *cursor,
 		   struct tw_errctx *ec);

@@ -571,6 +571,27 @@ time.sleep(300)
           and b"relative.log" in p.stderr and b"absolute" in p.stderr, p.stderr)
     p = sh(TWD, "--flush", "0", ns=A)
     check("--flush 0 refused (usage, exit 2)", p.returncode == 2, p.stderr)
+    # More sources between two flushes than memory may hold (max-sources = 1024; the
+    # journal brings 3000, each its own): stored as memory fills, none dropped.
+    jdir2 = os.path.join(tmp, "journal2")
+    os.mkdir(jdir2)
+    t0 = time.time()
+    journal_write(jdir2, [(t0 - 60 + i * 0.01, ufw_line("203.0.%d.%d" % (10 + i // 250,
+                                                                      1 + i % 250), 445,
+                                                         seq=i).split("kernel: ", 1)[1].strip())
+                          for i in range(3000)])
+    conf2 = os.path.join(tmp, "small.conf")
+    with open(conf2, "w") as fh:
+        fh.write("[analyze]\nmax-sources = 1024\ndocumentation-is-public = yes\n"
+                 "[daemon]\nflush = 1h\njournal = yes\njournal-directory = %s\n" % jdir2)
+    db2 = os.path.join(tmp, "small.db")
+    d = Daemon(conf2, db2, notify, extra=("--no-nflog", "--no-ban"))
+    wait_for(lambda: "ready" in d.err(), 30)
+    rc = d.stop()
+    d = None
+    n2 = q(db2, "SELECT count(DISTINCT src), COALESCE(SUM(packets), 0) FROM incidents")
+    check("3000 sources from the journal between two flushes, max-sources = 1024: every one "
+          "stored (committed as memory filled)", rc == 0 and n2 == [(3000, 3000)], n2)
     srv.kill()
 finally:
     if d is not None:
