@@ -84,8 +84,8 @@ int tw_src_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_s
  * part of the input) into 's' before its counts are; what window w reached, open runs
  * included; the windows in a stored state. */
 int tw_win_alloc(const struct tw_conf *c, struct tw_srcagg *s);
-int tw_win_add(const struct tw_conf *c, struct tw_srcagg *s, bool has_ts, int64_t ts,
-	       uint32_t port, uint32_t host);
+int tw_win_add(const struct tw_conf *c, struct tw_srcagg *s, bool has_ts, int64_t ts, uint32_t port,
+	       uint32_t host);
 int tw_win_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_srcagg *t);
 uint8_t tw_win_hits(const struct tw_conf *c, const struct tw_srcagg *s, int w);
 void tw_win_encode(const struct tw_conf *c, const struct tw_srcagg *s, struct tw_buf *b,

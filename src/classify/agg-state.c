@@ -319,8 +319,8 @@ int tw_srcstate_add(const struct tw_conf *c, struct tw_srcstate *st, const struc
 	return tw_src_merge(c, &st->s, t);
 }
 
-int tw_srcstate_judge(const struct tw_conf *c, const struct tw_srcstate *st,
-		      uint32_t same_payload, struct tw_srcsum *m)
+int tw_srcstate_judge(const struct tw_conf *c, const struct tw_srcstate *st, uint32_t same_payload,
+		      struct tw_srcsum *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->s = &st->s;

@@ -75,8 +75,8 @@ static uint8_t run_hit(const struct tw_conf *c, const struct tw_run *r)
 }
 
 /* Adds run 'b' (values bv) into run 'a' (values av). */
-static void run_join(const struct tw_conf *c, struct tw_run *a, uint32_t *av, const struct tw_run *b,
-		     const uint32_t *bv)
+static void run_join(const struct tw_conf *c, struct tw_run *a, uint32_t *av,
+		     const struct tw_run *b, const uint32_t *bv)
 {
 	if (a->bucket == NO_BUCKET)
 		a->bucket = b->bucket;
@@ -86,8 +86,8 @@ static void run_join(const struct tw_conf *c, struct tw_run *a, uint32_t *av, co
 		small_add(av + c->scan_ports, &a->nh, c->sweep_hosts, bv[c->scan_ports + i]);
 }
 
-static void run_copy(const struct tw_conf *c, struct tw_run *a, uint32_t *av, const struct tw_run *b,
-		     const uint32_t *bv)
+static void run_copy(const struct tw_conf *c, struct tw_run *a, uint32_t *av,
+		     const struct tw_run *b, const uint32_t *bv)
 {
 	*a = *b;
 	memcpy(av, bv, run_vals(c) * sizeof(uint32_t));
@@ -160,8 +160,8 @@ static int win_ensure(const struct tw_conf *c, struct tw_srcagg *s)
 	return TW_OK;
 }
 
-int tw_win_add(const struct tw_conf *c, struct tw_srcagg *s, bool has_ts, int64_t ts,
-	       uint32_t port, uint32_t host)
+int tw_win_add(const struct tw_conf *c, struct tw_srcagg *s, bool has_ts, int64_t ts, uint32_t port,
+	       uint32_t host)
 {
 	if (s->packets == 1) {
 		s->first_port = port;
@@ -181,7 +181,8 @@ int tw_win_add(const struct tw_conf *c, struct tw_srcagg *s, bool has_ts, int64_
 }
 
 /* Window i of 't' (the later part) continues window i of 's'. */
-static void win_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_srcagg *t, int i)
+static void win_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_srcagg *t,
+		      int i)
 {
 	struct tw_win *x = win_at(c, s, i), *y = win_at(c, t, i);
 	struct tw_run *cur = x->single ? &x->first : &x->last;

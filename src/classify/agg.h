@@ -112,7 +112,7 @@ struct tw_run {
 };
 struct tw_win {
 	struct tw_run first, last;
-	bool single; /* one run so far: 'first' is the one in progress */
+	bool single;  /* one run so far: 'first' is the one in progress */
 	uint32_t v[]; /* the first run's ports then hosts, then the last run's */
 };
 enum { TW_WIN_SHORT, TW_WIN_SLOW, TW_WIN_N };
@@ -251,7 +251,7 @@ struct tw_srcsum {
 	/* The source's class: "portscan" or "sweep" when one was found, else the class with
 	 * the most packets ("other" only when nothing else). */
 	const char *cls;
-	uint64_t classes[TW_CLS_MAX];	 /* packets per class, from the incidents */
+	uint64_t classes[TW_CLS_MAX];	/* packets per class, from the incidents */
 	uint8_t cls_weight[TW_CLS_MAX]; /* the heaviest rule matched per class */
 	/* Worth a look (the analysis view shows these first): reportable, a scan or sweep,
 	 * or a rule with a weight matched (not backscatter). */
@@ -302,8 +302,8 @@ void tw_srcstate_encode(const struct tw_conf *c, const struct tw_srcstate *st, s
 int tw_srcstate_add(const struct tw_conf *c, struct tw_srcstate *st, const struct tw_srcagg *t);
 /* The verdict over the whole state; 'same_payload' sources sent its first payload. Free
  * with tw_srcsum_fini(). */
-int tw_srcstate_judge(const struct tw_conf *c, const struct tw_srcstate *st,
-		      uint32_t same_payload, struct tw_srcsum *m);
+int tw_srcstate_judge(const struct tw_conf *c, const struct tw_srcstate *st, uint32_t same_payload,
+		      struct tw_srcsum *m);
 void tw_srcsum_fini(struct tw_srcsum *m);
 
 /* An incident's danger: 1 + its heaviest rule weight, +1 at 10 ports, +1 at 100 ports or

@@ -116,8 +116,8 @@ static void scan(const struct tw_conf *c, struct tw_srcsum *m, struct judge_text
 	 * scan whose probes straddle two buckets of both grids). Unsigned: a damaged state
 	 * may hold any times. */
 	uint64_t span = s->has_time && s->last >= s->first ? (uint64_t)s->last - (uint64_t)s->first
-			: s->has_time				   ? UINT64_MAX
-								   : 0;
+			: s->has_time			   ? UINT64_MAX
+							   : 0;
 	char win[32];
 	if ((hs & kind) || span <= (uint64_t)c->window) {
 		m->scan_speed = "fast";

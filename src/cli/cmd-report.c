@@ -558,8 +558,9 @@ int tw_cmd_report(int argc, char **argv)
 		return TW_EXIT_USAGE;
 	}
 	/* Listing only reads: a read-only store (another user's) will do. */
-	if ((list && !approve && !bounced && !ro.abuseipdb ? tw_store_open_ro(&st, path, &ec)
-							    : tw_store_open(&st, path, &ec)) != TW_OK) {
+	if ((list && !approve && !bounced && !ro.abuseipdb
+		 ? tw_store_open_ro(&st, path, &ec)
+		 : tw_store_open(&st, path, &ec)) != TW_OK) {
 		fputs("tracewall: ", stderr);
 		tw_cli_puts_safe(stderr, ec.msg);
 		fputc('\n', stderr);

@@ -48,12 +48,10 @@ static bool yes; /* shield apply --yes: even when it would lock SSH out */
 
 static int parse_common(int argc, char **argv, int64_t *for_s, const char **db)
 {
-	static const struct option lopts[] = {{"config", required_argument, NULL, 'C'},
-					      {"yes", no_argument, NULL, 'y'},
-					      {"for", required_argument, NULL, 'f'},
-					      {"db", required_argument, NULL, 'd'},
-					      {"help", no_argument, NULL, 'h'},
-					      {NULL, 0, NULL, 0}};
+	static const struct option lopts[] = {
+	    {"config", required_argument, NULL, 'C'}, {"yes", no_argument, NULL, 'y'},
+	    {"for", required_argument, NULL, 'f'},    {"db", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {

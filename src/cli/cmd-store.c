@@ -156,7 +156,9 @@ int tw_cmd_ingest(int argc, char **argv)
 				 (unsigned long long)res.waiting);
 		if (res.from == res.to && !res.lines)
 			printf(": nothing new (%s, up to byte %llu)%s\n",
-			       res.known ? "known" : res.waiting ? "new" : "empty",
+			       res.known     ? "known"
+			       : res.waiting ? "new"
+					     : "empty",
 			       (unsigned long long)res.to, wait);
 		else
 			printf(": %s%s bytes %llu-%llu, %llu %s, %llu events: %llu new "

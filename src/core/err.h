@@ -16,7 +16,7 @@ enum tw_err {
 	TW_E_DB = -6,
 	TW_E_NOTFOUND = -7, /* e.g. a line that is not of the asked format */
 	TW_E_PERM = -8,
-	TW_E_RANGE = -9, /* a number or length out of its allowed range */
+	TW_E_RANGE = -9,  /* a number or length out of its allowed range */
 	TW_E_AGAIN = -10, /* another process got there first: look again */
 };
 

@@ -225,8 +225,8 @@ static int read_lines(struct worker *w, struct tw_reader *rd, uint64_t limit, bo
 		r = take(w, &ev, &v, rd->raw.p, rd->raw.len, rereadable);
 		if (r)
 			return oom(w, r);
-		if (((limit && rd->lines_read - start >= limit) || agg_full(w)) && !rd->have_glued &&
-		    !rd->owed) {
+		if (((limit && rd->lines_read - start >= limit) || agg_full(w)) &&
+		    !rd->have_glued && !rd->owed) {
 			*more = true;
 			w->stopped = agg_full(w);
 			return TW_OK;

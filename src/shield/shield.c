@@ -163,8 +163,8 @@ static size_t sshd_ports(unsigned *ports, size_t cap)
 			unsigned st;
 			unsigned long in;
 			/* sl local rem st tx:rx tr:when retr uid timeout inode */
-			if (sscanf(line, " %*s %63s %*s %x %*s %*s %*s %*s %*s %lu", local, &st, &in) !=
-				3 ||
+			if (sscanf(line, " %*s %63s %*s %x %*s %*s %*s %*s %*s %lu", local, &st,
+				   &in) != 3 ||
 			    st != 0x0A)
 				continue;
 			const char *colon = strrchr(local, ':');
@@ -201,12 +201,13 @@ int tw_shield_lockout(const struct tw_conf *c, char *why, size_t n)
 		bool trusted = tw_addr_parse(cip, strlen(cip), &a) == TW_OK &&
 			       tw_conf_in_nets(c->trusted, c->ntrusted, &a);
 		if (!trusted) {
-			snprintf(why, n,
-				 "this session comes over SSH (from %.46s to port %u) and no rule of "
-				 "the shield admits it: applying it would cut the session off. Add "
-				 "tcp/%u to [shield] allow (allow = tcp/%u), or %.46s to [shield] "
-				 "trusted, or run again with --yes",
-				 cip, sport, sport, sport, cip);
+			snprintf(
+			    why, n,
+			    "this session comes over SSH (from %.46s to port %u) and no rule of "
+			    "the shield admits it: applying it would cut the session off. Add "
+			    "tcp/%u to [shield] allow (allow = tcp/%u), or %.46s to [shield] "
+			    "trusted, or run again with --yes",
+			    cip, sport, sport, sport, cip);
 			return 1;
 		}
 	}
@@ -214,12 +215,13 @@ int tw_shield_lockout(const struct tw_conf *c, char *why, size_t n)
 	size_t np = sshd_ports(ports, sizeof(ports) / sizeof(*ports));
 	for (size_t i = 0; i < np; i++)
 		if (!allows_tcp(c->allow, ports[i]) && !c->ntrusted && !c->trusted_ifaces[0]) {
-			snprintf(why, n,
-				 "sshd listens on port %u and no rule of the shield admits it: "
-				 "applying it would keep everyone out of SSH. Add tcp/%u to [shield] "
-				 "allow (allow = tcp/%u), or your networks to [shield] trusted, or "
-				 "run again with --yes",
-				 ports[i], ports[i], ports[i]);
+			snprintf(
+			    why, n,
+			    "sshd listens on port %u and no rule of the shield admits it: "
+			    "applying it would keep everyone out of SSH. Add tcp/%u to [shield] "
+			    "allow (allow = tcp/%u), or your networks to [shield] trusted, or "
+			    "run again with --yes",
+			    ports[i], ports[i], ports[i]);
 			return 1;
 		}
 	return 0;
@@ -420,8 +422,8 @@ static int drop_all_but_bans(struct nft_ctx *n, struct tw_buf *b)
 		for (int k = 0; k < 3; k++) {
 			json_t *o = json_object_get(item, kinds[k]);
 			const char *name = json_string_value(json_object_get(o, "name"));
-			if (!name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-					 strlen(name))
+			if (!name ||
+			    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name))
 				continue;
 			if (k == 1 && (!strcmp(name, "ban4") || !strcmp(name, "ban6")))
 				continue;
@@ -442,8 +444,7 @@ int tw_shield_apply(const struct tw_conf *c, struct tw_errctx *ec)
 	 * sets deleted — all but the ban sets, which keep every ban the kernel holds, with
 	 * its time left, even one added by the daemon while this runs — then the ruleset
 	 * made anew. */
-	tw_buf_printf(&b, "table inet %s\nflush table inet %s\n", TW_SHIELD_TABLE,
-		      TW_SHIELD_TABLE);
+	tw_buf_printf(&b, "table inet %s\nflush table inet %s\n", TW_SHIELD_TABLE, TW_SHIELD_TABLE);
 	n = ctx_new(true);
 	if (!n) {
 		r = tw_err_set(ec, TW_E_NOMEM, 0, "nftables: no context");

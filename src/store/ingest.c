@@ -238,12 +238,14 @@ static int settle_counts(struct writer *w, const unsigned char key[17], const st
 	sqlite3 *db = tw_store_db(w->st);
 	sqlite3_stmt *q = NULL, *u = NULL;
 	int r = TW_OK;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT id, counts, estimated, port_lo, port_hi, packets FROM incidents"
-			       " WHERE src = ?1 ORDER BY (estimated & 4) DESC LIMIT 2",
-			       -1, &q, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "UPDATE incidents SET dsts = ?2, ports = ?3, estimated = ?4"
-				   " WHERE id = ?1",
+	if (sqlite3_prepare_v2(
+		db,
+		"SELECT id, counts, estimated, port_lo, port_hi, packets FROM incidents"
+		" WHERE src = ?1 ORDER BY (estimated & 4) DESC LIMIT 2",
+		-1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "UPDATE incidents SET dsts = ?2, ports = ?3, estimated = ?4"
+			       " WHERE id = ?1",
 			       -1, &u, NULL) != SQLITE_OK) {
 		r = TW_E_DB;
 		goto out;
@@ -279,8 +281,8 @@ static int settle_counts(struct writer *w, const unsigned char key[17], const st
 			p = m->ports;
 			pe = m->ports_est;
 		} else if ((rows[i].est & EST_SOURCE) && rows[i].ok) {
-			est_counts(&rows[i].in, rows[i].packets, rows[i].lo, rows[i].hi, &d, &de, &p,
-				   &pe);
+			est_counts(&rows[i].in, rows[i].packets, rows[i].lo, rows[i].hi, &d, &de,
+				   &p, &pe);
 		} else {
 			continue;
 		}
@@ -681,15 +683,14 @@ static int claim(struct writer *w, const struct file_row *row, const char *head,
 		if (r)
 			return r;
 		return now.id == row->seen_id && now.offset == row->seen_offset ? TW_OK
-										 : TW_E_AGAIN;
+										: TW_E_AGAIN;
 	}
 	sqlite3_stmt *q = NULL;
 	if (sqlite3_prepare_v2(tw_store_db(w->st), "SELECT offset FROM files WHERE id = ?1", -1, &q,
 			       NULL) != SQLITE_OK)
 		return db_fail(w->st, ec, w->path, "cannot prepare");
 	sqlite3_bind_int64(q, 1, row->id);
-	int r = sqlite3_step(q) == SQLITE_ROW &&
-			(uint64_t)sqlite3_column_int64(q, 0) == row->offset
+	int r = sqlite3_step(q) == SQLITE_ROW && (uint64_t)sqlite3_column_int64(q, 0) == row->offset
 		    ? TW_OK
 		    : TW_E_AGAIN;
 	sqlite3_finalize(q);
@@ -809,8 +810,8 @@ static int writer_open(struct writer *w, struct tw_store *st, const char *path,
 			       "INSERT INTO events (file, line, seq, ts, src, dst, proto, sport,"
 			       " dport, class) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 			       -1, &w->events, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT state FROM source_state WHERE src = ?1", -1,
-			       &w->st_get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT state FROM source_state WHERE src = ?1", -1, &w->st_get,
+			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 			       "INSERT OR REPLACE INTO source_state (src, payload, state)"
 			       " VALUES (?1, ?2, ?3)",

@@ -254,8 +254,8 @@ int tw_store_open_ro(struct tw_store **out, const char *path, struct tw_errctx *
 			int known = (int)(sizeof(migrations) / sizeof(*migrations));
 			if (v != known)
 				r = tw_err_set(ec, TW_E_DB, 0,
-					       "%.200s: schema %d, this tracewall reads %d: %s", path,
-					       v, known,
+					       "%.200s: schema %d, this tracewall reads %d: %s",
+					       path, v, known,
 					       v > known ? "left unchanged"
 							 : "open it once with write access "
 							   "(tracewall ingest) to upgrade it");
@@ -306,9 +306,10 @@ int tw_store_open(struct tw_store **out, const char *path, struct tw_errctx *ec)
 	r = migrate(st, path, ec);
 	if (r)
 		goto fail;
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-			 " PRAGMA cache_size = -65536;", NULL,
-			 NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(st->db,
+			 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+			 " PRAGMA cache_size = -65536;",
+			 NULL, NULL, NULL) != SQLITE_OK) {
 		r = db_err(st, ec, path, "cannot switch to WAL");
 		goto fail;
 	}
