@@ -303,11 +303,17 @@ static void judge(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_pa
 		m->why_not = (signed char)m->nwhy;
 		add_why(m, "one of your own networks (--own)");
 	} else if (!m->reportable && !sp && m->confidence > 0) {
-		static char below[64];
-		if (!below[0])
-			snprintf(below, sizeof(below), "below the confidence threshold %.1f",
-				 c->min_confidence);
-		add_why(m, below);
+		/* The threshold as the text shows it (one decimal): one constant per value, so
+		 * that a reload with another threshold says the new one, in any thread. */
+		static const char *const below[] = {
+		    "below the confidence threshold 0.0", "below the confidence threshold 0.1",
+		    "below the confidence threshold 0.2", "below the confidence threshold 0.3",
+		    "below the confidence threshold 0.4", "below the confidence threshold 0.5",
+		    "below the confidence threshold 0.6", "below the confidence threshold 0.7",
+		    "below the confidence threshold 0.8", "below the confidence threshold 0.9",
+		    "below the confidence threshold 1.0"};
+		long k = lround(c->min_confidence * 10);
+		add_why(m, below[k < 0 ? 0 : k > 10 ? 10 : k]);
 	}
 	/* Worth a look: reportable, a scan or sweep, or a rule with weight (a probe of the
 	 * Messenger, NetBIOS, RPC or SMB ports, a worm) — never backscatter alone. */

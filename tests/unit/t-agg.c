@@ -672,7 +672,71 @@ static void t_evidence_read_back(void)
 	tw_agg_fini(&a);
 }
 
-TW_SUITE(agg, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
+/* The threshold a "below" reason names is the configuration's in force, not the first one
+ * seen (a reload with another min-confidence once kept saying the old one). */
+static void t_below_threshold_follows_conf(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	struct tw_conf c1, c2;
+	tw_conf_defaults(&c1);
+	tw_conf_defaults(&c2);
+	c1.min_confidence = 0.6;
+	c2.min_confidence = 0.9;
+	tw_agg_init(&a, &c1);
+	ev_make(&ev, "5.5.5.9", 0x05060708u, TW_IPPROTO_UDP, 1026, 100, 0);
+	tw_agg_add(&a, &ev, &v);
+	size_t n;
+	struct tw_srcsum *s = tw_agg_summarise(&a, 0, &n);
+	CHECK_STR(s[0].why[s[0].nwhy - 1], "below the confidence threshold 0.6");
+	tw_agg_summary_free(s);
+	a.conf = &c2;
+	s = tw_agg_summarise(&a, 0, &n);
+	CHECK_STR(s[0].why[s[0].nwhy - 1], "below the confidence threshold 0.9");
+	tw_agg_summary_free(s);
+	tw_agg_fini(&a);
+}
+
+/* A scan whose probes are split between two parts at every possible point (as chunks and
+ * threads split a log) merges to the verdict of one aggregate of all: the windows' runs
+ * continue across the cut. 12 ports a minute apart, then 12 more a day later. */
+static void t_windows_merge_exactly(void)
+{
+	struct tw_event ev[24];
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	for (int i = 0; i < 24; i++)
+		ev_make(&ev[i], "5.5.5.7", 0x05060708u + (uint32_t)(i % 2), TW_IPPROTO_TCP,
+			(uint16_t)(3000 + i % 12), 1003000 + (i < 12 ? i * 60 : 86400 + i * 60),
+			TW_TCP_SYN);
+	struct tw_agg one;
+	tw_agg_init(&one, dflt());
+	for (int i = 0; i < 24; i++)
+		tw_agg_add(&one, &ev[i], &v);
+	size_t n;
+	struct tw_srcsum *ref = tw_agg_summarise(&one, 0, &n);
+	CHECK(ref[0].scan_why != NULL);
+	for (int cut = 1; cut < 24; cut++) {
+		struct tw_agg p1, p2;
+		tw_agg_init(&p1, dflt());
+		tw_agg_init(&p2, dflt());
+		for (int i = 0; i < 24; i++)
+			tw_agg_add(i < cut ? &p1 : &p2, &ev[i], &v);
+		CHECK_EQ_I(tw_agg_merge(&p1, &p2), TW_OK);
+		struct tw_srcsum *m = tw_agg_summarise(&p1, 0, &n);
+		CHECK_STR(m[0].scan_why ? m[0].scan_why : "(none)",
+			  ref[0].scan_why ? ref[0].scan_why : "(none)");
+		CHECK(m[0].confidence == ref[0].confidence);
+		tw_agg_summary_free(m);
+		tw_agg_fini(&p1);
+		tw_agg_fini(&p2);
+	}
+	tw_agg_summary_free(ref);
+	tw_agg_fini(&one);
+}
+
+TW_SUITE(agg, {"below_threshold_follows_conf", t_below_threshold_follows_conf},
+	 {"windows_merge_exactly", t_windows_merge_exactly}, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
 	 {"own_networks", t_own_networks}, {"estimate_beyond_bound", t_estimate_beyond_bound},
 	 {"merge_equals_single", t_merge_equals_single},
 	 {"ports_beyond_table", t_ports_beyond_table},
