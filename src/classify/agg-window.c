@@ -45,6 +45,8 @@ static uint32_t *run_v(const struct tw_conf *c, struct tw_win *x, int last)
 
 static bool small_add(uint32_t *v, uint8_t *n, uint32_t cap, uint32_t x)
 {
+	if (*n >= cap)
+		return false; /* full: whether x is in it changes nothing (the common case) */
 	for (uint32_t i = 0; i < *n; i++)
 		if (v[i] == x)
 			return false;

@@ -138,7 +138,7 @@ struct writer {
 	const struct tw_conf *conf;
 	sqlite3_stmt *find, *ins, *upd, *ev, *events;
 	/* The sources' states (schema 7) and their verdict on every incident of theirs. */
-	sqlite3_stmt *st_get, *st_put, *pay_count, *pay_srcs, *verdict;
+	sqlite3_stmt *st_get, *st_put, *pay_count, *pay_srcs, *verdict, *settle_q, *settle_u;
 	int64_t gap;
 	uint32_t evmax;
 };
@@ -235,23 +235,11 @@ static void est_counts(const struct tw_incident *in, uint64_t packets, int port_
  * so the same however the log was read. */
 static int settle_counts(struct writer *w, const unsigned char key[17], const struct tw_srcsum *m)
 {
-	sqlite3 *db = tw_store_db(w->st);
-	sqlite3_stmt *q = NULL, *u = NULL;
+	sqlite3_stmt *q = w->settle_q, *u = w->settle_u;
 	int r = TW_OK;
-	if (sqlite3_prepare_v2(
-		db,
-		"SELECT id, counts, estimated, port_lo, port_hi, packets FROM incidents"
-		" WHERE src = ?1 ORDER BY (estimated & 4) DESC LIMIT 2",
-		-1, &q, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-			       "UPDATE incidents SET dsts = ?2, ports = ?3, estimated = ?4"
-			       " WHERE id = ?1",
-			       -1, &u, NULL) != SQLITE_OK) {
-		r = TW_E_DB;
-		goto out;
-	}
 	/* Two rows tell one from more; the one that took the source's counts (at most one
 	 * has) comes first. */
+	sqlite3_reset(q);
 	sqlite3_bind_blob(q, 1, key, 17, SQLITE_TRANSIENT);
 	struct row {
 		int64_t id;
@@ -260,6 +248,7 @@ static int settle_counts(struct writer *w, const unsigned char key[17], const st
 		bool ok;
 		int lo, hi;
 		uint64_t packets;
+		unsigned weight;
 	} rows[2];
 	int n = 0, s;
 	while (n < 2 && (s = sqlite3_step(q)) == SQLITE_ROW) {
@@ -271,7 +260,9 @@ static int settle_counts(struct writer *w, const unsigned char key[17], const st
 		x->lo = sqlite3_column_type(q, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 3);
 		x->hi = sqlite3_column_type(q, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 4);
 		x->packets = (uint64_t)sqlite3_column_int64(q, 5);
+		x->weight = (unsigned)sqlite3_column_int(q, 6);
 	}
+	sqlite3_reset(q);
 	for (int i = 0; i < n && !r; i++) {
 		uint64_t d, p;
 		bool de, pe;
@@ -291,19 +282,18 @@ static int settle_counts(struct writer *w, const unsigned char key[17], const st
 		sqlite3_bind_int64(u, 2, (sqlite3_int64)d);
 		sqlite3_bind_int64(u, 3, (sqlite3_int64)p);
 		sqlite3_bind_int(u, 4, (de ? 1 : 0) | (pe ? 2 : 0) | (n == 1 ? EST_SOURCE : 0));
+		sqlite3_bind_int(u, 5, tw_danger_of(rows[i].weight, p, d, rows[i].packets));
 		if (sqlite3_step(u) != SQLITE_DONE)
 			r = TW_E_DB;
+		sqlite3_reset(u);
 	}
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(u);
 	return r;
 }
 
 /* The verdict 'm' (judged over the whole source) goes to the incident, and by
  * judge_source() to every other incident of the source. */
 static int write_incident(struct writer *w, const struct tw_srcsum *m, const struct tw_incident *in,
-			  int64_t file_id, struct tw_ingest_result *res)
+			  int64_t file_id, bool only, struct tw_ingest_result *res)
 {
 	unsigned char key[17], blob[COUNTS_LEN];
 	const char *cls = tw_class_name(in->cls);
@@ -366,6 +356,12 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 	bool de, pe;
 	uint64_t dsts, ports;
 	est_counts(&acc, packets, port_lo, port_hi, &dsts, &de, &ports, &pe);
+	if (only) { /* a new source's only incident: as settle_counts() would make it */
+		dsts = m->dsts;
+		de = m->dsts_est;
+		ports = m->ports;
+		pe = m->ports_est;
+	}
 	int danger = tw_danger_of(weight, ports, dsts, packets);
 	counts_put(&acc, blob);
 	unsigned addev = 0;
@@ -381,7 +377,8 @@ static int write_incident(struct writer *w, const struct tw_srcsum *m, const str
 	sqlite3_bind_int64(q, 6, (sqlite3_int64)packets);
 	sqlite3_bind_int64(q, 7, (sqlite3_int64)dsts);
 	sqlite3_bind_int64(q, 8, (sqlite3_int64)ports);
-	sqlite3_bind_int(q, 9, (de ? 1 : 0) | (pe ? 2 : 0)); /* which counts are estimates */
+	/* Which counts are estimates; 4: they are the source's. */
+	sqlite3_bind_int(q, 9, (de ? 1 : 0) | (pe ? 2 : 0) | (only ? EST_SOURCE : 0));
 	if (port_lo >= 0) {
 		sqlite3_bind_int(q, 10, port_lo);
 		sqlite3_bind_int(q, 11, port_hi);
@@ -485,11 +482,14 @@ static int write_events(struct writer *w, int64_t file_id, const struct tw_evlis
 /* ---- verdicts over the whole source ------------------------------------------------------ */
 
 /* The source's stored state into 'st' (initialised; left empty when there is none). */
-static int load_state(struct writer *w, const unsigned char key[17], struct tw_srcstate *st)
+static int load_state(struct writer *w, const unsigned char key[17], struct tw_srcstate *st,
+		      bool *found)
 {
 	sqlite3_reset(w->st_get);
 	sqlite3_bind_blob(w->st_get, 1, key, 17, SQLITE_TRANSIENT);
 	int s = sqlite3_step(w->st_get), r = TW_OK;
+	if (found)
+		*found = s == SQLITE_ROW;
 	if (s == SQLITE_ROW)
 		r = tw_srcstate_decode(w->conf, st, sqlite3_column_blob(w->st_get, 0),
 				       (size_t)sqlite3_column_bytes(w->st_get, 0));
@@ -547,10 +547,12 @@ static uint32_t payload_sources_of(struct writer *w, uint32_t hash)
 /* Judges the source of 'st' over all of it and gives every incident of it that verdict;
  * 'm' keeps it for the chunk's incidents (tw_srcsum_fini() after). */
 static int judge_source(struct writer *w, const unsigned char key[17], const struct tw_srcstate *st,
-			struct tw_srcsum *m)
+			struct tw_srcsum *m, bool mark)
 {
 	if (tw_srcstate_judge(w->conf, st, payload_sources(w, &st->s), m))
 		return TW_E_NOMEM;
+	if (!mark)
+		return TW_OK; /* a new source: its incidents are written with it */
 	const char *why = m->reportable ? "reportable" : m->why_not >= 0 ? m->why[m->why_not] : "";
 	sqlite3_reset(w->verdict);
 	sqlite3_bind_blob(w->verdict, 1, key, 17, SQLITE_TRANSIENT);
@@ -603,9 +605,9 @@ static int rejudge_payload(struct writer *w, uint32_t hash)
 		st.s.addr.family = keys[i][0];
 		memcpy(st.s.addr.b, keys[i] + 1, 16);
 		struct tw_srcsum m;
-		r = load_state(w, keys[i], &st);
+		r = load_state(w, keys[i], &st, NULL);
 		if (!r) {
-			r = judge_source(w, keys[i], &st, &m);
+			r = judge_source(w, keys[i], &st, &m, true);
 			tw_srcsum_fini(&m);
 		}
 		tw_srcstate_fini(&st);
@@ -629,14 +631,15 @@ static int write_sources(struct writer *w, const struct tw_agg *agg, int64_t fil
 	size_t n = agg->nsrcs, npay = 0;
 	struct tw_srcstate *sts = tw_calloc(n ? n : 1, sizeof(*sts));
 	uint32_t *pay = tw_calloc(n ? n : 1, sizeof(*pay));
-	int r = sts && pay ? TW_OK : TW_E_NOMEM;
+	bool *known = tw_calloc(n ? n : 1, sizeof(*known));
+	int r = sts && pay && known ? TW_OK : TW_E_NOMEM;
 	size_t done = 0;
 	for (; done < n && !r; done++) {
 		const struct tw_srcagg *t = &agg->srcs[done];
 		unsigned char key[17];
 		tw_store_key(&t->addr, key);
 		tw_srcstate_init(&sts[done], &t->addr);
-		r = load_state(w, key, &sts[done]);
+		r = load_state(w, key, &sts[done], &known[done]);
 		bool had = sts[done].s.has_payload;
 		if (!r)
 			r = tw_srcstate_add(w->conf, &sts[done], t);
@@ -650,10 +653,13 @@ static int write_sources(struct writer *w, const struct tw_agg *agg, int64_t fil
 		unsigned char key[17];
 		tw_store_key(&t->addr, key);
 		struct tw_srcsum m;
-		r = judge_source(w, key, &sts[i], &m);
+		/* A source seen before: its stored incidents take the new verdict and counts
+		 * are settled; a new one's incidents are written with both. */
+		r = judge_source(w, key, &sts[i], &m, known[i]);
+		bool only = !known[i] && t->ninc == 1;
 		for (unsigned k = 0; k < t->ninc && !r; k++)
-			r = write_incident(w, &m, &t->inc[k], file_id, res);
-		if (!r)
+			r = write_incident(w, &m, &t->inc[k], file_id, only, res);
+		if (!r && known[i])
 			r = settle_counts(w, key, &m);
 		tw_srcsum_fini(&m);
 	}
@@ -668,6 +674,7 @@ static int write_sources(struct writer *w, const struct tw_agg *agg, int64_t fil
 		tw_srcstate_fini(&sts[i]);
 	free(sts);
 	free(pay);
+	free(known);
 	return r;
 }
 
@@ -823,7 +830,16 @@ static int writer_open(struct writer *w, struct tw_store *st, const char *path,
 	    sqlite3_prepare_v2(db,
 			       "UPDATE incidents SET confidence = ?2, reportable = ?3, why = ?4,"
 			       " scan = ?5 WHERE src = ?1",
-			       -1, &w->verdict, NULL) != SQLITE_OK)
+			       -1, &w->verdict, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+		db,
+		"SELECT id, counts, estimated, port_lo, port_hi, packets, weight"
+		" FROM incidents WHERE src = ?1 ORDER BY (estimated & 4) DESC LIMIT 2",
+		-1, &w->settle_q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "UPDATE incidents SET dsts = ?2, ports = ?3, estimated = ?4,"
+			       " danger = ?5 WHERE id = ?1",
+			       -1, &w->settle_u, NULL) != SQLITE_OK)
 		return db_fail(st, ec, path, "cannot prepare");
 	return TW_OK;
 }
@@ -840,6 +856,8 @@ static void writer_close(struct writer *w)
 	sqlite3_finalize(w->pay_count);
 	sqlite3_finalize(w->pay_srcs);
 	sqlite3_finalize(w->verdict);
+	sqlite3_finalize(w->settle_q);
+	sqlite3_finalize(w->settle_u);
 }
 
 /* ---- the writer thread: chunk N is written while chunk N+1 is read ------------------ */
