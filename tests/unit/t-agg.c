@@ -736,7 +736,8 @@ static void t_windows_merge_exactly(void)
 }
 
 TW_SUITE(agg, {"below_threshold_follows_conf", t_below_threshold_follows_conf},
-	 {"windows_merge_exactly", t_windows_merge_exactly}, {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
+	 {"windows_merge_exactly", t_windows_merge_exactly},
+	 {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
 	 {"own_networks", t_own_networks}, {"estimate_beyond_bound", t_estimate_beyond_bound},
 	 {"merge_equals_single", t_merge_equals_single},
 	 {"ports_beyond_table", t_ports_beyond_table},
