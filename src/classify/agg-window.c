@@ -95,25 +95,36 @@ static void run_copy(const struct tw_conf *c, struct tw_run *a, uint32_t *av,
 	memcpy(av, bv, run_vals(c) * sizeof(uint32_t));
 }
 
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return a % b < 0 ? q - 1 : q;
+}
+
+/* Time in half windows (one division serves both grids of a length). */
+static int64_t halves(const struct tw_conf *c, int w, int64_t ts)
+{
+	int64_t half = (w == TW_WIN_SHORT ? c->window : c->slow_window) / 2;
+	return floor_div(ts, half > 0 ? half : 1);
+}
+
+/* The bucket of grid g from the time in half windows: grid 0 cuts at even halves, grid 1
+ * at odd ones. */
+static int64_t bucket_at(int64_t q, int g)
+{
+	return floor_div(g && q < INT64_MAX ? q + 1 : q, 2);
+}
+
 static int64_t bucket_of(const struct tw_conf *c, int i, bool has_ts, int64_t ts)
 {
-	if (!has_ts)
-		return NO_BUCKET;
-	int64_t len = (i / 2 == TW_WIN_SHORT ? c->window : c->slow_window);
-	if (len <= 0)
-		len = 1;
-	int64_t shift = (i % 2) * (len / 2);
-	int64_t t = ts > INT64_MAX - shift ? INT64_MAX : ts + shift;
-	int64_t q = t / len;
-	return t % len < 0 ? q - 1 : q; /* floor */
+	return has_ts ? bucket_at(halves(c, i / 2, ts), i % 2) : NO_BUCKET;
 }
 
 /* One probe into window i of 's'. */
-static void win_event(const struct tw_conf *c, struct tw_srcagg *s, int i, bool has_ts, int64_t ts,
-		      uint32_t port, uint32_t host)
+static void win_event(const struct tw_conf *c, struct tw_srcagg *s, int i, int64_t b, uint32_t port,
+		      uint32_t host)
 {
 	struct tw_win *x = win_at(c, s, i);
-	int64_t b = bucket_of(c, i, has_ts, ts);
 	struct tw_run *cur = x->single ? &x->first : &x->last;
 	if (b != NO_BUCKET && cur->bucket != NO_BUCKET && b != cur->bucket) {
 		if (x->single)
@@ -158,7 +169,8 @@ static int win_ensure(const struct tw_conf *c, struct tw_srcagg *s)
 	if (tw_win_alloc(c, s))
 		return TW_E_NOMEM;
 	for (int i = 0; i < NWIN; i++)
-		win_event(c, s, i, s->first_has_ts, s->first_ts, s->first_port, s->first_dst);
+		win_event(c, s, i, bucket_of(c, i, s->first_has_ts, s->first_ts), s->first_port,
+			  s->first_dst);
 	return TW_OK;
 }
 
@@ -176,9 +188,13 @@ int tw_win_add(const struct tw_conf *c, struct tw_srcagg *s, bool has_ts, int64_
 		return TW_OK;
 	if (win_ensure(c, s))
 		return TW_E_NOMEM;
-	for (int i = 0; i < NWIN; i++)
-		if (!win_done(s, i))
-			win_event(c, s, i, has_ts, ts, port, host);
+	for (int w = 0; w < TW_WIN_N; w++) {
+		int64_t q = has_ts ? halves(c, w, ts) : 0;
+		for (int g = 0; g < 2; g++)
+			if (!win_done(s, w * 2 + g))
+				win_event(c, s, w * 2 + g, has_ts ? bucket_at(q, g) : NO_BUCKET,
+					  port, host);
+	}
 	return TW_OK;
 }
 
@@ -237,8 +253,8 @@ int tw_win_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_s
 		/* 't' saw one probe: its seed is that probe. */
 		for (int i = 0; i < NWIN; i++)
 			if (!win_done(s, i))
-				win_event(c, s, i, t->first_has_ts, t->first_ts, t->first_port,
-					  t->first_dst);
+				win_event(c, s, i, bucket_of(c, i, t->first_has_ts, t->first_ts),
+					  t->first_port, t->first_dst);
 	} else {
 		for (int i = 0; i < NWIN; i++)
 			if (!win_done(s, i))
