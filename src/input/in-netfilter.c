@@ -172,7 +172,8 @@ static uint8_t flag_of(struct tw_span w)
 /* State while reading the fields. */
 struct fields {
 	bool have_src, have_dst, have_proto, after_proto, have_spt, have_dpt, incomplete;
-	int depth; /* inside "[ … ]" of an ICMP error */
+	bool proto_number; /* PROTO=132: the kernel names only the protocols it dissects */
+	int depth;	   /* inside "[ … ]" of an ICMP error */
 	struct tw_event_inner in;
 	bool in_src, in_dst, in_after_proto;
 };
@@ -341,6 +342,7 @@ static int outer_field(struct tw_span k, struct tw_span v, struct tw_event *ev, 
 		if (tw_proto_parse(v.p, v.len, &ev->proto))
 			BAD("bad PROTO");
 		f->have_proto = f->after_proto = true;
+		f->proto_number = v.len && v.p[0] >= '0' && v.p[0] <= '9';
 		break;
 	}
 	return TW_OK;
@@ -439,8 +441,14 @@ int tw_in_netfilter_message(const char *msg, size_t len, struct tw_event *ev,
 		ctx->detail = "no PROTO=";
 		return TW_E_TRUNCATED;
 	}
+	/* The kernel's LOG target writes ports for TCP, UDP and UDP-Lite; every other
+	 * protocol (SCTP among them) it writes as a number without ports — an event with its
+	 * protocol, not a truncated line. Ports are still taken when a writer gives them. */
 	bool ported = ev->proto == TW_IPPROTO_TCP || ev->proto == TW_IPPROTO_UDP ||
-		      ev->proto == TW_IPPROTO_UDPLITE || ev->proto == TW_IPPROTO_SCTP;
+		      ev->proto == TW_IPPROTO_UDPLITE ||
+		      (ev->proto == TW_IPPROTO_SCTP && !f.proto_number);
+	if (!ported && f.have_spt && f.have_dpt)
+		ev->has |= TW_EV_HAS_PORTS;
 	if (ported) {
 		if (f.have_spt && f.have_dpt)
 			ev->has |= TW_EV_HAS_PORTS;

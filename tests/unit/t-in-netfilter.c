@@ -376,7 +376,43 @@ static void t_null_flags(void)
 	CHECK(!(ev.has & TW_EV_HAS_FLAGS));
 }
 
-TW_SUITE(in_netfilter, {"syslog_tcp_syn", t_syslog_tcp_syn}, {"null_flags", t_null_flags},
+/* Protocols the kernel's LOG target does not dissect are written as a number without
+ * ports (log-formats.md §4): PROTO=132 is SCTP, an event with its protocol, never a
+ * "truncated" line; a writer that names SCTP and gives ports keeps them; a named TCP line
+ * without ports stays truncated. */
+static void t_protocols_without_ports(void)
+{
+	struct tw_event ev;
+	static const char head[] = "Mar 11 10:00:00 fw kernel: IN=eth0 OUT= SRC=5.1.1.1 "
+				   "DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=1 ";
+	static const struct {
+		const char *tail;
+		int rc;
+		unsigned proto;
+		bool ports;
+	} cases[] = {
+	    {"PROTO=132 ", TW_OK, TW_IPPROTO_SCTP, false},
+	    {"PROTO=47 ", TW_OK, 47, false},
+	    {"PROTO=50 ", TW_OK, 50, false},
+	    {"PROTO=ESP SPI=0x1234 ", TW_OK, 50, false},
+	    {"PROTO=SCTP SPT=5000 DPT=38412 ", TW_OK, TW_IPPROTO_SCTP, true},
+	    {"PROTO=TCP WINDOW=1 ", TW_E_TRUNCATED, TW_IPPROTO_TCP, false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char line[300];
+		snprintf(line, sizeof(line), "%s%s", head, cases[i].tail);
+		CHECK_EQ_I(parse(line, &ev), cases[i].rc);
+		if (cases[i].rc != TW_OK)
+			continue;
+		CHECK_EQ_U(ev.proto, cases[i].proto);
+		CHECK(((ev.has & TW_EV_HAS_PORTS) != 0) == cases[i].ports);
+		if (cases[i].ports)
+			CHECK_EQ_U(ev.dport, 38412);
+	}
+}
+
+TW_SUITE(in_netfilter, {"protocols_without_ports", t_protocols_without_ports},
+	 {"syslog_tcp_syn", t_syslog_tcp_syn}, {"null_flags", t_null_flags},
 	 {"lost_in_field_rejected", t_lost_in_field_rejected}, {"udp_two_lens", t_udp_two_lens},
 	 {"prefixes", t_prefixes}, {"icmp_error_inner", t_icmp_error_inner}, {"ipv6", t_ipv6},
 	 {"envelopes", t_envelopes}, {"proxmox", t_proxmox},
