@@ -231,6 +231,18 @@ size_t tw_time_parse_syslog(const char *s, size_t len, struct tw_yearctx *yc, in
 	size_t i = 15;
 	int mo, d, h, mi, sec, y;
 
+	/* An unpadded day ("Jan 1 10:00:00", as some relays and devices write it): read as
+	 * the padded form, one byte shorter. */
+	if (len >= 14 && s[3] == ' ' && s[4] >= '1' && s[4] <= '9' && s[5] == ' ' && s[8] == ':' &&
+	    s[11] == ':') {
+		char pad[48];
+		size_t n = len - 4 < sizeof(pad) - 6 ? len - 4 : sizeof(pad) - 6;
+		memcpy(pad, s, 4);
+		pad[4] = ' ';
+		memcpy(pad + 5, s + 4, n);
+		size_t used = tw_time_parse_syslog(pad, n + 5, yc, ns);
+		return used ? used - 1 : 0;
+	}
 	if (len < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' || s[12] != ':')
 		return 0;
 	mi = num(s + 10, 2);
@@ -265,6 +277,36 @@ size_t tw_time_parse_syslog(const char *s, size_t len, struct tw_yearctx *yc, in
 	memcpy(yc->hour_key, s, 9);
 	*ns = (yc->hour_utc + mi * 60 + sec) * TW_NS + f;
 	return i;
+}
+
+int tw_tz_abbrev(const char *s, size_t n, int32_t *off_s)
+{
+	/* Offsets in minutes east of UTC. Names that stand for several zones are ambiguous:
+	 * CST (US Central, China, Cuba), IST (India, Ireland, Israel), BST (British Summer,
+	 * Bangladesh), AST (Atlantic, Arabia). */
+	static const struct {
+		char name[5];
+		int16_t min;
+	} zones[] = {
+	    {"UTC", 0},	    {"GMT", 0},	    {"UT", 0},	   {"Z", 0},	  {"WET", 0},
+	    {"WEST", 60},   {"CET", 60},    {"CEST", 120}, {"MET", 60},	  {"MEST", 120},
+	    {"EET", 120},   {"EEST", 180},  {"MSK", 180},  {"EST", -300}, {"EDT", -240},
+	    {"CDT", -300},  {"MST", -420},  {"MDT", -360}, {"PST", -480}, {"PDT", -420},
+	    {"AKST", -540}, {"AKDT", -480}, {"HST", -600}, {"JST", 540},  {"KST", 540},
+	    {"HKT", 480},   {"SGT", 480},   {"AWST", 480}, {"ACST", 570}, {"ACDT", 630},
+	    {"AEST", 600},  {"AEDT", 660},  {"NZST", 720}, {"NZDT", 780}, {"PKT", 300},
+	    {"ADT", -180},  {"NST", -210},  {"NDT", -150},
+	};
+	static const char *const ambiguous[] = {"CST", "IST", "BST", "AST"};
+	for (size_t i = 0; i < sizeof(ambiguous) / sizeof(*ambiguous); i++)
+		if (strlen(ambiguous[i]) == n && memcmp(ambiguous[i], s, n) == 0)
+			return -1;
+	for (size_t i = 0; i < sizeof(zones) / sizeof(*zones); i++)
+		if (strlen(zones[i].name) == n && memcmp(zones[i].name, s, n) == 0) {
+			*off_s = zones[i].min * 60;
+			return 1;
+		}
+	return 0;
 }
 
 size_t tw_time_parse_uptime(const char *s, size_t len, int64_t *ns)

@@ -48,6 +48,11 @@ void tw_yearctx_init(struct tw_yearctx *yc, int fixed_year, int64_t ref_s);
  * line in a file last written in January). */
 size_t tw_time_parse_syslog(const char *s, size_t len, struct tw_yearctx *yc, int64_t *ns);
 
+/* A time-zone abbreviation as devices write it after a stamp ("EDT", "CEST"): 1 with its
+ * offset east of UTC in *off_s, -1 when it names several zones (CST, IST, BST, AST: the
+ * stamp is then read in the zone of --tz), 0 when unknown. */
+int tw_tz_abbrev(const char *s, size_t n, int32_t *off_s);
+
 /* Parses a kernel printk stamp "[  842.134908]" at s; returns bytes used (including the
  * brackets) or 0; *ns is the time since boot. */
 size_t tw_time_parse_uptime(const char *s, size_t len, int64_t *ns);

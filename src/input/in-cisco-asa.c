@@ -503,23 +503,24 @@ static void device_stamp(struct tw_cursor *c, struct tw_event *ev, struct tw_par
 	struct tw_civil cv;
 	if (tw_civil_parse(date, 10, '-', t.p, t.len, &cv))
 		return;
-	bool utc = false;
 	struct tw_cursor z = k;
 	tw_cursor_skip_spaces(&z);
 	struct tw_span zone = tw_cursor_until(&z, ' ');
 	if (zone.len && zone.p[zone.len - 1] == ':')
 		zone.len--;
-	if (tw_span_eq(zone, "UTC", 3) || tw_span_eq(zone, "GMT", 3))
-		utc = true;
-	/* A zone name ("UTC", "CEST") belongs to the stamp, not to the host. */
+	/* A zone name ("UTC", "EDT", "CEST") belongs to the stamp, not to the host: a known
+	 * one gives the offset; an ambiguous one (CST, IST…) or another is read in the zone of
+	 * --tz. */
 	bool alpha = zone.len >= 2 && zone.len <= 5;
 	for (size_t i = 0; alpha && i < zone.len; i++)
 		alpha = zone.p[i] >= 'A' && zone.p[i] <= 'Z';
+	int32_t off = 0;
+	bool known = alpha && tw_tz_abbrev(zone.p, zone.len, &off) == 1;
 	if (alpha)
 		k = z;
-	ev->ts = tw_civil_to_ns(&cv, utc, 0, &ctx->year);
-	ev->tz_off_s = 0;
-	ev->has = (ev->has & ~(uint32_t)TW_EV_HAS_TZ) | TW_EV_HAS_TS | (utc ? TW_EV_HAS_TZ : 0);
+	ev->ts = tw_civil_to_ns(&cv, known, off, &ctx->year);
+	ev->tz_off_s = known ? off : 0;
+	ev->has = (ev->has & ~(uint32_t)TW_EV_HAS_TZ) | TW_EV_HAS_TS | (known ? TW_EV_HAS_TZ : 0);
 	*c = k;
 }
 

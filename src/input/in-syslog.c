@@ -66,8 +66,11 @@ static void host_and_tag(struct tw_cursor *c, struct tw_event *ev, struct tw_spa
 		tw_cursor_skip_spaces(c);
 		return;
 	}
-	/* No tag (ulogd LOGEMU, UniFi): the first token is the host, if anything follows. */
-	if (first.len && tw_cursor_left(&after_host) && !memchr(first.p, '=', first.len)) {
+	/* No tag (ulogd LOGEMU, UniFi): the first token is the host, if anything follows —
+	 * not a word ending in ':' ("Feb  3 04:05:06 BLOCKED: IN=…": no host, that is the log
+	 * prefix; a host name never ends so). */
+	if (first.len && tw_cursor_left(&after_host) && !memchr(first.p, '=', first.len) &&
+	    first.p[first.len - 1] != ':') {
 		ev->host = first;
 		*c = after_host;
 		return;
@@ -148,7 +151,7 @@ void tw_syslog_envelope(struct tw_cursor *c, struct tw_event *ev, struct tw_pars
 		tw_cursor_skip(c, n);
 		tw_cursor_skip_spaces(c);
 		host_and_tag(c, ev, tag);
-	} else if (r.len >= 15 && r.p[3] == ' ' &&
+	} else if (r.len >= 14 && r.p[3] == ' ' &&
 		   (n = tw_time_parse_syslog(r.p, r.len, &ctx->year, &ns))) {
 		ev->ts = ns;
 		ev->has |= TW_EV_HAS_TS;

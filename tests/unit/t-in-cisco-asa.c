@@ -197,6 +197,30 @@ static void t_malformed(void)
 	    TW_E_INVALID);
 }
 
-TW_SUITE(in_cisco_asa, {"from_to_messages", t_from_to_messages},
-	 {"src_dst_messages", t_src_dst_messages}, {"106100_and_others", t_106100_and_others},
-	 {"malformed", t_malformed});
+/* The device's stamp with a zone name: a known one converted to UTC (EDT is UTC-4), an
+ * ambiguous one (CST) read in the process's zone (the tests run in UTC). */
+static void t_device_stamp_zones(void)
+{
+	struct tw_event ev;
+	char t[TW_TIME_STRLEN];
+	CHECK_EQ_I(parse("Mar 02 2019 17:20:11 EDT: %ASA-4-106023: Deny tcp src "
+			 "outside:198.51.100.3/4000 dst inside:192.0.2.1/445 by access-group "
+			 "\"outside_in\" [0x0, 0x0]",
+			 &ev),
+		   TW_OK);
+	tw_time_format(ev.ts, false, t);
+	CHECK_STR(t, "2019-03-02T21:20:11Z");
+	CHECK(ev.has & TW_EV_HAS_TZ);
+	CHECK_EQ_I(parse("Mar 02 2019 17:20:11 CST: %ASA-4-106023: Deny tcp src "
+			 "outside:198.51.100.3/4000 dst inside:192.0.2.1/445 by access-group "
+			 "\"outside_in\" [0x0, 0x0]",
+			 &ev),
+		   TW_OK);
+	tw_time_format(ev.ts, false, t);
+	CHECK_STR(t, "2019-03-02T17:20:11Z");
+	CHECK(!(ev.has & TW_EV_HAS_TZ));
+}
+
+TW_SUITE(in_cisco_asa, {"device_stamp_zones", t_device_stamp_zones},
+	 {"from_to_messages", t_from_to_messages}, {"src_dst_messages", t_src_dst_messages},
+	 {"106100_and_others", t_106100_and_others}, {"malformed", t_malformed});

@@ -411,11 +411,32 @@ static void t_protocols_without_ports(void)
 	}
 }
 
+/* An unpadded day, and a syslog line without a host whose first word is the log prefix. */
+static void t_unpadded_day_no_host(void)
+{
+	struct tw_event ev;
+	CHECK_EQ_I(parse("Jan 1 10:00:00 fw kernel: IN=eth0 OUT= SRC=5.1.1.1 DST=192.0.2.1 LEN=60 "
+			 "TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=1 DPT=445 WINDOW=1 "
+			 "RES=0x00 SYN URGP=0 ",
+			 &ev),
+		   TW_OK);
+	CHECK(ev.has & TW_EV_HAS_TS);
+	CHECK_SPAN(ev.host, "fw");
+	CHECK_SPAN(ev.prefix, "");
+	CHECK_EQ_I(parse("Feb  3 04:05:06 BLOCKED: IN=eth0 OUT= SRC=5.1.1.2 DST=192.0.2.1 LEN=60 "
+			 "TOS=0x00 PREC=0x00 TTL=50 ID=1 PROTO=TCP SPT=1 DPT=445 WINDOW=1 "
+			 "RES=0x00 SYN URGP=0 ",
+			 &ev),
+		   TW_OK);
+	CHECK(ev.host.len == 0);
+	CHECK_SPAN(ev.prefix, "BLOCKED:");
+}
+
 TW_SUITE(in_netfilter, {"protocols_without_ports", t_protocols_without_ports},
-	 {"syslog_tcp_syn", t_syslog_tcp_syn}, {"null_flags", t_null_flags},
-	 {"lost_in_field_rejected", t_lost_in_field_rejected}, {"udp_two_lens", t_udp_two_lens},
-	 {"prefixes", t_prefixes}, {"icmp_error_inner", t_icmp_error_inner}, {"ipv6", t_ipv6},
-	 {"envelopes", t_envelopes}, {"proxmox", t_proxmox},
-	 {"overflowing_stamps", t_overflowing_stamps}, {"nft_flags_ether", t_nft_flags_ether},
-	 {"malformed", t_malformed}, {"not_firewall", t_not_firewall},
-	 {"repeat_notes", t_repeat_notes});
+	 {"unpadded_day_no_host", t_unpadded_day_no_host}, {"syslog_tcp_syn", t_syslog_tcp_syn},
+	 {"null_flags", t_null_flags}, {"lost_in_field_rejected", t_lost_in_field_rejected},
+	 {"udp_two_lens", t_udp_two_lens}, {"prefixes", t_prefixes},
+	 {"icmp_error_inner", t_icmp_error_inner}, {"ipv6", t_ipv6}, {"envelopes", t_envelopes},
+	 {"proxmox", t_proxmox}, {"overflowing_stamps", t_overflowing_stamps},
+	 {"nft_flags_ether", t_nft_flags_ether}, {"malformed", t_malformed},
+	 {"not_firewall", t_not_firewall}, {"repeat_notes", t_repeat_notes});

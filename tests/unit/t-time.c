@@ -121,6 +121,30 @@ static void t_user(void)
 	CHECK_EQ_I(tw_time_parse_user("", &ns), TW_E_INVALID); /* same bug as the EVE stamp */
 }
 
-TW_SUITE(time, {"civil", t_civil}, {"rfc3339", t_rfc3339},
-	 {"syslog_year_rollback", t_syslog_year_rollback},
+/* Devices and relays that write the day unpadded ("Jan 1"), and the zone names after a
+ * device's stamp. */
+static void t_unpadded_day_and_zone_names(void)
+{
+	struct tw_yearctx yc;
+	int64_t ns;
+	tw_yearctx_init(&yc, 2004, 0);
+	CHECK_EQ_U(tw_time_parse_syslog("Jan 1 10:00:00 fw kernel:", 25, &yc, &ns), 14);
+	CHECK_STR(fmt(ns, false), "2004-01-01T10:00:00Z");
+	CHECK_EQ_U(tw_time_parse_syslog("Aug 6 12:34:56.250000 x", 23, &yc, &ns), 21);
+	CHECK_STR(fmt(ns, true), "2004-08-06T12:34:56.250000Z");
+	CHECK_EQ_U(tw_time_parse_syslog("Aug 0 12:34:56 x", 16, &yc, &ns), 0);
+	int32_t off = 1;
+	CHECK_EQ_I(tw_tz_abbrev("EDT", 3, &off), 1);
+	CHECK_EQ_I(off, -4 * 3600);
+	CHECK_EQ_I(tw_tz_abbrev("CEST", 4, &off), 1);
+	CHECK_EQ_I(off, 2 * 3600);
+	CHECK_EQ_I(tw_tz_abbrev("ACST", 4, &off), 1);
+	CHECK_EQ_I(off, 9 * 3600 + 1800);
+	CHECK_EQ_I(tw_tz_abbrev("CST", 3, &off), -1); /* US, China or Cuba: --tz decides */
+	CHECK_EQ_I(tw_tz_abbrev("IST", 3, &off), -1);
+	CHECK_EQ_I(tw_tz_abbrev("XYZ", 3, &off), 0);
+}
+
+TW_SUITE(time, {"unpadded_day_and_zone_names", t_unpadded_day_and_zone_names}, {"civil", t_civil},
+	 {"rfc3339", t_rfc3339}, {"syslog_year_rollback", t_syslog_year_rollback},
 	 {"syslog_local_zone", t_syslog_local_zone}, {"uptime", t_uptime}, {"user", t_user});
