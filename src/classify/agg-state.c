@@ -70,6 +70,7 @@ void tw_srcstate_encode(const struct tw_conf *c, const struct tw_srcstate *st, s
 	put(b, s->tcp_noSyn, 8);
 	put(b, s->tcp_unknown, 8);
 	put(b, s->tcp_accepted, 8);
+	put(b, s->tcp_sessions, 8);
 	for (int k = 0; k < TW_SCAN_N; k++)
 		put(b, s->scan[k], 4);
 	put(b, s->port_lo, 2);
@@ -190,6 +191,7 @@ static unsigned get_scalars(struct rd *r, struct tw_srcagg *s)
 	s->tcp_noSyn = get(r, 8);
 	s->tcp_unknown = get(r, 8);
 	s->tcp_accepted = get(r, 8);
+	s->tcp_sessions = get(r, 8);
 	for (int k = 0; k < TW_SCAN_N; k++)
 		s->scan[k] = (uint32_t)get(r, 4);
 	s->port_lo = (uint16_t)get(r, 2);

@@ -542,6 +542,8 @@ int tw_agg_add_raw(struct tw_agg *a, const struct tw_event *ev, const struct tw_
 	    (ev->has & TW_EV_HAS_FLAGS) &&
 	    (ev->tcp_flags & (TW_TCP_SYN | TW_TCP_ACK)) == TW_TCP_ACK)
 		s->tcp_accepted++;
+	if (ev->proto == TW_IPPROTO_TCP && (ev->has & TW_EV_HAS_SESSION))
+		s->tcp_sessions++;
 	ttl_note(s, ev);
 	if (!s->has_payload && ev->payload.p && ev->payload.len >= 8) {
 		s->payload_hash = payload_hash(&ev->payload);
@@ -634,6 +636,7 @@ int tw_src_merge(const struct tw_conf *c, struct tw_srcagg *s, const struct tw_s
 	s->tcp_noSyn += t->tcp_noSyn;
 	s->tcp_unknown += t->tcp_unknown;
 	s->tcp_accepted += t->tcp_accepted;
+	s->tcp_sessions += t->tcp_sessions;
 	if (t->has_ttl) {
 		if (!s->has_ttl || t->hop_min < s->hop_min)
 			s->hop_min = t->hop_min;

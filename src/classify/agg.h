@@ -155,6 +155,7 @@ struct tw_srcagg {
 	uint8_t hop_min, hop_max, ttl_inits;
 	uint32_t payload_hash;
 	uint64_t tcp_accepted; /* accepted TCP without SYN: a completed session */
+	uint64_t tcp_sessions; /* TCP connections a sensor saw complete (TW_EV_HAS_SESSION) */
 	struct tw_incident *inc;
 	uint16_t ninc, capinc;
 	uint8_t newest[TW_CLS_MAX]; /* per class: the newest incident's index + 1, or 0 */

@@ -275,6 +275,9 @@ static void judge(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_pa
 	} else if (s->tcp_accepted > 0) {
 		m->confidence = 0.9;
 		add_why(m, "completed tcp session (accepted, ACK)");
+	} else if (s->tcp_sessions > 0) {
+		m->confidence = 0.9;
+		add_why(m, "completed tcp session (the sensor saw its handshake)");
 	} else if (tcp == 0) {
 		m->confidence = 0.3;
 		add_why(m, "udp-only: source can be forged");

@@ -45,6 +45,9 @@ enum {
 	TW_EV_HAS_SRCNAME = 1u << 12,
 	TW_EV_HAS_DSTNAME = 1u << 13,
 	TW_EV_HAS_SEQ = 1u << 14, /* tcp_seq: a captured TCP segment's sequence number */
+	/* A sensor saw this TCP connection complete its handshake (Zeek conn_state SF, S1,
+	 * S2, S3, RSTO, RSTR; a Suricata flow with packets both ways): the source is real. */
+	TW_EV_HAS_SESSION = 1u << 15,
 };
 
 /* The offending packet quoted inside an ICMP error ("[SRC=… DST=… …]"). */

@@ -97,6 +97,18 @@ static int parse_eve(const char *line, size_t len, struct tw_event *ev, struct t
 	}
 	if ((s = str(root, "in_iface", &n)) && !keep(ctx, s, n, &ev->iface_in))
 		goto oom;
+	/* A TCP flow with packets both ways: the handshake was answered and completed (a
+	 * forged source never sees the server's SYN-ACK, so it cannot go on). */
+	json_t *fl = json_object_get(root, "flow");
+	if (!alert && !drop && ev->proto == TW_IPPROTO_TCP && fl && json_is_object(fl)) {
+		json_t *ts = json_object_get(fl, "pkts_toserver"),
+		       *tc = json_object_get(fl, "pkts_toclient");
+		json_t *tcp = json_object_get(root, "tcp");
+		json_t *ack = tcp && json_is_object(tcp) ? json_object_get(tcp, "ack") : NULL;
+		if (json_is_integer(ts) && json_integer_value(ts) > 1 && json_is_integer(tc) &&
+		    json_integer_value(tc) > 0 && (!ack || json_is_true(ack)))
+			ev->has |= TW_EV_HAS_SESSION;
+	}
 	ev->dir = TW_DIR_IN;
 	ev->action = drop ? TW_ACT_DROP : TW_ACT_UNKNOWN;
 	json_t *al = json_object_get(root, "alert");

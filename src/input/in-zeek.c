@@ -199,6 +199,13 @@ static int fill(struct tw_span f[F_N], struct tw_event *ev, struct tw_parse_ctx 
 	ev->dir = (nlo && lr) ? TW_DIR_IN : (lo && nlr) ? TW_DIR_OUT : TW_DIR_UNKNOWN;
 	if (f[F_STATE].len && !tw_span_eq(f[F_STATE], "-", 1))
 		ev->prefix = f[F_STATE];
+	/* The states of a connection whose handshake completed (Zeek's conn.log reference):
+	 * SF (normal end), S1 (open), S2/S3 (one side closed), RSTO/RSTR (reset after it).
+	 * S0, REJ, SH, SHR, RSTOS0, RSTRH, OTH saw no complete handshake. */
+	static const char *const est[] = {"SF", "S1", "S2", "S3", "RSTO", "RSTR"};
+	for (size_t i = 0; ev->proto == TW_IPPROTO_TCP && i < sizeof(est) / sizeof(*est); i++)
+		if (tw_span_eq(f[F_STATE], est[i], strlen(est[i])))
+			ev->has |= TW_EV_HAS_SESSION;
 	return TW_OK;
 }
 

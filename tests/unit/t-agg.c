@@ -735,7 +735,26 @@ static void t_windows_merge_exactly(void)
 	tw_agg_fini(&one);
 }
 
-TW_SUITE(agg, {"below_threshold_follows_conf", t_below_threshold_follows_conf},
+/* A TCP connection a sensor saw complete is proof of a real source, as an accepted ACK is. */
+static void t_sensor_session(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_SMB, .weight = 1, .why = "x"};
+	tw_agg_init(&a, dflt());
+	ev_make(&ev, "5.5.5.8", 0x05060708u, TW_IPPROTO_TCP, 445, 100, 0);
+	ev.has = (ev.has & ~(uint32_t)TW_EV_HAS_FLAGS) | TW_EV_HAS_SESSION;
+	tw_agg_add(&a, &ev, &v);
+	size_t n;
+	struct tw_srcsum *s = tw_agg_summarise(&a, 0, &n);
+	CHECK(s[0].confidence > 0.85 && s[0].reportable);
+	CHECK_STR(s[0].why[0], "completed tcp session (the sensor saw its handshake)");
+	tw_agg_summary_free(s);
+	tw_agg_fini(&a);
+}
+
+TW_SUITE(agg, {"sensor_session", t_sensor_session},
+	 {"below_threshold_follows_conf", t_below_threshold_follows_conf},
 	 {"windows_merge_exactly", t_windows_merge_exactly},
 	 {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
 	 {"own_networks", t_own_networks}, {"estimate_beyond_bound", t_estimate_beyond_bound},

@@ -71,5 +71,29 @@ static void t_not_ours_and_bad(void)
 	CHECK(!(ev.has & TW_EV_HAS_TS));
 }
 
-TW_SUITE(in_suricata_eve, {"alert_and_drop", t_alert_and_drop},
+/* A TCP flow record with packets both ways is a completed handshake; a SYN nobody answered
+ * (no packet to the client) is not, nor an alert. */
+static void t_flow_sessions(void)
+{
+	struct tw_event ev;
+	struct tw_parse_ctx ctx;
+	CHECK_EQ_I(
+	    parse("{\"timestamp\":\"2004-08-06T21:14:02.000000+0000\",\"event_type\":\"flow\","
+		  "\"src_ip\":\"198.51.100.7\",\"src_port\":4000,\"dest_ip\":\"192.0.2.10\","
+		  "\"dest_port\":445,\"proto\":\"TCP\",\"flow\":{\"pkts_toserver\":5,"
+		  "\"pkts_toclient\":4,\"state\":\"closed\"},\"tcp\":{\"syn\":true,\"ack\":true}}",
+		  &ev, &ctx),
+	    TW_OK);
+	CHECK(ev.has & TW_EV_HAS_SESSION);
+	CHECK_EQ_I(
+	    parse("{\"timestamp\":\"2004-08-06T21:14:02.000000+0000\",\"event_type\":\"flow\","
+		  "\"src_ip\":\"198.51.100.7\",\"src_port\":4000,\"dest_ip\":\"192.0.2.10\","
+		  "\"dest_port\":445,\"proto\":\"TCP\",\"flow\":{\"pkts_toserver\":1,"
+		  "\"pkts_toclient\":0,\"state\":\"new\"},\"tcp\":{\"syn\":true}}",
+		  &ev, &ctx),
+	    TW_OK);
+	CHECK(!(ev.has & TW_EV_HAS_SESSION));
+}
+
+TW_SUITE(in_suricata_eve, {"flow_sessions", t_flow_sessions}, {"alert_and_drop", t_alert_and_drop},
 	 {"not_ours_and_bad", t_not_ours_and_bad});

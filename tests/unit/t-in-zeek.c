@@ -103,4 +103,31 @@ static void t_default_order_and_json(void)
 		   TW_E_INVALID);
 }
 
-TW_SUITE(in_zeek, {"tsv", t_tsv}, {"default_order_and_json", t_default_order_and_json});
+/* A completed handshake is proof of a real source: the states after one (SF, S1, S2, S3,
+ * RSTO, RSTR) mark the event; attempts (S0, REJ, SH, OTH…) and UDP do not. */
+static void t_sessions(void)
+{
+	struct tw_event ev;
+	static const struct {
+		const char *state, *proto;
+		bool session;
+	} cases[] = {{"SF", "tcp", true},   {"S1", "tcp", true},  {"RSTO", "tcp", true},
+		     {"RSTR", "tcp", true}, {"S3", "tcp", true},  {"S0", "tcp", false},
+		     {"REJ", "tcp", false}, {"SH", "tcp", false}, {"RSTOS0", "tcp", false},
+		     {"OTH", "tcp", false}, {"SF", "udp", false}};
+	CHECK_EQ_I(first("#separator \\x09", &ev), TW_IN_NOPACKET);
+	CHECK_EQ_I(
+	    more("#fields\tts\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tconn_state", &ev),
+	    TW_IN_NOPACKET);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char line[200];
+		snprintf(line, sizeof(line),
+			 "1091826842.25\t198.51.100.7\t4000\t192.0.2.10\t445\t%s\t%s",
+			 cases[i].proto, cases[i].state);
+		CHECK_EQ_I(more(line, &ev), TW_OK);
+		CHECK(((ev.has & TW_EV_HAS_SESSION) != 0) == cases[i].session);
+	}
+}
+
+TW_SUITE(in_zeek, {"sessions", t_sessions}, {"tsv", t_tsv},
+	 {"default_order_and_json", t_default_order_and_json});
