@@ -270,6 +270,12 @@ static void ttl_note(struct tw_srcagg *s, const struct tw_event *ev)
 {
 	if (!(ev->has & TW_EV_HAS_TTL))
 		return;
+	/* Neighbour discovery and multicast listener messages are sent with hop limit 255 or
+	 * 1 by rule (RFC 4861, RFC 2710/3810), whatever the sender's default: no evidence of
+	 * another sender beside the same host's TCP at 64. */
+	if (ev->proto == TW_IPPROTO_ICMPV6 && (ev->has & TW_EV_HAS_ICMP) &&
+	    ((ev->icmp_type >= 130 && ev->icmp_type <= 137) || ev->icmp_type == 143))
+		return;
 	uint8_t hops;
 	int bit = ttl_init_bit(ev->ttl, &hops);
 	s->ttl_inits |= (uint8_t)(1u << bit);

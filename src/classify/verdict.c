@@ -147,9 +147,10 @@ static void scan(const struct tw_conf *c, struct tw_srcsum *m, struct judge_text
 }
 
 /* Spoofing heuristics (abuse-reporting.md §5.1): the same payload from many sources, or
- * hop distances that no single sender would show. Returns true when one fired. */
-static bool spoofed(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_payload,
-		    struct judge_texts *t)
+ * hop distances that no single sender would show. 1 when one fired; 2 when only the TTL
+ * one did and 'scanner' (a scan's own probes vary their TTLs: noted, not forgery). */
+static int spoofed(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_payload,
+		   bool scanner, struct judge_texts *t)
 {
 	const struct tw_srcagg *s = m->s;
 	if (same_payload >= c->spoof_sources) {
@@ -169,12 +170,19 @@ static bool spoofed(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_
 			if (s->ttl_inits & (1u << i))
 				l += (size_t)snprintf(list + l, sizeof(list) - l, "%s%s",
 						      l ? ", " : "", init[i]);
+		if (scanner) {
+			snprintf(t->spoof, sizeof(t->spoof),
+				 "TTLs vary (initial TTLs %s; %u to %u hops) as a scanner's own "
+				 "probes may: not taken for forgery",
+				 list, s->hop_min, s->hop_max);
+			return 2;
+		}
 		snprintf(t->spoof, sizeof(t->spoof),
 			 "TTLs of several senders (initial TTLs %s; %u to %u hops): likely forged",
 			 list, s->hop_min, s->hop_max);
-		return true;
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
 int tw_danger_of(unsigned weight, uint64_t ports, uint64_t dsts, uint64_t packets)
@@ -292,15 +300,35 @@ static void judge(const struct tw_conf *c, struct tw_srcsum *m, uint32_t same_pa
 		m->confidence = 0.3;
 		add_why(m, "few tcp packets: a single SYN proves little");
 	}
-	if (spoofed(c, m, same_payload, t)) {
-		if (m->confidence > 0.1)
+	/* A TCP scan of many ports or a sweep of many hosts is a scanner's own work: a
+	 * forged source gets no answer back, so it has no reason to go on. (UDP, Messenger
+	 * spam among it, stays forgeable.) */
+	bool scanner = m->scan_kind && m->scan_type != TW_SCAN_UDP && !sp && !backscatter &&
+		       tcp > 0 &&
+		       ((!strcmp(m->scan_kind, "portscan") && m->ports >= c->scanner_ports) ||
+			(!strcmp(m->scan_kind, "sweep") && m->dsts >= c->scanner_hosts));
+	if (scanner && m->confidence < c->scanner_confidence && conf_why < (int)m->nwhy) {
+		/* In place of the reason that gave the lower confidence. */
+		m->confidence = c->scanner_confidence;
+		m->why[conf_why] =
+		    !strcmp(m->scan_kind, "portscan")
+			? "a tcp scan of that many ports is the scanner's own work (a "
+			  "forged source gets nothing back)"
+			: "a tcp sweep of that many hosts is the scanner's own work (a "
+			  "forged source gets nothing back)";
+	}
+	int forged = spoofed(c, m, same_payload, scanner, t);
+	if (forged) {
+		/* The campaign rule (one payload, many sources) always caps; the TTL rule not
+		 * for a scanner (nmap varies its TTLs): there it is a note. */
+		if (forged == 1 && m->confidence > 0.1)
 			m->confidence = 0.1;
 		t->why_spoof = (signed char)m->nwhy;
 		add_why(m, t->spoof);
 	}
 	m->reportable = !sp && !backscatter && m->confidence >= c->min_confidence;
 	if (!m->reportable)
-		m->why_not = t->why_spoof >= 0 ? t->why_spoof : conf_why;
+		m->why_not = t->why_spoof >= 0 && forged == 1 ? t->why_spoof : conf_why;
 	if (!sp && tw_conf_is_own(c, &s->addr)) {
 		m->reportable = false;
 		m->why_not = (signed char)m->nwhy;

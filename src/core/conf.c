@@ -28,6 +28,9 @@ void tw_conf_defaults(struct tw_conf *c)
 	c->slow_window = 86400 * NS_PER_S;
 	c->gap = 3600 * NS_PER_S;
 	c->min_confidence = 0.6;
+	c->scanner_ports = 100;
+	c->scanner_hosts = 40;
+	c->scanner_confidence = 0.7;
 	c->max_sources = 65536;
 	c->evidence = 3;
 	c->spoof_sources = 5;
@@ -151,6 +154,8 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 	    {"incident", "evidence-lines", &c->evidence, 0, 8, NULL},
 	    {"analyze", "max-sources", &c->max_sources, 1024, 100000000, NULL},
 	    {"spoofing", "same-payload-sources", &c->spoof_sources, 2, 1000000, NULL},
+	    {"scanner", "ports", &c->scanner_ports, 2, 65536 * 3, NULL},
+	    {"scanner", "hosts", &c->scanner_hosts, 2, 100000000, NULL},
 	    {"enrich", "timeout", NULL, 0, 0, &c->lookup_timeout},
 	    {"enrich", "cache-found", NULL, 0, 0, &c->cache_found},
 	    {"enrich", "cache-none", NULL, 0, 0, &c->cache_none},
@@ -275,13 +280,15 @@ static int set_key(struct tw_conf *c, const char *sec, const char *name, const c
 			c->report_no_xarf = !attach;
 		return TW_OK;
 	}
-	if (!strcmp(sec, "analyze") && !strcmp(name, "min-confidence")) {
+	bool minc = !strcmp(sec, "analyze") && !strcmp(name, "min-confidence");
+	if (minc || (!strcmp(sec, "scanner") && !strcmp(name, "confidence"))) {
 		char *end;
 		double d = strtod(v, &end);
 		if (end == v || *end || !(d >= 0.0 && d <= 1.0))
-			return tw_err_set(ec, TW_E_RANGE, 0,
-					  "[analyze] min-confidence: want a number from 0 to 1");
-		c->min_confidence = d;
+			return tw_err_set(ec, TW_E_RANGE, 0, "[%s] %s: want a number from 0 to 1",
+					  minc ? "analyze" : "scanner",
+					  minc ? "min-confidence" : "confidence");
+		*(minc ? &c->min_confidence : &c->scanner_confidence) = d;
 		return TW_OK;
 	}
 	return tw_err_set(ec, TW_E_INVALID, 0, "unknown key '%.40s' in section [%.40s]", name, sec);

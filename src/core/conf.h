@@ -34,6 +34,11 @@ struct tw_conf {
 	 * 'slow_window', slow. An incident ends after 'gap' without packets. */
 	int64_t window, slow_window, gap;
 	double min_confidence; /* reportable needs at least this */
+	/* A TCP scan of at least scanner_ports ports or a sweep of at least scanner_hosts
+	 * hosts is a scanner's own work (a forged source gets nothing back from it): judged
+	 * at least scanner_confidence, whatever the TTLs say. */
+	uint32_t scanner_ports, scanner_hosts;
+	double scanner_confidence;
 	uint32_t max_sources;  /* sources held individually per aggregate */
 	uint32_t evidence;     /* raw lines kept per incident (at most 8) */
 	/* Same payload from this many sources or more: likely forged. */

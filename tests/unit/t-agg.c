@@ -90,7 +90,12 @@ static void t_estimate_beyond_bound(void)
 	CHECK(s[0].dsts_est);
 	CHECK(fabs((double)s[0].dsts - 50000.0) / 50000.0 < 0.10);
 	CHECK_EQ_U(s[0].ports, 1);
-	CHECK(s[0].reportable == false); /* one port: SYN to several ports needed */
+	/* One port, but 50,000 hosts: a sweep of that size is a scanner's own work (issue 15:
+	 * a forged source gets nothing back), reportable at [scanner] confidence (0.7). */
+	CHECK(s[0].reportable);
+	CHECK(fabs(s[0].confidence - 0.7) < 1e-9);
+	CHECK_STR(s[0].why[1], "a tcp sweep of that many hosts is the scanner's own work (a "
+			       "forged source gets nothing back)");
 	tw_agg_summary_free(s);
 	tw_agg_fini(&a);
 }
@@ -753,7 +758,57 @@ static void t_sensor_session(void)
 	tw_agg_fini(&a);
 }
 
-TW_SUITE(agg, {"sensor_session", t_sensor_session},
+/* nmap's probes vary their TTLs: a SYN scan of 200 ports with initial TTLs of 64 and 128 is
+ * still a scanner (noted, not forgery); the same spread on a few SYNs is "likely forged";
+ * IPv6 neighbour discovery (hop limit 255) beside TCP at 64 is no spread at all. */
+static void t_scanner_ttls(void)
+{
+	struct tw_agg a;
+	struct tw_event ev;
+	struct tw_verdict v = {.cls = TW_CLS_OTHER, .why = "x"};
+	tw_agg_init(&a, dflt());
+	for (int i = 0; i < 200; i++) {
+		ev_make(&ev, "5.5.5.20", 0x05060708u, TW_IPPROTO_TCP, (uint16_t)(1000 + i), 100 + i,
+			TW_TCP_SYN);
+		ev.ttl = i % 2 ? 50 : 115;
+		ev.has |= TW_EV_HAS_TTL;
+		tw_agg_add(&a, &ev, &v);
+	}
+	for (int i = 0; i < 4; i++) {
+		ev_make(&ev, "5.5.5.21", 0x05060708u, TW_IPPROTO_TCP, (uint16_t)(20 + i), 100 + i,
+			TW_TCP_SYN);
+		ev.ttl = i % 2 ? 50 : 115;
+		ev.has |= TW_EV_HAS_TTL;
+		tw_agg_add(&a, &ev, &v);
+	}
+	for (int i = 0; i < 4; i++) {
+		ev_make(&ev, "2001:db8::5", 0x05060708u, TW_IPPROTO_TCP, (uint16_t)(20 + i),
+			100 + i, TW_TCP_SYN);
+		ev.dst.family = TW_AF_INET6;
+		ev.ttl = 57;
+		ev.has |= TW_EV_HAS_TTL;
+		tw_agg_add(&a, &ev, &v);
+		ev.proto = TW_IPPROTO_ICMPV6;
+		ev.has = (ev.has & ~(uint32_t)TW_EV_HAS_PORTS) | TW_EV_HAS_ICMP;
+		ev.icmp_type = 135; /* neighbour solicitation */
+		ev.ttl = 255;
+		tw_agg_add(&a, &ev, &v);
+	}
+	struct tw_srcsum *all, *m = sum_of(&a, "5.5.5.20", &all);
+	CHECK(m->reportable && m->confidence >= 0.7);
+	CHECK(m->spoof_why && strstr(m->spoof_why, "not taken for forgery"));
+	tw_agg_summary_free(all);
+	m = sum_of(&a, "5.5.5.21", &all);
+	CHECK(!m->reportable && m->confidence <= 0.1);
+	CHECK(m->spoof_why && strstr(m->spoof_why, "likely forged"));
+	tw_agg_summary_free(all);
+	m = sum_of(&a, "2001:db8::5", &all);
+	CHECK(m->spoof_why == NULL);
+	tw_agg_summary_free(all);
+	tw_agg_fini(&a);
+}
+
+TW_SUITE(agg, {"scanner_ttls", t_scanner_ttls}, {"sensor_session", t_sensor_session},
 	 {"below_threshold_follows_conf", t_below_threshold_follows_conf},
 	 {"windows_merge_exactly", t_windows_merge_exactly},
 	 {"counts_and_order", t_counts_and_order}, {"scans_and_sweeps", t_scans_and_sweeps},
