@@ -39,8 +39,8 @@ struct tw_conf {
 	 * at least scanner_confidence, whatever the TTLs say. */
 	uint32_t scanner_ports, scanner_hosts;
 	double scanner_confidence;
-	uint32_t max_sources;  /* sources held individually per aggregate */
-	uint32_t evidence;     /* raw lines kept per incident (at most 8) */
+	uint32_t max_sources; /* sources held individually per aggregate */
+	uint32_t evidence;    /* raw lines kept per incident (at most 8) */
 	/* Same payload from this many sources or more: likely forged. */
 	uint32_t spoof_sources;
 	char signatures[1024]; /* "" = the compiled-in rules */
