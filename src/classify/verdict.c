@@ -38,7 +38,7 @@ const char *tw_scan_name(int t)
 /* The texts a verdict formats, built on the stack and then kept in one block per source
  * (only sources that have one: most have none). */
 struct judge_texts {
-	char special[96], scan[160], spoof[112];
+	char special[96], scan[160], spoof[160];
 	signed char why_special, why_scan, why_spoof; /* their why[] entries, or -1 */
 };
 
