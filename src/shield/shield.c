@@ -40,69 +40,66 @@ static bool iface_ok(const char *s, size_t n)
 	return true;
 }
 
-/* "tcp/22,udp/53,tcp/8000-8080" → the two port lists (checked numbers). */
+/* The next item of a [shield] allow list ("tcp/22,udp/53,tcp/8000-8080") from *p: 1 with
+ * its protocol ('t' or 'u') and port range (checked numbers), 0 at the end, -1 for an item
+ * that is none (*p left at it). */
+static int next_service(const char **p, char *proto, unsigned *lo, unsigned *hi)
+{
+	while (**p == ',' || **p == ' ' || **p == '\t')
+		(*p)++;
+	if (!**p)
+		return 0;
+	size_t n = strcspn(*p, ", \t");
+	char item[40], pr[4], tail;
+	if (n >= sizeof(item))
+		return -1;
+	memcpy(item, *p, n);
+	item[n] = '\0';
+	int k = sscanf(item, "%3[a-z]/%u-%u%c", pr, lo, hi, &tail);
+	if (k == 2)
+		*hi = *lo;
+	if ((k != 2 && k != 3) || !*lo || *lo > 65535 || *hi < *lo || *hi > 65535 ||
+	    (strcmp(pr, "tcp") && strcmp(pr, "udp")))
+		return -1;
+	*proto = pr[0];
+	*p += n;
+	return 1;
+}
+
+/* The allow list as the two port lists of the ruleset. */
 static int services(const char *allow, struct tw_buf *tcp, struct tw_buf *udp, struct tw_errctx *ec)
 {
-	for (const char *p = allow; *p;) {
-		size_t n = strcspn(p, ", \t");
-		char item[40];
-		if (n >= sizeof(item))
-			goto bad;
-		memcpy(item, p, n);
-		item[n] = '\0';
-		if (n) {
-			unsigned lo, hi;
-			char proto[4], tail;
-			int k = sscanf(item, "%3[a-z]/%u-%u%c", proto, &lo, &hi, &tail);
-			if (k == 2)
-				hi = lo;
-			else if (k != 3)
-				goto bad;
-			if (!lo || lo > 65535 || hi < lo || hi > 65535 ||
-			    (strcmp(proto, "tcp") && strcmp(proto, "udp")))
-				goto bad;
-			struct tw_buf *b = proto[0] == 't' ? tcp : udp;
-			if (b->len)
-				tw_buf_adds(b, ", ");
-			if (lo == hi)
-				tw_buf_printf(b, "%u", lo);
-			else
-				tw_buf_printf(b, "%u-%u", lo, hi);
-		}
-		p += n;
-		while (*p == ',' || *p == ' ' || *p == '\t')
-			p++;
-		continue;
-	bad:
+	const char *p = allow;
+	char proto;
+	unsigned lo, hi;
+	int k;
+	while ((k = next_service(&p, &proto, &lo, &hi)) > 0) {
+		struct tw_buf *b = proto == 't' ? tcp : udp;
+		if (b->len)
+			tw_buf_adds(b, ", ");
+		if (lo == hi)
+			tw_buf_printf(b, "%u", lo);
+		else
+			tw_buf_printf(b, "%u-%u", lo, hi);
+	}
+	if (k < 0)
 		return tw_err_set(ec, TW_E_INVALID, 0,
 				  "[shield] allow: '%.40s' is not tcp/PORT or udp/PORT[-PORT]", p);
-	}
 	return TW_OK;
 }
 
 /* ---- not locking the user out ----------------------------------------------------------- */
 
-/* Whether [shield] allow opens tcp/'port' to all. */
+/* Whether [shield] allow opens tcp/'port' to all (an allow list that is no list opens
+ * nothing: apply refuses it anyway). */
 static bool allows_tcp(const char *allow, unsigned port)
 {
-	for (const char *p = allow; *p;) {
-		size_t n = strcspn(p, ", \t");
-		char item[40];
-		if (n && n < sizeof(item)) {
-			memcpy(item, p, n);
-			item[n] = '\0';
-			unsigned lo, hi;
-			char proto[4], tail;
-			int k = sscanf(item, "%3[a-z]/%u-%u%c", proto, &lo, &hi, &tail);
-			if (k == 2)
-				hi = lo;
-			if ((k == 2 || k == 3) && !strcmp(proto, "tcp") && lo <= port && port <= hi)
-				return true;
-		}
-		p += n;
-		while (*p == ',' || *p == ' ' || *p == '\t')
-			p++;
-	}
+	const char *p = allow;
+	char proto;
+	unsigned lo, hi;
+	while (next_service(&p, &proto, &lo, &hi) > 0)
+		if (proto == 't' && lo <= port && port <= hi)
+			return true;
 	return false;
 }
 
@@ -150,7 +147,7 @@ static size_t sshd_inodes(unsigned long *out, size_t cap)
 /* The TCP ports sshd listens on in this network namespace (/proc/net/tcp, tcp6). */
 static size_t sshd_ports(unsigned *ports, size_t cap)
 {
-	static unsigned long ino[4096];
+	unsigned long ino[1024];
 	size_t ni = sshd_inodes(ino, sizeof(ino) / sizeof(*ino)), np = 0;
 	if (!ni)
 		return 0;

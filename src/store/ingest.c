@@ -522,12 +522,10 @@ static int save_state(struct writer *w, const unsigned char key[17], const struc
 }
 
 /* How many stored sources sent this first payload. */
-static uint32_t payload_sources(struct writer *w, const struct tw_srcagg *s)
+static uint32_t payload_sources(struct writer *w, uint32_t hash)
 {
-	if (!s->has_payload)
-		return 0;
 	sqlite3_reset(w->pay_count);
-	sqlite3_bind_int64(w->pay_count, 1, s->payload_hash);
+	sqlite3_bind_int64(w->pay_count, 1, hash);
 	uint32_t n = 0;
 	if (sqlite3_step(w->pay_count) == SQLITE_ROW)
 		n = (uint32_t)sqlite3_column_int64(w->pay_count, 0);
@@ -535,21 +533,13 @@ static uint32_t payload_sources(struct writer *w, const struct tw_srcagg *s)
 	return n;
 }
 
-static uint32_t payload_sources_of(struct writer *w, uint32_t hash)
-{
-	struct tw_srcagg s;
-	memset(&s, 0, sizeof(s));
-	s.has_payload = true;
-	s.payload_hash = hash;
-	return payload_sources(w, &s);
-}
-
 /* Judges the source of 'st' over all of it and gives every incident of it that verdict;
  * 'm' keeps it for the chunk's incidents (tw_srcsum_fini() after). */
 static int judge_source(struct writer *w, const unsigned char key[17], const struct tw_srcstate *st,
 			struct tw_srcsum *m, bool mark)
 {
-	if (tw_srcstate_judge(w->conf, st, payload_sources(w, &st->s), m))
+	uint32_t same = st->s.has_payload ? payload_sources(w, st->s.payload_hash) : 0;
+	if (tw_srcstate_judge(w->conf, st, same, m))
 		return TW_E_NOMEM;
 	if (!mark)
 		return TW_OK; /* a new source: its incidents are written with it */
@@ -667,7 +657,7 @@ static int write_sources(struct writer *w, const struct tw_agg *agg, int64_t fil
 	for (size_t i = 0; i < npay && !r; i++) {
 		if (i && pay[i] == pay[i - 1])
 			continue;
-		if (payload_sources_of(w, pay[i]) >= w->conf->spoof_sources)
+		if (payload_sources(w, pay[i]) >= w->conf->spoof_sources)
 			r = rejudge_payload(w, pay[i]);
 	}
 	for (size_t i = 0; sts && i < done; i++)
@@ -825,7 +815,7 @@ static int writer_open(struct writer *w, struct tw_store *st, const char *path,
 			       -1, &w->st_put, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT count(*) FROM source_state WHERE payload = ?1", -1,
 			       &w->pay_count, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT src, state FROM source_state WHERE payload = ?1", -1,
+	    sqlite3_prepare_v2(db, "SELECT src FROM source_state WHERE payload = ?1", -1,
 			       &w->pay_srcs, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 			       "UPDATE incidents SET confidence = ?2, reportable = ?3, why = ?4,"
@@ -1307,6 +1297,18 @@ void tw_live_fini(struct tw_live *l)
 	tw_agg_fini(&l->agg);
 }
 
+/* Adds the counts of 'b' to 'a'. */
+static void result_add(struct tw_ingest_result *a, const struct tw_ingest_result *b)
+{
+	a->lines += b->lines;
+	a->events += b->events;
+	a->chunks += b->chunks;
+	a->incidents_new += b->incidents_new;
+	a->incidents_merged += b->incidents_merged;
+	for (int k = 0; k < TW_SKIP_NREASONS; k++)
+		a->skipped[k] += b->skipped[k];
+}
+
 int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_ingest_opts *o,
 		    struct tw_ingest_result *res, struct tw_errctx *ec)
 {
@@ -1320,13 +1322,7 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 			if (tries) {
 				res->from = sum.from;
 				res->known |= sum.known;
-				res->lines += sum.lines;
-				res->events += sum.events;
-				res->chunks += sum.chunks;
-				res->incidents_new += sum.incidents_new;
-				res->incidents_merged += sum.incidents_merged;
-				for (int k = 0; k < TW_SKIP_NREASONS; k++)
-					res->skipped[k] += sum.skipped[k];
+				result_add(res, &sum);
 			}
 			if (r == TW_E_AGAIN)
 				r = tw_err_set(ec, TW_E_DB, 0,
@@ -1339,12 +1335,6 @@ int tw_store_ingest(struct tw_store *st, const char *path, const struct tw_inges
 			sum.from = res->from;
 			sum.known = res->known;
 		}
-		sum.lines += res->lines;
-		sum.events += res->events;
-		sum.chunks += res->chunks;
-		sum.incidents_new += res->incidents_new;
-		sum.incidents_merged += res->incidents_merged;
-		for (int k = 0; k < TW_SKIP_NREASONS; k++)
-			sum.skipped[k] += res->skipped[k];
+		result_add(&sum, res);
 	}
 }
